@@ -1,0 +1,67 @@
+# Jejaring: `make run` starts the demo, `make test` runs every check. Both set themselves up from a fresh clone.
+SHELL := /bin/bash
+PYTHON ?= python3.11
+VENV := .venv
+BIN := $(VENV)/bin
+PORT ?= 8000
+HOST ?= 127.0.0.1
+PYTEST_ARGS ?=
+
+.PHONY: run test test-sqlite lint setup setup-dev messages bench clean help
+
+help:
+	@echo "make run      set up, migrate, load the demo network, start the web app and the reminder worker"
+	@echo "make test     set up and run ruff, mypy and the whole test suite (DATABASE_URL selects PostgreSQL)"
+	@echo "make bench    seed a large network into PostgreSQL and measure pages and jobs"
+	@echo "make messages refresh and compile the translation catalogues"
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.run-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.dev-installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e ".[dev]"
+	touch $@ $(VENV)/.run-installed
+
+setup: $(VENV)/.run-installed
+
+setup-dev: $(VENV)/.dev-installed
+
+run: setup
+	$(BIN)/python manage.py migrate --noinput
+	$(BIN)/python manage.py seed_demo
+	@echo ""
+	@echo "Jejaring is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops the web app and the worker)"
+	@echo ""
+	@trap 'kill 0' INT TERM EXIT; \
+	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 \
+	  --schedule=var/celerybeat-schedule --without-gossip --without-mingle & \
+	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
+	wait
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy accounts casework referrals config
+
+test: lint
+	$(BIN)/python manage.py makemigrations --check --dry-run
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+# The suite on SQLite whatever DATABASE_URL says, without the browser and PostgreSQL-only tests (CI's second run).
+test-sqlite: setup-dev
+	DATABASE_URL= $(BIN)/pytest -m "not browser and not postgres" $(PYTEST_ARGS)
+
+messages: setup-dev
+	$(BIN)/python manage.py makemessages --locale id --locale en --ignore ".venv/*" --ignore "var/*" --ignore "bench/*" --ignore "tests/*" --no-obsolete
+	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
+
+bench: setup-dev
+	$(BIN)/python -m bench $(BENCH_ARGS)
+
+clean:
+	rm -rf $(VENV) staticfiles .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,150 @@
+"""The Django admin, for the network's admins only: organisations and accounts, never case data.
+
+Django's own flags (``is_staff``, ``is_superuser``) open nothing here: the admin role of a verified (two-factor)
+membership does. Nothing from casework or referrals is registered on this site.
+"""
+
+from __future__ import annotations
+
+from functools import wraps
+from typing import Any
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminUserCreationForm
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
+from django.db.models import Model
+from django.forms import ModelForm
+from django.http import HttpRequest, HttpResponse
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+from simple_history.admin import SimpleHistoryAdmin
+
+from accounts import services
+from accounts.models import Membership, Organisation, User
+
+
+def is_network_admin(request: HttpRequest) -> bool:
+    user = request.user
+    return bool(user.is_active and user.is_authenticated and user.is_network_admin and user.is_verified())  # type: ignore[union-attr]
+
+
+class JejaringAdminSite(admin.AdminSite):
+    site_header = _("Jejaring administration")
+    site_title = _("Jejaring administration")
+    index_title = _("Organisations and accounts")
+    enable_nav_sidebar = False
+
+    def has_permission(self, request: HttpRequest) -> bool:
+        return is_network_admin(request)
+
+    def admin_view(self, view: Any, cacheable: bool = False) -> Any:
+        inner = super().admin_view(view, cacheable)
+
+        @wraps(view)
+        def guarded(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+            # One sign-in page for the whole site; a signed-in user without the admin role is refused.
+            if not request.user.is_authenticated:
+                return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
+            if not self.has_permission(request):
+                raise PermissionDenied
+            return inner(request, *args, **kwargs)
+
+        return guarded
+
+    def login(self, request: HttpRequest, extra_context: dict[str, Any] | None = None) -> HttpResponse:
+        # One sign-in page for the whole site, with lockout and two-factor.
+        if request.user.is_authenticated:
+            raise PermissionDenied
+        return redirect_to_login(request.GET.get("next", "/admin/"), reverse("accounts:login"))
+
+
+admin_site = JejaringAdminSite(name="admin")
+
+
+class AdminRoleOnly:
+    """Every permission of these admin pages is the admin role; nothing is ever deleted (deactivate instead)."""
+
+    def has_module_permission(self, request: HttpRequest) -> bool:
+        return is_network_admin(request)
+
+    def has_view_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_network_admin(request)
+
+    def has_add_permission(self, request: HttpRequest, *args: Any) -> bool:
+        return is_network_admin(request)
+
+    def has_change_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return is_network_admin(request)
+
+    def has_delete_permission(self, request: HttpRequest, obj: Model | None = None) -> bool:
+        return False
+
+
+@admin.register(Organisation, site=admin_site)
+class OrganisationAdmin(AdminRoleOnly, SimpleHistoryAdmin):
+    list_display = ["name", "code", "kind", "province", "is_active"]
+    list_filter = ["kind", "province", "is_active"]
+    search_fields = ["name", "code"]
+    fields = ["name", "code", "kind", "province", "services", "is_active"]
+
+    def save_model(self, request: HttpRequest, obj: Organisation, form: ModelForm, change: bool) -> None:
+        services.organisation_save(actor=request.user, organisation=obj)  # type: ignore[arg-type]
+
+
+class MembershipInline(AdminRoleOnly, admin.StackedInline):
+    model = Membership
+    fields = ["organisation", "role", "is_active"]
+    extra = 1
+    max_num = 1
+    min_num = 1
+    can_delete = False
+
+
+class UserCreationForm(AdminUserCreationForm):
+    class Meta(AdminUserCreationForm.Meta):  # type: ignore[name-defined]
+        model = User
+        fields = ("username", "email")
+
+
+@admin.register(User, site=admin_site)
+class UserAdmin(AdminRoleOnly, DjangoUserAdmin, SimpleHistoryAdmin):
+    add_form = UserCreationForm
+    inlines = [MembershipInline]
+    list_display = ["username", "email", "first_name", "is_active", "last_login"]
+    list_filter = ["is_active"]
+    search_fields = ["username", "email", "first_name", "last_name"]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("Personal info"), {"fields": ("first_name", "last_name", "email", "language")}),
+        (_("Status"), {"fields": ("is_active", "last_login", "date_joined")}),
+    )
+    add_fieldsets = (
+        (
+            None,
+            {
+                "classes": ("wide",),
+                "fields": ("username", "email", "usable_password", "password1", "password2"),
+            },
+        ),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def save_model(self, request: HttpRequest, obj: User, form: ModelForm, change: bool) -> None:
+        obj._history_user = request.user  # type: ignore[attr-defined]
+        super().save_model(request, obj, form, change)
+
+    def save_formset(self, request: HttpRequest, form: ModelForm, formset: Any, change: bool) -> None:
+        for membership in formset.save(commit=False):
+            services.membership_set(
+                actor=request.user,  # type: ignore[arg-type]
+                user=form.instance,
+                organisation=membership.organisation,
+                role=membership.role,
+                is_active=membership.is_active,
+            )
+
+    def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:
+        super().save_related(request, form, formsets, change)
+        services.sync_groups(form.instance)

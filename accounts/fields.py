@@ -1,0 +1,91 @@
+"""A multi-valued choice field that works the same on PostgreSQL and SQLite.
+
+Values are stored as ``,a,b,`` so that ``filter(field__has="a")`` is a plain ``LIKE '%,a,%'`` on both databases.
+The codes are short ASCII words without commas, so the encoding is unambiguous.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.db import models
+from django.db.models.lookups import Contains
+from django.utils.translation import gettext_lazy as _
+
+
+class MultiChoiceField(models.TextField):
+    description = "A list of codes chosen from a fixed vocabulary"
+
+    def __init__(self, *args: Any, options: Sequence[tuple[str, Any]] = (), **kwargs: Any) -> None:
+        self.options = list(options)
+        kwargs.setdefault("blank", True)
+        kwargs.setdefault("default", list)
+        super().__init__(*args, **kwargs)
+
+    def deconstruct(self) -> Any:
+        name, path, args, kwargs = super().deconstruct()
+        kwargs["options"] = self.options
+        return name, path, args, kwargs
+
+    @staticmethod
+    def _split(value: str) -> list[str]:
+        return [code for code in value.split(",") if code]
+
+    def from_db_value(self, value: Any, expression: Any, connection: Any) -> list[str] | None:
+        return None if value is None else self._split(value)
+
+    def to_python(self, value: Any) -> list[str]:
+        if value is None or value == "":
+            return []
+        if isinstance(value, str):
+            return self._split(value)
+        return [str(code) for code in value]
+
+    def get_prep_value(self, value: Any) -> str | None:
+        if value is None:
+            return None
+        codes = self.to_python(value)
+        return "," + ",".join(codes) + "," if codes else ""
+
+    def value_to_string(self, obj: models.Model) -> str:
+        return self.get_prep_value(self.value_from_object(obj)) or ""
+
+    def validate(self, value: Any, model_instance: models.Model | None) -> None:
+        codes = self.to_python(value)
+        if not codes and not self.blank:
+            raise ValidationError(self.error_messages["blank"], code="blank")
+        allowed = {code for code, _label in self.options}
+        unknown = [code for code in codes if code not in allowed]
+        if unknown:
+            raise ValidationError(_("Unknown choice: %(value)s"), code="invalid_choice", params={"value": unknown[0]})
+
+    def labels(self, codes: Iterable[str]) -> list[str]:
+        names = dict(self.options)
+        return [str(names.get(code, code)) for code in codes]
+
+    def formfield(self, **kwargs: Any) -> forms.Field:  # type: ignore[override]
+        defaults: dict[str, Any] = {
+            "choices": self.options,
+            "required": not self.blank,
+            "label": self.verbose_name,
+            "help_text": self.help_text,
+            "widget": forms.CheckboxSelectMultiple,
+        }
+        defaults.update(kwargs)
+        return forms.MultipleChoiceField(**defaults)
+
+
+@MultiChoiceField.register_lookup
+class Has(Contains):
+    """``field__has="code"``: the list contains this code."""
+
+    lookup_name = "has"
+
+    def get_db_prep_lookup(self, value: Any, connection: Any) -> Any:
+        return super().get_db_prep_lookup(f",{value},", connection)
+
+    def get_rhs_op(self, connection: Any, rhs: str) -> str:
+        return connection.operators["contains"] % rhs

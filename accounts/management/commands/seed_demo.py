@@ -1,0 +1,58 @@
+"""Load the demo network: organisations, people and (from the other apps) fictional cases. Safe to run again."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.core.management.base import BaseCommand, CommandError
+from django.db import transaction
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts import demo, services, two_factor
+from accounts.models import Organisation, User
+
+
+class Command(BaseCommand):
+    help = "Create the demo network (fictional organisations, people and cases). Idempotent; refused in production."
+
+    def handle(self, *args: Any, **options: Any) -> None:
+        if settings.PRODUCTION:
+            raise CommandError("seed_demo creates accounts with published passwords and is refused in production.")
+        with transaction.atomic():
+            actor = services.system_user()
+            created = self.seed_accounts(actor)
+        from accounts.demo_hooks import run_hooks
+
+        run_hooks(self.stdout)
+        self.stdout.write(self.style.SUCCESS(f"Demo network ready ({created} new accounts)."))
+
+    def seed_accounts(self, actor: User) -> int:
+        organisations: dict[str, Organisation] = {}
+        for code, name, kind, province, offered in demo.ORGANISATIONS:
+            organisation = Organisation.objects.filter(code=code).first()
+            if organisation is None:
+                organisation = services.organisation_create(
+                    actor=actor, name=name, code=code, kind=kind, province=province, services=offered
+                )
+            organisations[code] = organisation
+        created = 0
+        for username, first_name, code, role, language in demo.PEOPLE:
+            if User.objects.filter(username=username).exists():
+                continue
+            user = services.user_create(
+                actor=actor,
+                username=username,
+                email=f"{username}@{demo.DEMO_EMAIL_DOMAIN}",
+                password=demo.DEMO_PASSWORD,
+                organisation=organisations[code],
+                role=role,
+                first_name=first_name,
+                language=language,
+            )
+            if user.two_factor_required:
+                # Demo mode shows this device's current code on the verification page (see README).
+                device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+                two_factor.new_recovery_codes(device.user)
+            created += 1
+        return created

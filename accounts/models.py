@@ -1,0 +1,176 @@
+"""Users, organisations, memberships, the access log, notifications and the reminder outbox."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+from django.contrib.auth.models import AbstractUser, Group
+from django.core.validators import RegexValidator
+from django.db import models
+from django.db.models.functions import Lower
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts import provinces
+from accounts.choices import OrganisationKind, Role, ServiceType
+from accounts.fields import MultiChoiceField
+
+
+class User(AbstractUser):
+    """A person who signs in. What they may do comes from their membership, never from Django's global flags."""
+
+    language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="id")
+
+    history = HistoricalRecords(excluded_fields=["password", "last_login"])
+
+    if TYPE_CHECKING:
+        # Set on request.user by django-otp's middleware.
+        def is_verified(self) -> bool: ...
+
+    class Meta:
+        verbose_name = _("user")
+        verbose_name_plural = _("users")
+        constraints = [
+            models.UniqueConstraint(
+                Lower("email"), condition=~models.Q(email=""), name="accounts_user_email_unique_ci"
+            ),
+        ]
+
+    @property
+    def active_membership(self) -> Membership | None:
+        try:
+            membership = self.membership
+        except Membership.DoesNotExist:
+            return None
+        return membership if membership.is_active else None
+
+    @property
+    def role(self) -> str | None:
+        membership = self.active_membership
+        return membership.role if membership else None
+
+    @property
+    def organisation(self) -> Organisation | None:
+        membership = self.active_membership
+        return membership.organisation if membership else None
+
+    @property
+    def is_caseworker(self) -> bool:
+        return self.role == Role.CASEWORKER
+
+    @property
+    def is_coordinator(self) -> bool:
+        return self.role == Role.COORDINATOR
+
+    @property
+    def is_network_admin(self) -> bool:
+        return self.role == Role.ADMIN
+
+    @property
+    def two_factor_required(self) -> bool:
+        return self.role in settings.TWO_FACTOR_REQUIRED_ROLES
+
+
+code_validator = RegexValidator(r"^[A-Z]{2,6}$", _("Use 2 to 6 capital letters, for example YKT."))
+
+
+class Organisation(models.Model):
+    """A member organisation of the network. Its group carries the object-level grants on its cases."""
+
+    name = models.CharField(_("name"), max_length=200, unique=True)
+    code = models.CharField(
+        _("short code"),
+        max_length=6,
+        unique=True,
+        validators=[code_validator],
+        help_text=_("Used in case references, for example YKT-2026-0007."),
+    )
+    kind = models.CharField(_("kind"), max_length=32, choices=OrganisationKind.choices)
+    province = models.CharField(_("province"), max_length=2, choices=provinces.CHOICES)
+    services: MultiChoiceField = MultiChoiceField(_("services offered"), options=ServiceType.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    group = models.OneToOneField(Group, on_delete=models.PROTECT, related_name="organisation", editable=False)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("organisation")
+        verbose_name_plural = _("organisations")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.code})"
+
+
+class Membership(models.Model):
+    """One organisation and one role per user. Only active caseworkers sit in their organisation's group."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user"))
+    organisation = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="memberships", verbose_name=_("organisation")
+    )
+    role = models.CharField(_("role"), max_length=16, choices=Role.choices)
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        indexes = [models.Index(fields=["organisation", "role"])]
+
+    def __str__(self) -> str:
+        return f"{self.user_id} @ {self.organisation_id} ({self.role})"
+
+
+class AccessLog(models.Model):
+    """Append-only record of who reached what. It holds references and codes, never personal data."""
+
+    class Event(models.TextChoices):
+        SIGNED_IN = "signed_in", _("Signed in")
+        SIGNED_OUT = "signed_out", _("Signed out")
+        SIGN_IN_FAILED = "sign_in_failed", _("Sign-in failed")
+        CASE_VIEWED = "case_viewed", _("Case viewed")
+        FIELD_REVEALED = "field_revealed", _("Sensitive field revealed")
+        SEARCHED = "searched", _("Search made")
+        EXPORTED = "exported", _("List exported")
+        ACCESS_DENIED = "access_denied", _("Access denied")
+        DUPLICATE_CHECKED = "duplicate_checked", _("Duplicate check made")
+
+    at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
+    event = models.CharField(_("event"), max_length=32, choices=Event.choices)
+    actor = models.ForeignKey(
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user")
+    )
+    organisation = models.ForeignKey(
+        Organisation,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="+",
+        verbose_name=_("organisation"),
+    )
+    object_type = models.CharField(_("object type"), max_length=32, blank=True)
+    object_id = models.UUIDField(_("object id"), null=True, blank=True)
+    object_ref = models.CharField(_("reference"), max_length=40, blank=True)
+    detail = models.CharField(_("detail"), max_length=200, blank=True)
+    ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    prev_hash = models.CharField(max_length=64, blank=True, editable=False)
+    hash = models.CharField(max_length=64, blank=True, editable=False)
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = _("access log entry")
+        verbose_name_plural = _("access log")
+        indexes = [
+            models.Index(fields=["object_type", "object_id", "at"]),
+            models.Index(fields=["actor", "at"]),
+            models.Index(fields=["event", "at"]),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.event} {self.object_ref}"

@@ -1,0 +1,153 @@
+"""Writes for organisations, users and memberships. Each takes an explicit actor and runs in one transaction."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.contrib.auth.models import Group
+from django.db import transaction
+from simple_history.utils import update_change_reason
+
+from accounts.choices import Role
+from accounts.models import Membership, Organisation, User
+
+SYSTEM_USERNAME = "jejaring-system"
+
+
+def system_user() -> User:
+    """The actor recorded for work nobody did by hand (commands, scheduled tasks). It cannot sign in."""
+    user, created = User.objects.get_or_create(
+        username=SYSTEM_USERNAME, defaults={"is_active": False, "first_name": "Jejaring"}
+    )
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    return user
+
+
+def _group_name(code: str) -> str:
+    return f"org:{code}"
+
+
+def _with_actor(instance: object, actor: User | None) -> None:
+    # simple-history reads the acting user from this attribute when there is no request (tasks, commands).
+    instance._history_user = actor  # type: ignore[attr-defined]
+
+
+@transaction.atomic
+def organisation_create(
+    *,
+    actor: User | None,
+    name: str,
+    code: str,
+    kind: str,
+    province: str,
+    services: Iterable[str] = (),
+    is_active: bool = True,
+) -> Organisation:
+    group, _created = Group.objects.get_or_create(name=_group_name(code))
+    organisation = Organisation(  # type: ignore[misc]  # services is a list; the field stores it as text
+        name=name,
+        code=code,
+        kind=kind,
+        province=province,
+        services=list(services),
+        is_active=is_active,
+        group=group,
+    )
+    organisation.full_clean()
+    _with_actor(organisation, actor)
+    organisation.save()
+    return organisation
+
+
+@transaction.atomic
+def organisation_save(*, actor: User | None, organisation: Organisation) -> Organisation:
+    """Save an edited organisation (admin screens); its group follows its code."""
+    organisation.full_clean(exclude=["group"])
+    if not organisation.group_id:
+        organisation.group, _created = Group.objects.get_or_create(name=_group_name(organisation.code))
+    elif organisation.group.name != _group_name(organisation.code):
+        organisation.group.name = _group_name(organisation.code)
+        organisation.group.save(update_fields=["name"])
+    _with_actor(organisation, actor)
+    organisation.save()
+    return organisation
+
+
+def sync_groups(user: User) -> None:
+    """Keep organisation groups in step with the membership: only an active caseworker of an active organisation
+    sits in that organisation's group, because the group is what carries grants on case data. Coordinators and
+    admins act network-wide and must not see case contents through their role."""
+    membership = Membership.objects.select_related("organisation").filter(user=user).first()
+    wanted: set[int] = set()
+    if (
+        user.is_active
+        and membership is not None
+        and membership.is_active
+        and membership.role == Role.CASEWORKER
+        and membership.organisation.is_active
+    ):
+        wanted.add(membership.organisation.group_id)
+    current = set(user.groups.filter(organisation__isnull=False).values_list("id", flat=True))
+    if current - wanted:
+        user.groups.remove(*(current - wanted))
+    if wanted - current:
+        user.groups.add(*(wanted - current))
+
+
+@transaction.atomic
+def membership_set(
+    *, actor: User | None, user: User, organisation: Organisation, role: str, is_active: bool = True
+) -> Membership:
+    membership = Membership.objects.filter(user=user).first() or Membership(user=user)
+    membership.organisation = organisation
+    membership.role = role
+    membership.is_active = is_active
+    membership.full_clean(exclude=["user"])
+    _with_actor(membership, actor)
+    membership.save()
+    sync_groups(user)
+    return membership
+
+
+@transaction.atomic
+def user_create(
+    *,
+    actor: User | None,
+    username: str,
+    email: str,
+    password: str | None,
+    organisation: Organisation,
+    role: str,
+    first_name: str = "",
+    last_name: str = "",
+    language: str = "id",
+) -> User:
+    user = User(username=username, email=email, first_name=first_name, last_name=last_name, language=language)
+    if password:
+        user.set_password(password)
+    else:
+        user.set_unusable_password()
+    user.full_clean(exclude=["password"])
+    _with_actor(user, actor)
+    user.save()
+    membership_set(actor=actor, user=user, organisation=organisation, role=role)
+    return user
+
+
+@transaction.atomic
+def user_set_active(*, actor: User | None, user: User, is_active: bool, reason: str = "") -> User:
+    user.is_active = is_active
+    _with_actor(user, actor)
+    user.save(update_fields=["is_active"])
+    if reason:
+        update_change_reason(user, reason)
+    sync_groups(user)
+    return user
+
+
+def user_set_language(*, actor: User, language: str) -> None:
+    actor.language = language
+    _with_actor(actor, actor)
+    actor.save(update_fields=["language"])

@@ -1,0 +1,216 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.db import connection
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import redirect, render, resolve_url
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_POST
+from django_otp import login as otp_login
+from django_otp import match_token, user_has_device
+
+from accounts import audit, two_factor
+from accounts.forms import (
+    LanguageForm,
+    LocalisedPasswordResetForm,
+    SignInForm,
+    StyledPasswordChangeForm,
+    StyledSetPasswordForm,
+    TokenForm,
+)
+from accounts.models import AccessLog
+from accounts.services import user_set_language
+
+
+def safe_next(request: HttpRequest, fallback: str = "home") -> str:
+    candidate = request.POST.get("next") or request.GET.get("next") or ""
+    if candidate and url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return candidate
+    return resolve_url(fallback)
+
+
+def set_language_cookie(response: HttpResponse, language: str) -> None:
+    response.set_cookie(
+        settings.LANGUAGE_COOKIE_NAME,
+        language,
+        max_age=365 * 24 * 3600,
+        samesite="Lax",
+        secure=getattr(settings, "LANGUAGE_COOKIE_SECURE", False),
+        httponly=True,
+    )
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = SignInForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        set_language_cookie(response, form.get_user().language)
+        return response
+
+
+class SignOutView(auth_views.LogoutView):
+    http_method_names = ["post", "options"]
+
+
+@login_required
+def home(request: HttpRequest) -> HttpResponse:
+    """Each role lands where its work is."""
+    return render(request, "home.html", {"role": request.user.role})  # type: ignore[union-attr]
+
+
+@login_required
+def account(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    return render(
+        request,
+        "accounts/account.html",
+        {
+            "has_device": user_has_device(user, confirmed=True),
+            "recovery_left": two_factor.remaining_recovery_codes(user),  # type: ignore[arg-type]
+            "may_disable": not user.two_factor_required,  # type: ignore[union-attr]
+        },
+    )
+
+
+@require_POST
+def set_language(request: HttpRequest) -> HttpResponse:
+    form = LanguageForm(request.POST)
+    response = HttpResponseRedirect(safe_next(request))
+    if form.is_valid():
+        language = form.cleaned_data["language"]
+        if request.user.is_authenticated:
+            user_set_language(actor=request.user, language=language)  # type: ignore[arg-type]
+        set_language_cookie(response, language)
+    return response
+
+
+@login_required
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """Enrol an authenticator by QR code. A user who already has one must verify it first to replace it."""
+    user = request.user
+    if user_has_device(user, confirmed=True) and not user.is_verified():  # type: ignore[union-attr]
+        return redirect("accounts:two_factor_verify")
+    device = two_factor.pending_device(user)  # type: ignore[arg-type]
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if device.verify_token(form.cleaned_data["token"]):
+            codes = two_factor.confirm_device(device)
+            otp_login(request, device)
+            messages.success(request, _("Two-factor sign-in is on."))
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": safe_next(request)})
+        form.add_error("token", _("That code is not right. Check the time on your phone and try the newest code."))
+    context = {
+        "form": form,
+        "qr_svg": two_factor.qr_svg(device),
+        "secret": two_factor.manual_secret(device),
+        "next": request.GET.get("next", ""),
+        "required": user.two_factor_required,  # type: ignore[union-attr]
+    }
+    return render(request, "accounts/two_factor_setup.html", context)
+
+
+@login_required
+def two_factor_verify(request: HttpRequest) -> HttpResponse:
+    user = request.user
+    if user.is_verified():  # type: ignore[union-attr]
+        return redirect(safe_next(request))
+    if not user_has_device(user, confirmed=True):
+        return redirect("accounts:two_factor_setup")
+    form = TokenForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        device = match_token(user, form.cleaned_data["token"])
+        if device is not None:
+            otp_login(request, device)
+            if device.name == two_factor.RECOVERY_DEVICE:
+                left = two_factor.remaining_recovery_codes(user)  # type: ignore[arg-type]
+                messages.warning(request, _("You used a recovery code. %(count)d are left.") % {"count": left})
+            return redirect(safe_next(request))
+        audit.record(AccessLog.Event.SIGN_IN_FAILED, actor=user, request=request, detail="second_factor")  # type: ignore[arg-type]
+        form.add_error("token", _("That code is not right, or was already used. Try again."))
+    context = {"form": form, "next": request.GET.get("next", ""), "demo_code": two_factor.demo_code(user)}  # type: ignore[arg-type]
+    return render(request, "accounts/two_factor_verify.html", context)
+
+
+@login_required
+@require_POST
+def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
+    if not user_has_device(request.user, confirmed=True):
+        return redirect("accounts:two_factor_setup")
+    codes = two_factor.new_recovery_codes(request.user)  # type: ignore[arg-type]
+    return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": resolve_url("accounts:account")})
+
+
+@login_required
+@require_POST
+def two_factor_disable(request: HttpRequest) -> HttpResponse:
+    """Caseworkers may turn two-factor sign-in off again; roles that require it may not."""
+    if request.user.two_factor_required:  # type: ignore[union-attr]
+        messages.error(request, _("Your role requires two-factor sign-in."))
+        return redirect("accounts:account")
+    two_factor.disable(request.user)  # type: ignore[arg-type]
+    messages.success(request, _("Two-factor sign-in is off."))
+    return redirect("accounts:account")
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    template_name = "accounts/password_change.html"
+    form_class = StyledPasswordChangeForm
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        messages.success(self.request, _("Your password has been changed."))
+        return response
+
+    def get_success_url(self) -> str:
+        return resolve_url("accounts:account")
+
+
+class PasswordResetView(auth_views.PasswordResetView):
+    template_name = "accounts/password_reset.html"
+    form_class = LocalisedPasswordResetForm
+    email_template_name = "emails/password_reset_body.txt"
+    html_email_template_name = "emails/password_reset_body.html"
+    subject_template_name = "emails/password_reset_subject.txt"
+
+    def get_success_url(self) -> str:
+        return resolve_url("accounts:password_reset_done")
+
+    def form_valid(self, form: Any) -> HttpResponse:
+        # Links in the email must point to the configured site, not to whatever Host header the request carried.
+        self.extra_email_context = {"site_url": settings.SITE_URL}
+        return super().form_valid(form)
+
+
+class PasswordResetDoneView(auth_views.PasswordResetDoneView):
+    template_name = "accounts/password_reset_done.html"
+
+
+class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
+    template_name = "accounts/password_reset_confirm.html"
+    form_class = StyledSetPasswordForm
+
+    def get_success_url(self) -> str:
+        return resolve_url("accounts:password_reset_complete")
+
+
+class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
+    template_name = "accounts/password_reset_complete.html"
+
+
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    """For container health checks: the process answers and the database is reachable."""
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    return HttpResponse("ok", content_type="text/plain")

@@ -1,0 +1,350 @@
+"""Jejaring's settings: one file, every value from an environment variable (see .env.example).
+
+Two shapes:
+- embedded (the default, what ``make run`` uses): SQLite and keys under ``var/``, a Celery broker on the file system,
+  email to the console, demo hints on;
+- production (``DJANGO_ENV=production``): PostgreSQL, Redis and real secrets are required, and the process refuses to
+  start, naming every missing variable, when one is absent.
+"""
+
+from __future__ import annotations
+
+import base64
+import secrets
+import sys
+from datetime import timedelta
+from pathlib import Path
+
+import dj_database_url
+from csp.constants import NONE, SELF
+from django.core.exceptions import ImproperlyConfigured
+from django.utils.translation import gettext_lazy as _
+
+from config.env import env, env_bool, env_int, env_list, secret
+
+BASE_DIR = Path(__file__).resolve().parent.parent
+VAR_DIR = Path(env("JEJARING_VAR_DIR", str(BASE_DIR / "var")))
+
+DJANGO_ENV = env("DJANGO_ENV", "development").strip().lower()
+if DJANGO_ENV not in {"development", "production"}:
+    raise ImproperlyConfigured(f"DJANGO_ENV must be 'development' or 'production', not {DJANGO_ENV!r}")
+PRODUCTION = DJANGO_ENV == "production"
+DEBUG = env_bool("DJANGO_DEBUG", default=not PRODUCTION)
+if PRODUCTION and DEBUG:
+    raise ImproperlyConfigured("DJANGO_DEBUG cannot be on when DJANGO_ENV=production")
+TESTING = "pytest" in sys.modules or env_bool("JEJARING_TESTING", default=False)
+
+
+def _embedded_secret(filename: str, make: str) -> str:
+    """A secret generated once into var/ for the embedded (laptop) shape, never used in production."""
+    path = VAR_DIR / filename
+    if path.exists():
+        return path.read_text(encoding="utf-8").strip()
+    VAR_DIR.mkdir(parents=True, exist_ok=True)
+    value = make
+    path.write_text(value + "\n", encoding="utf-8")
+    path.chmod(0o600)
+    print(
+        f"WARNING: generated a development secret in {path}. It protects only this laptop's demo data; "
+        "production must set its own (see .env.example).",
+        file=sys.stderr,
+    )
+    return value
+
+
+def _new_key() -> str:
+    return base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+# --- Secrets -------------------------------------------------------------------------------------------------
+_missing: list[str] = []
+
+SECRET_KEY = secret("DJANGO_SECRET_KEY")
+DATABASE_URL = secret("DATABASE_URL")
+CELERY_BROKER_URL = secret("CELERY_BROKER_URL")
+# Master keys wrap each case's data key; the first is current, the others only unwrap (rotation).
+_master_keys = secret("JEJARING_MASTER_KEYS")
+# The blind-index key makes searchable HMACs of identity numbers, phones and names; never the same as a master key.
+JEJARING_INDEX_KEY = secret("JEJARING_INDEX_KEY")
+ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
+SITE_URL = env("JEJARING_SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
+EMAIL_HOST = env("EMAIL_HOST")
+
+if PRODUCTION:
+    for name, value in [
+        ("DJANGO_SECRET_KEY", SECRET_KEY),
+        ("DATABASE_URL", DATABASE_URL),
+        ("CELERY_BROKER_URL", CELERY_BROKER_URL),
+        ("JEJARING_MASTER_KEYS", _master_keys),
+        ("JEJARING_INDEX_KEY", JEJARING_INDEX_KEY),
+        ("DJANGO_ALLOWED_HOSTS", ",".join(ALLOWED_HOSTS)),
+        ("JEJARING_SITE_URL", SITE_URL),
+        ("EMAIL_HOST", EMAIL_HOST),
+    ]:
+        if not value:
+            _missing.append(name)
+    if _missing:
+        raise ImproperlyConfigured(
+            "Jejaring refuses to start in production without: "
+            + ", ".join(_missing)
+            + " (each may also be given as NAME_FILE, a path to a file holding it; see .env.example)"
+        )
+    if not DATABASE_URL.startswith(("postgres://", "postgresql://")):
+        raise ImproperlyConfigured("DATABASE_URL must point to PostgreSQL in production")
+    if not CELERY_BROKER_URL.startswith(("redis://", "rediss://")):
+        raise ImproperlyConfigured("CELERY_BROKER_URL must point to Redis in production")
+    if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
+        raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 random characters long")
+else:
+    SECRET_KEY = SECRET_KEY or _embedded_secret("secret_key", secrets.token_urlsafe(50))
+    _master_keys = _master_keys or _embedded_secret("master.key", _new_key())
+    JEJARING_INDEX_KEY = JEJARING_INDEX_KEY or _embedded_secret("index.key", _new_key())
+    DATABASE_URL = DATABASE_URL or f"sqlite:///{VAR_DIR / 'jejaring.sqlite3'}"
+
+JEJARING_MASTER_KEYS = [key.strip() for key in _master_keys.split(",") if key.strip()]
+
+# --- Applications --------------------------------------------------------------------------------------------
+INSTALLED_APPS = [
+    "accounts",
+    "casework",
+    "referrals",
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "whitenoise.runserver_nostatic",
+    "django.contrib.staticfiles",
+    "django.forms",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
+    "django_otp.plugins.otp_static",
+    "guardian",
+    "simple_history",
+    "axes",
+    "csp",
+    "django_htmx",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "accounts.middleware.SessionLifetimeMiddleware",
+    "django_otp.middleware.OTPMiddleware",
+    "accounts.middleware.LanguageMiddleware",
+    "accounts.middleware.TwoFactorMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "django_htmx.middleware.HtmxMiddleware",
+    "simple_history.middleware.HistoryRequestMiddleware",
+    "axes.middleware.AxesMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+AUTH_USER_MODEL = "accounts.User"
+LOGIN_URL = "accounts:login"
+LOGIN_REDIRECT_URL = "home"
+LOGOUT_REDIRECT_URL = "accounts:login"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [BASE_DIR / "templates"],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+                "django.template.context_processors.i18n",
+                "accounts.context_processors.shell",
+            ],
+        },
+    },
+]
+
+# Form fields render through templates/django/forms/field.html (Bootstrap markup, errors beside the field).
+FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+
+# --- Database ------------------------------------------------------------------------------------------------
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    Path(DATABASES["default"]["NAME"]).parent.mkdir(parents=True, exist_ok=True)
+    DATABASES["default"]["CONN_MAX_AGE"] = 0
+    DATABASES["default"]["OPTIONS"] = {
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 20,
+        "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
+    }
+else:
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Authentication ------------------------------------------------------------------------------------------
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "accounts.backends.UsernameOrEmailBackend",
+    "guardian.backends.ObjectPermissionBackend",
+]
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+]
+AUTH_PASSWORD_VALIDATORS = [
+    {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
+    {"NAME": "django.contrib.auth.password_validation.MinimumLengthValidator", "OPTIONS": {"min_length": 12}},
+    {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
+    {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+]
+PASSWORD_RESET_TIMEOUT = env_int("JEJARING_PASSWORD_RESET_MINUTES", 60, minimum=5) * 60
+
+# django-axes: lock the (username, address) pair after repeated failures.
+AXES_FAILURE_LIMIT = env_int("JEJARING_LOCKOUT_FAILURES", 5, minimum=1)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("JEJARING_LOCKOUT_MINUTES", 15, minimum=1))
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_RESET_ON_SUCCESS = True
+AXES_DISABLE_ACCESS_LOG = True  # Jejaring keeps its own access log (accounts.AccessLog)
+AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = env_int("JEJARING_PROXY_COUNT", 0) or None
+AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
+
+# django-otp: two-factor sign-in.
+OTP_TOTP_ISSUER = "Jejaring"
+OTP_TOTP_THROTTLE_FACTOR = 1
+JEJARING_RECOVERY_CODES = 10
+
+# --- Sessions and security -----------------------------------------------------------------------------------
+IDLE_TIMEOUT = timedelta(minutes=env_int("JEJARING_IDLE_TIMEOUT_MINUTES", 30, minimum=1))
+SESSION_MAX_AGE = timedelta(hours=env_int("JEJARING_SESSION_MAX_HOURS", 12, minimum=1))
+SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
+SESSION_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_HTTPONLY = True
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", SITE_URL if PRODUCTION else "")
+LANGUAGE_COOKIE_NAME = "jejaring_language"
+LANGUAGE_COOKIE_SAMESITE = "Lax"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+SECURE_REFERRER_POLICY = "same-origin"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+X_FRAME_OPTIONS = "DENY"
+if PRODUCTION:
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    LANGUAGE_COOKIE_SECURE = True
+    SECURE_SSL_REDIRECT = env_bool("DJANGO_SECURE_SSL_REDIRECT", default=True)
+    SECURE_HSTS_SECONDS = env_int("DJANGO_HSTS_SECONDS", 31536000)
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD", default=True)
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    if env_bool("DJANGO_BEHIND_TLS_PROXY", default=True):
+        SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+
+# Content-Security-Policy: the site itself and nothing else.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF],
+        "style-src": [SELF],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+        "base-uri": [SELF],
+        "object-src": [NONE],
+    }
+}
+PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
+
+# --- Internationalisation ------------------------------------------------------------------------------------
+LANGUAGE_CODE = "id"
+LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+LOCALE_PATHS = [BASE_DIR / "locale"]
+TIME_ZONE = env("JEJARING_TIME_ZONE", "Asia/Jakarta")
+USE_I18N = True
+USE_TZ = True
+
+# --- Static files --------------------------------------------------------------------------------------------
+STATIC_URL = "/static/"
+STATICFILES_DIRS = [BASE_DIR / "static"]
+STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles" if PRODUCTION else VAR_DIR / "static")))
+if not PRODUCTION:
+    STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": (
+            "whitenoise.storage.CompressedManifestStaticFilesStorage"
+            if PRODUCTION
+            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+        )
+    },
+}
+
+# --- Email ---------------------------------------------------------------------------------------------------
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Jejaring <no-reply@jejaring.invalid>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+if EMAIL_HOST:
+    EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
+    EMAIL_PORT = env_int("EMAIL_PORT", 587)
+    EMAIL_HOST_USER = env("EMAIL_HOST_USER")
+    EMAIL_HOST_PASSWORD = secret("EMAIL_HOST_PASSWORD")
+    EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", default=True)
+    EMAIL_TIMEOUT = 20
+else:
+    EMAIL_BACKEND = "django.core.mail.backends.console.EmailBackend"
+
+# --- Celery --------------------------------------------------------------------------------------------------
+if not CELERY_BROKER_URL:
+    # The embedded broker: messages are files under var/broker, so `make run` needs no server.
+    CELERY_BROKER_URL = "filesystem://"
+    _broker_dir = VAR_DIR / "broker"
+    for sub in ("queue", "processed"):
+        (_broker_dir / sub).mkdir(parents=True, exist_ok=True)
+    CELERY_BROKER_TRANSPORT_OPTIONS = {
+        "data_folder_in": str(_broker_dir / "queue"),
+        "data_folder_out": str(_broker_dir / "queue"),
+        "processed_folder": str(_broker_dir / "processed"),
+        "store_processed": False,
+    }
+else:
+    CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
+CELERY_TASK_IGNORE_RESULT = True
+CELERY_TASK_ACKS_LATE = True
+CELERY_TASK_REJECT_ON_WORKER_LOST = True
+CELERY_WORKER_PREFETCH_MULTIPLIER = 1
+CELERY_TASK_SERIALIZER = "json"
+CELERY_ACCEPT_CONTENT = ["json"]
+CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
+CELERY_TIMEZONE = TIME_ZONE
+CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+
+# --- Jejaring ------------------------------------------------------------------------------------------------
+# Demo hints show the current two-factor code of seeded demo accounts on the verification page. They exist so
+# a newcomer can look around `make run` without an authenticator app, and are refused in production.
+DEMO_MODE = env_bool("JEJARING_DEMO", default=not PRODUCTION and not TESTING)
+if PRODUCTION and DEMO_MODE:
+    raise ImproperlyConfigured("JEJARING_DEMO cannot be on when DJANGO_ENV=production")
+# Caseworkers may enrol two-factor sign-in; coordinators and admins must.
+TWO_FACTOR_REQUIRED_ROLES = ["coordinator", "admin"]
+
+# --- Logging: no personal data, ever; the access log is in the database, not here. ---------------------------
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "root": {"handlers": ["console"], "level": env("JEJARING_LOG_LEVEL", "INFO")},
+    "loggers": {
+        "django.security.DisallowedHost": {"level": "ERROR"},
+        "axes": {"level": "WARNING"},
+    },
+}

@@ -1,0 +1,123 @@
+"""The fixed cast used everywhere.
+
+- ``alice``: caseworker of organisation A; ``anna``: her colleague at A (for restricted cases).
+- ``bob``: caseworker of organisation B; he should have no access to A's cases.
+- ``carol``: a network coordinator; ``dave``: a network admin. Both sit in the network's secretariat and see no case
+  contents through their role.
+- anonymous: the plain ``client`` fixture.
+
+``client_for(user)`` signs a user in (with a verified second factor for roles that require one).
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable
+
+import pytest
+from django.test import Client
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from accounts.choices import OrganisationKind, Role, ServiceType
+from accounts.models import Organisation, User
+from tests.factories import OrganisationFactory, UserFactory
+
+
+@pytest.fixture(autouse=True)
+def _fast_password_hashing(settings: object) -> None:
+    # Argon2 is the production hasher (tests/accounts/test_settings.py checks it); tests hash hundreds of passwords.
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture
+def org_a(db: None) -> Organisation:
+    return OrganisationFactory(name="Organisasi A (fiktif)", code="ORGA", province="34")
+
+
+@pytest.fixture
+def org_b(db: None) -> Organisation:
+    return OrganisationFactory(name="Organisasi B (fiktif)", code="ORGB", province="53", kind=OrganisationKind.SHELTER)
+
+
+@pytest.fixture
+def org_c(db: None) -> Organisation:
+    return OrganisationFactory(
+        name="Organisasi C (fiktif)",
+        code="ORGC",
+        province="52",
+        kind=OrganisationKind.LEGAL_AID,
+        services=[ServiceType.LEGAL_AID, ServiceType.SHELTER],
+    )
+
+
+@pytest.fixture
+def network_org(db: None) -> Organisation:
+    return OrganisationFactory(name="Sekretariat Uji (fiktif)", code="NET", province="31", services=[])
+
+
+@pytest.fixture
+def alice(org_a: Organisation) -> User:
+    return UserFactory(username="alice", first_name="Alice", organisation=org_a, role=Role.CASEWORKER)
+
+
+@pytest.fixture
+def anna(org_a: Organisation) -> User:
+    return UserFactory(username="anna", first_name="Anna", organisation=org_a, role=Role.CASEWORKER)
+
+
+@pytest.fixture
+def bob(org_b: Organisation) -> User:
+    return UserFactory(username="bob", first_name="Bob", organisation=org_b, role=Role.CASEWORKER)
+
+
+@pytest.fixture
+def cecep(org_c: Organisation) -> User:
+    return UserFactory(username="cecep", first_name="Cecep", organisation=org_c, role=Role.CASEWORKER)
+
+
+@pytest.fixture
+def carol(network_org: Organisation) -> User:
+    return with_device(
+        UserFactory(username="carol", first_name="Carol", organisation=network_org, role=Role.COORDINATOR)
+    )
+
+
+@pytest.fixture
+def dave(network_org: Organisation) -> User:
+    return with_device(UserFactory(username="dave", first_name="Dave", organisation=network_org, role=Role.ADMIN))
+
+
+def with_device(user: User) -> User:
+    TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)
+    return user
+
+
+def sign_in(client: Client, user: User) -> Client:
+    client.force_login(user, backend="accounts.backends.UsernameOrEmailBackend")
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    if device is not None:
+        session = client.session
+        session["otp_device_id"] = device.persistent_id
+        session.save()
+    return client
+
+
+@pytest.fixture
+def client_for(db: None) -> Callable[[User], Client]:
+    def make(user: User) -> Client:
+        return sign_in(Client(), user)
+
+    return make
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
+    """CI sets JEJARING_FAIL_ON_SKIP: a skipped test there means something was not checked, which is a failure."""
+    if os.environ.get("JEJARING_FAIL_ON_SKIP") != "1":
+        return
+    reporter = session.config.pluginmanager.get_plugin("terminalreporter")
+    skipped = reporter.stats.get("skipped", []) if reporter else []
+    if skipped:
+        reporter.write_line(
+            f"JEJARING_FAIL_ON_SKIP: {len(skipped)} test(s) skipped; CI treats that as a failure.", red=True
+        )
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED

@@ -69,6 +69,7 @@ JEJARING_INDEX_KEY = secret("JEJARING_INDEX_KEY")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 SITE_URL = env("JEJARING_SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 EMAIL_HOST = env("EMAIL_HOST")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "" if PRODUCTION else "Jejaring <no-reply@jejaring.invalid>")
 
 if PRODUCTION:
     for name, value in [
@@ -80,6 +81,7 @@ if PRODUCTION:
         ("DJANGO_ALLOWED_HOSTS", ",".join(ALLOWED_HOSTS)),
         ("JEJARING_SITE_URL", SITE_URL),
         ("EMAIL_HOST", EMAIL_HOST),
+        ("DEFAULT_FROM_EMAIL", DEFAULT_FROM_EMAIL),
     ]:
         if not value:
             _missing.append(name)
@@ -290,7 +292,6 @@ STORAGES = {
 }
 
 # --- Email ---------------------------------------------------------------------------------------------------
-DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "Jejaring <no-reply@jejaring.invalid>")
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
 if EMAIL_HOST:
     EMAIL_BACKEND = "django.core.mail.backends.smtp.EmailBackend"
@@ -333,6 +334,18 @@ CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 DEMO_MODE = env_bool("JEJARING_DEMO", default=not PRODUCTION and not TESTING)
 if PRODUCTION and DEMO_MODE:
     raise ImproperlyConfigured("JEJARING_DEMO cannot be on when DJANGO_ENV=production")
+# The follow-up rhythm by risk level: first contact, then every N days (DOMAIN.md's suggestion).
+JEJARING_FOLLOW_UP_RHYTHM = {
+    "high": {"first_days": env_int("JEJARING_FOLLOW_UP_HIGH_FIRST_DAYS", 2), "then_days": env_int("JEJARING_FOLLOW_UP_HIGH_DAYS", 7)},
+    "medium": {
+        "first_working_days": env_int("JEJARING_FOLLOW_UP_MEDIUM_FIRST_WORKING_DAYS", 5),
+        "then_days": env_int("JEJARING_FOLLOW_UP_MEDIUM_DAYS", 14),
+    },
+    "low": {
+        "first_working_days": env_int("JEJARING_FOLLOW_UP_LOW_FIRST_WORKING_DAYS", 10),
+        "then_days": env_int("JEJARING_FOLLOW_UP_LOW_DAYS", 30),
+    },
+}
 # Caseworkers may enrol two-factor sign-in; coordinators and admins must.
 TWO_FACTOR_REQUIRED_ROLES = ["coordinator", "admin"]
 

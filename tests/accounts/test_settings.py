@@ -20,6 +20,7 @@ PRODUCTION = {
     "DJANGO_ALLOWED_HOSTS": "jejaring.example.org",
     "JEJARING_SITE_URL": "https://jejaring.example.org",
     "EMAIL_HOST": "smtp.example.org",
+    "DEFAULT_FROM_EMAIL": "Jejaring <no-reply@jejaring.example.org>",
 }
 
 

@@ -336,7 +336,10 @@ if PRODUCTION and DEMO_MODE:
     raise ImproperlyConfigured("JEJARING_DEMO cannot be on when DJANGO_ENV=production")
 # The follow-up rhythm by risk level: first contact, then every N days (DOMAIN.md's suggestion).
 JEJARING_FOLLOW_UP_RHYTHM = {
-    "high": {"first_days": env_int("JEJARING_FOLLOW_UP_HIGH_FIRST_DAYS", 2), "then_days": env_int("JEJARING_FOLLOW_UP_HIGH_DAYS", 7)},
+    "high": {
+        "first_days": env_int("JEJARING_FOLLOW_UP_HIGH_FIRST_DAYS", 2),
+        "then_days": env_int("JEJARING_FOLLOW_UP_HIGH_DAYS", 7),
+    },
     "medium": {
         "first_working_days": env_int("JEJARING_FOLLOW_UP_MEDIUM_FIRST_WORKING_DAYS", 5),
         "then_days": env_int("JEJARING_FOLLOW_UP_MEDIUM_DAYS", 14),

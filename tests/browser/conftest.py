@@ -36,7 +36,9 @@ def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
 @pytest.fixture(scope="session")
 def browser() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
-        message = f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` or set JEJARING_CHROMIUM"
+        message = (
+            f"Chromium not found at {CHROMIUM}: install it with `apt-get install chromium` or set JEJARING_CHROMIUM"
+        )
         if os.environ.get("JEJARING_REQUIRE_BROWSER") == "1":
             pytest.fail(message)
         pytest.skip(message)
@@ -55,7 +57,10 @@ def page(browser, live_server):
     context.set_default_timeout(10_000)
     page = context.new_page()
     foreign: list[str] = []
-    page.on("request", lambda request: None if request.url.startswith((live_server.url, "data:")) else foreign.append(request.url))
+    page.on(
+        "request",
+        lambda request: None if request.url.startswith((live_server.url, "data:")) else foreign.append(request.url),
+    )
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
     page.on("console", lambda message: errors.append(message.text) if message.type == "error" else None)

@@ -26,9 +26,8 @@ class MultiChoiceField(models.TextField):
         super().__init__(*args, **kwargs)
 
     def deconstruct(self) -> Any:
-        name, path, args, kwargs = super().deconstruct()
-        kwargs["options"] = self.options
-        return name, path, args, kwargs
+        # The vocabulary is not a database concern: leaving it out keeps migrations small and stable.
+        return super().deconstruct()
 
     @staticmethod
     def _split(value: str) -> list[str]:

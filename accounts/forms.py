@@ -14,6 +14,22 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
+class StyledChoices(forms.CheckboxSelectMultiple):
+    """Bootstrap's class on each checkbox, not on the element that wraps them."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["class"] = "form-check-input"
+        return option
+
+
+class StyledRadios(forms.RadioSelect):
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["class"] = "form-check-input"
+        return option
+
+
 class StyledFormMixin:
     """Bootstrap classes on every widget, so templates render fields with ``{{ field.as_field_group }}``."""
 
@@ -21,7 +37,12 @@ class StyledFormMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():  # type: ignore[attr-defined]
             widget = field.widget
-            if isinstance(widget, (forms.CheckboxSelectMultiple | forms.RadioSelect, forms.CheckboxInput)):
+            if type(widget) in (forms.CheckboxSelectMultiple, forms.RadioSelect):
+                kind = StyledChoices if isinstance(widget, forms.CheckboxSelectMultiple) else StyledRadios
+                styled = kind(attrs=widget.attrs)
+                styled.choices = widget.choices
+                field.widget = styled
+            elif isinstance(widget, forms.CheckboxInput):
                 widget.attrs.setdefault("class", "form-check-input")
             elif isinstance(widget, forms.Select | forms.SelectMultiple):
                 widget.attrs.setdefault("class", "form-select")

@@ -107,6 +107,7 @@ def membership_set(
     membership.full_clean(exclude=["user"])
     _with_actor(membership, actor)
     membership.save()
+    user.membership = membership  # keep the in-memory user in step (its cached membership would be stale)
     sync_groups(user)
     return membership
 

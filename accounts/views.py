@@ -28,6 +28,12 @@ from accounts.models import AccessLog
 from accounts.services import user_set_language
 
 
+def posted(request: HttpRequest) -> Any:
+    """The POST data of a POST request, else None. Not ``request.POST or None``: an empty POST (every checkbox
+    unticked) must still bind the form."""
+    return request.POST if request.method == "POST" else None
+
+
 def safe_next(request: HttpRequest, fallback: str = "home") -> str:
     candidate = request.POST.get("next") or request.GET.get("next") or ""
     if candidate and url_has_allowed_host_and_scheme(
@@ -102,7 +108,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     if user_has_device(user, confirmed=True) and not user.is_verified():  # type: ignore[union-attr]
         return redirect("accounts:two_factor_verify")
     device = two_factor.pending_device(user)  # type: ignore[arg-type]
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             codes = two_factor.confirm_device(device)
@@ -127,7 +133,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect(safe_next(request))
     if not user_has_device(user, confirmed=True):
         return redirect("accounts:two_factor_setup")
-    form = TokenForm(request.POST or None)
+    form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         device = match_token(user, form.cleaned_data["token"])
         if device is not None:

@@ -6,6 +6,7 @@ from accounts.admin import admin_site
 urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
+    path("cases/", include("casework.urls")),
     path("admin/", admin_site.urls),
     path("healthz", account_views.healthz, name="healthz"),
 ]

@@ -53,7 +53,7 @@ def browser() -> Iterator[object]:
 @pytest.fixture
 def page(browser, live_server):
     """A fresh browser context per test. Every request it makes must go to the live server and nowhere else."""
-    context = browser.new_context(base_url=live_server.url, locale="en-US", viewport={"width": 390, "height": 844})
+    context = browser.new_context(base_url=live_server.url, locale="id-ID", viewport={"width": 390, "height": 844})
     context.set_default_timeout(10_000)
     page = context.new_page()
     foreign: list[str] = []

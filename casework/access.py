@@ -1,0 +1,170 @@
+"""Who may see which part of a case, as django-guardian grants in direct foreign-key tables.
+
+- The owner organisation's group holds ``view_case`` and ``change_case`` on each of its cases: every part of it.
+- A restricted case is granted to named users of the owner organisation instead of the group.
+- An accepted referral grants the receiving organisation's group ``view_case_summary`` plus one permission per section
+  the sender shared (identity, contact, narrative, needs, notes); it is revoked when the referral ends.
+- Only active caseworkers reach case data at all: coordinators and admins see no case contents through their role,
+  whatever grants might linger.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.contrib.auth.models import Group, Permission
+from django.db.models import Q, QuerySet
+
+from accounts.choices import Role
+from accounts.models import User
+from casework.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Section
+
+FULL_VIEW = "view_case"
+CHANGE = "change_case"
+SECTION_PERMISSIONS = {
+    Section.SUMMARY: "view_case_summary",
+    Section.IDENTITY: "view_case_identity",
+    Section.CONTACT: "view_case_contact",
+    Section.NARRATIVE: "view_case_narrative",
+    Section.NEEDS: "view_case_needs",
+    Section.NOTES: "view_case_notes",
+}
+SHAREABLE_SECTIONS = [s for s in Section if s != Section.SUMMARY]
+
+
+@dataclass(frozen=True)
+class CaseAccess:
+    """What one user may do with one case."""
+
+    full: bool
+    can_change: bool
+    sections: frozenset[str]
+
+    @property
+    def any(self) -> bool:
+        return self.full or bool(self.sections)
+
+    def can_see(self, section: str) -> bool:
+        return self.full or section in self.sections
+
+    @property
+    def is_referred(self) -> bool:
+        return not self.full and bool(self.sections)
+
+
+NO_ACCESS = CaseAccess(full=False, can_change=False, sections=frozenset())
+
+
+def permission_ids(*codenames: str) -> QuerySet[Permission, Any]:
+    """A subquery, not a cached list: permission ids differ between databases (and between test runs)."""
+    return Permission.objects.filter(content_type__app_label="casework", codename__in=codenames).values("id")
+
+
+def _perm(codename: str) -> Permission:
+    return Permission.objects.get(content_type__app_label="casework", codename=codename)
+
+
+def _may_reach_cases(user: User) -> bool:
+    return bool(user.is_authenticated and user.is_active and user.role == Role.CASEWORKER)
+
+
+def codenames_for(user: User, case: Case) -> set[str]:
+    if not _may_reach_cases(user):
+        return set()
+    by_user = CaseUserObjectPermission.objects.filter(user=user, content_object=case).values_list(
+        "permission__codename", flat=True
+    )
+    by_group = CaseGroupObjectPermission.objects.filter(group__user=user, content_object=case).values_list(
+        "permission__codename", flat=True
+    )
+    return set(by_user.union(by_group))
+
+
+def access_for(user: User, case: Case) -> CaseAccess:
+    codenames = codenames_for(user, case)
+    full = FULL_VIEW in codenames
+    sections = frozenset(section for section, codename in SECTION_PERMISSIONS.items() if codename in codenames)
+    return CaseAccess(full=full, can_change=full and CHANGE in codenames, sections=sections)
+
+
+def cases_with(user: User, *codenames: str) -> QuerySet[Case]:
+    """Cases on which the user holds any of these permissions, directly or through a group."""
+    if not _may_reach_cases(user):
+        return Case.objects.none()
+    ids = permission_ids(*codenames)
+    by_group = CaseGroupObjectPermission.objects.filter(group__user=user, permission_id__in=ids).values(
+        "content_object_id"
+    )
+    by_user = CaseUserObjectPermission.objects.filter(user=user, permission_id__in=ids).values("content_object_id")
+    return Case.objects.filter(Q(pk__in=by_group) | Q(pk__in=by_user))
+
+
+# --- Grants ----------------------------------------------------------------------------------------------------
+
+
+def grant_owner(case: Case, named_users: Iterable[User] = ()) -> None:
+    """(Re)grant the owner organisation: its group, or only the named users when the case is restricted."""
+    owner_perms = [_perm(FULL_VIEW), _perm(CHANGE)]
+    group = case.owner.group
+    CaseGroupObjectPermission.objects.filter(content_object=case, group=group, permission__in=owner_perms).delete()
+    CaseUserObjectPermission.objects.filter(content_object=case, permission__in=owner_perms).delete()
+    if case.is_restricted:
+        rows = [
+            CaseUserObjectPermission(content_object=case, user=user, permission=perm)
+            for user in named_users
+            for perm in owner_perms
+        ]
+        CaseUserObjectPermission.objects.bulk_create(rows)
+    else:
+        CaseGroupObjectPermission.objects.bulk_create(
+            CaseGroupObjectPermission(content_object=case, group=group, permission=perm) for perm in owner_perms
+        )
+
+
+def named_users(case: Case) -> list[User]:
+    return list(
+        User.objects.filter(
+            caseuserobjectpermission__content_object=case,
+            caseuserobjectpermission__permission__codename=FULL_VIEW,
+        ).order_by("username")
+    )
+
+
+def grant_sections(case: Case, group: Group, sections: Iterable[str]) -> None:
+    """Grant a receiving organisation the summary and the shared sections of a case."""
+    wanted = {Section.SUMMARY, *sections}
+    perms = [_perm(SECTION_PERMISSIONS[Section(section)]) for section in wanted]
+    existing = set(
+        CaseGroupObjectPermission.objects.filter(content_object=case, group=group).values_list(
+            "permission_id", flat=True
+        )
+    )
+    CaseGroupObjectPermission.objects.bulk_create(
+        CaseGroupObjectPermission(content_object=case, group=group, permission=perm)
+        for perm in perms
+        if perm.id not in existing
+    )
+
+
+def revoke_sections(case: Case, group: Group) -> None:
+    CaseGroupObjectPermission.objects.filter(
+        content_object=case, group=group, permission_id__in=permission_ids(*SECTION_PERMISSIONS.values())
+    ).delete()
+
+
+def grants_on(case: Case) -> dict[str, list]:
+    """Every grant on a case: rows of (group or user, permission codename)."""
+    return {
+        "groups": list(
+            CaseGroupObjectPermission.objects.filter(content_object=case)
+            .select_related("group__organisation", "permission")
+            .order_by("group__name", "permission__codename")
+        ),
+        "users": list(
+            CaseUserObjectPermission.objects.filter(content_object=case)
+            .select_related("user", "permission")
+            .order_by("user__username", "permission__codename")
+        ),
+    }

@@ -1,0 +1,197 @@
+"""The History tab: who changed which field of a case (and its notes, services and consents), when.
+
+Old and new values are shown to users who may see the case; encrypted values are decrypted only for sections the
+viewer may see, otherwise the change is listed without values. ``with_values=False`` gives the admins' view: fields
+and actors, never values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from accounts.fields import MultiChoiceField
+from accounts.models import Organisation, User
+from casework.access import CaseAccess
+from casework.models import ENCRYPTED_SECTIONS, Case, CaseNote, Consent, Section, ServiceRecord
+from casework.vault import CASE, Vault
+
+SUBFIELD_LABELS = {
+    "full_name": _("Name"),
+    "aliases": _("Other names"),
+    "nik": _("NIK"),
+    "passport": _("Passport number"),
+    "date_of_birth": _("Date of birth"),
+    "phones": _("Phone numbers"),
+    "address": _("Address"),
+    "family_contact": _("Family contact"),
+}
+SKIP = {
+    "id",
+    "version",
+    "updated_at",
+    "last_activity_at",
+    "created_at",
+    "created_by",
+    "reference",
+    "case",
+    "body_enc",
+    "outcome_enc",
+}
+OBJECT_LABELS = {Case: _("Case"), CaseNote: _("Note"), ServiceRecord: _("Service"), Consent: _("Consent")}
+
+
+@dataclass
+class Change:
+    label: str
+    old: str = ""
+    new: str = ""
+    hidden: bool = False
+
+
+@dataclass
+class Entry:
+    when: datetime
+    who: str
+    what: str
+    kind: str  # "+", "~", "-"
+    reason: str = ""
+    changes: list[Change] = field(default_factory=list)
+
+
+def _display(model_field: models.Field, value: Any, people: dict[int, str], orgs: dict[int, str]) -> str:
+    if value in (None, "", []):
+        return "—"
+    if isinstance(model_field, MultiChoiceField):
+        return ", ".join(model_field.labels(value if isinstance(value, list) else model_field.to_python(value)))
+    if model_field.choices:
+        return str(dict(model_field.flatchoices).get(value, value))
+    if isinstance(model_field, models.ForeignKey):
+        if model_field.related_model is Organisation:
+            return orgs.get(value, "?")
+        return people.get(value, "?")
+    if isinstance(model_field, models.BooleanField):
+        return str(_("yes") if value else _("no"))
+    return str(value)
+
+
+def _subfield_changes(vault: Vault | None, column: str, row_id: Any, old: str, new: str) -> list[Change]:
+    label = str(Section(ENCRYPTED_SECTIONS[column]).label)
+    if vault is None:
+        return [Change(label=label, hidden=True)]
+    if column in ("identity_enc", "contact_enc"):
+        before = vault.open_json(CASE, column, row_id, old)
+        after = vault.open_json(CASE, column, row_id, new)
+        changes = []
+        for key in sorted(set(before) | set(after)):
+            if before.get(key) != after.get(key):
+                changes.append(
+                    Change(
+                        label=str(SUBFIELD_LABELS.get(key, key)), old=_flat(before.get(key)), new=_flat(after.get(key))
+                    )
+                )
+        return changes
+    return [
+        Change(
+            label=label,
+            old=_short(vault.open(CASE, column, row_id, old)),
+            new=_short(vault.open(CASE, column, row_id, new)),
+        )
+    ]
+
+
+def _flat(value: Any) -> str:
+    if value in (None, "", []):
+        return "—"
+    return ", ".join(value) if isinstance(value, list) else str(value)
+
+
+def _short(text: str) -> str:
+    return "—" if not text else (text if len(text) <= 300 else text[:300] + "…")
+
+
+def case_history(case: Case, *, viewer_access: CaseAccess | None, with_values: bool = True) -> list[Entry]:
+    """History entries of a case and its notes, services and consents, newest first."""
+    sources: list[tuple[type[models.Model], Any]] = [
+        (Case, Case.history.filter(id=case.pk)),  # type: ignore[attr-defined]
+        (CaseNote, CaseNote.history.filter(case_id=case.pk)),  # type: ignore[attr-defined]
+        (ServiceRecord, ServiceRecord.history.filter(case_id=case.pk)),  # type: ignore[attr-defined]
+        (Consent, Consent.history.filter(case_id=case.pk)),  # type: ignore[attr-defined]
+    ]
+    records = []
+    for model, queryset in sources:
+        last_seen: dict[Any, Any] = {}
+        for row in queryset.order_by("history_date", "history_id"):
+            records.append((model, row, last_seen.get(row.id)))
+            last_seen[row.id] = row
+    people = dict(
+        User.objects.filter(pk__in={row.history_user_id for _m, row, _p in records} | _user_ids(records)).values_list(
+            "pk", "username"
+        )
+    )
+    orgs = dict(Organisation.objects.values_list("pk", "name"))
+    vault = Vault.for_case(case) if with_values and viewer_access is not None else None
+    entries = []
+    for model, row, previous in records:
+        entry = Entry(
+            when=row.history_date,
+            who=people.get(row.history_user_id, "—"),
+            what=str(OBJECT_LABELS[model]),
+            kind=row.history_type,
+            reason=row.history_change_reason or "",
+        )
+        if previous is not None:
+            entry.changes = _changes(model, row, previous, people, orgs, vault, viewer_access, with_values)
+        entries.append(entry)
+    entries.sort(key=lambda e: e.when, reverse=True)
+    return entries
+
+
+def _user_ids(records: list[tuple[Any, Any, Any]]) -> set[int]:
+    ids = set()
+    for _model, row, _previous in records:
+        for name in ("assigned_to_id", "author_id", "recorded_by_id"):
+            if getattr(row, name, None):
+                ids.add(getattr(row, name))
+    return ids
+
+
+def _changes(
+    model: type[models.Model],
+    row: Any,
+    previous: Any,
+    people: dict[int, str],
+    orgs: dict[int, str],
+    vault: Vault | None,
+    viewer_access: CaseAccess | None,
+    with_values: bool,
+) -> list[Change]:
+    changes: list[Change] = []
+    for model_field in model._meta.concrete_fields:
+        name = model_field.attname
+        if model_field.name in SKIP or name in SKIP:
+            continue
+        old, new = getattr(previous, name), getattr(row, name)
+        if old == new:
+            continue
+        if name in ENCRYPTED_SECTIONS:
+            section = ENCRYPTED_SECTIONS[name]
+            allowed = with_values and viewer_access is not None and viewer_access.can_see(section)
+            changes.extend(_subfield_changes(vault if allowed else None, name, row.id, old, new))
+            continue
+        label = str(model_field.verbose_name).capitalize()
+        if not with_values:
+            changes.append(Change(label=label, hidden=True))
+        else:
+            changes.append(
+                Change(
+                    label=label,
+                    old=_display(model_field, old, people, orgs),
+                    new=_display(model_field, new, people, orgs),
+                )
+            )
+    return changes

@@ -1,0 +1,283 @@
+"""Every read of casework data, and the access gate.
+
+``visible_cases(user)`` and ``get_case_for(user, case_id, action)`` are the only ways views reach cases. A case the
+user may not see is a 404, never a 403, so that its existence does not leak; the refusal is logged.
+"""
+
+from __future__ import annotations
+
+import re
+import uuid
+from dataclasses import dataclass, field
+from datetime import UTC, date, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from accounts import audit
+from accounts.models import AccessLog, Organisation, User
+from casework import access, crypto
+from casework.access import CaseAccess
+from casework.models import BlindIndex, Case, CaseNote, Consent, Section, ServiceRecord
+from casework.vault import CASE, NOTE, SERVICE, Vault
+
+ACTIONS = {"view", "change"} | {f"view_{section}" for section in Section.values}
+
+
+def visible_cases(user: User, *, section: str | None = None) -> QuerySet[Case]:
+    """Cases the user may open (any part of), or whose ``section`` the user may see."""
+    codenames = [access.FULL_VIEW]
+    codenames.append(access.SECTION_PERMISSIONS[Section(section or Section.SUMMARY)])
+    return access.cases_with(user, *codenames)
+
+
+def get_case_for(user: User, case_id: Any, action: str = "view", *, request: HttpRequest | None = None) -> Case:
+    """The case, with ``case.access`` set, if the user may perform ``action`` on it; else Http404 (logged)."""
+    assert action in ACTIONS, action
+    try:
+        case = Case.objects.select_related("owner", "assigned_to").get(pk=uuid.UUID(str(case_id)))
+    except (ValueError, Case.DoesNotExist):
+        raise Http404 from None
+    granted = access.access_for(user, case)
+    if action == "view":
+        allowed = granted.any
+    elif action == "change":
+        allowed = granted.can_change
+    else:
+        allowed = granted.can_see(action.removeprefix("view_"))
+    if not allowed:
+        audit.record_for(AccessLog.Event.ACCESS_DENIED, actor=user, obj=case, request=request, detail=action)
+        raise Http404
+    case.access = granted  # type: ignore[attr-defined]
+    return case
+
+
+# --- The case list ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class CaseFilters:
+    status: str = ""
+    risk_level: str = ""
+    mine: bool = False
+    follow_up_due: bool = False
+    restricted: bool = False
+    search_ids: list[uuid.UUID] | None = None  # from a search; None means no search
+
+
+def filtered_cases(user: User, filters: CaseFilters) -> QuerySet[Case]:
+    cases = visible_cases(user).select_related("owner", "assigned_to")
+    if filters.status:
+        cases = cases.filter(status=filters.status)
+    if filters.risk_level:
+        cases = cases.filter(risk_level=filters.risk_level)
+    if filters.mine:
+        cases = cases.filter(assigned_to=user)
+    if filters.follow_up_due:
+        cases = cases.filter(next_follow_up__lte=timezone.localdate()).exclude(status="closed")
+    if filters.restricted:
+        cases = cases.filter(is_restricted=True)
+    if filters.search_ids is not None:
+        cases = cases.filter(pk__in=filters.search_ids)
+    return cases.order_by("-created_at", "-id")
+
+
+@dataclass
+class Page:
+    items: list[Case]
+    next_cursor: str = ""
+    has_previous: bool = False
+
+
+def _cursor(case: Case) -> str:
+    return f"{case.created_at.timestamp():.6f}_{case.pk}"
+
+
+def _parse_cursor(cursor: str) -> tuple[datetime, uuid.UUID] | None:
+    try:
+        stamp, _sep, pk = cursor.partition("_")
+        return datetime.fromtimestamp(float(stamp), tz=UTC), uuid.UUID(pk)
+    except (ValueError, OverflowError):
+        return None
+
+
+def keyset_page(cases: QuerySet[Case], cursor: str = "", size: int = 25) -> Page:
+    """One page after ``cursor`` in (created_at, id) descending order: no OFFSET, no COUNT(*)."""
+    position = _parse_cursor(cursor) if cursor else None
+    if position is not None:
+        created_at, pk = position
+        cases = cases.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
+    rows = list(cases[: size + 1])
+    has_more = len(rows) > size
+    rows = rows[:size]
+    return Page(items=rows, next_cursor=_cursor(rows[-1]) if has_more and rows else "", has_previous=bool(cursor))
+
+
+# --- Search ----------------------------------------------------------------------------------------------------
+
+REFERENCE = re.compile(r"^[A-Za-z]{2,6}-\d{4}-\d{1,6}$")
+
+
+def search_case_ids(user: User, query: str, *, request: HttpRequest | None = None) -> list[uuid.UUID]:
+    """Cases the user may see that match a reference, NIK, passport, phone or name. The search is logged; its text
+    never is."""
+    query = query.strip()[:200]
+    found: set[uuid.UUID] = set()
+    if REFERENCE.match(query):
+        found |= set(visible_cases(user).filter(reference__iexact=query).values_list("pk", flat=True))
+    digits = crypto.normalise_nik(query)
+    if re.fullmatch(r"\d{16}", digits):
+        found |= _by_index(user, BlindIndex.Kind.NIK, crypto.blind_index("nik", digits), Section.IDENTITY)
+    phone = crypto.normalise_phone(query)
+    if re.fullmatch(r"[\d\s+().\-]{8,}", query) and 8 <= len(phone) <= 15:
+        found |= _by_index(user, BlindIndex.Kind.PHONE, crypto.blind_index("phone", phone), Section.CONTACT)
+    passport = crypto.normalise_passport(query)
+    if re.fullmatch(r"[A-Za-z]{1,2}\s?\d{5,9}", query):
+        found |= _by_index(user, BlindIndex.Kind.PASSPORT, crypto.blind_index("passport", passport), Section.IDENTITY)
+    tokens = crypto.name_tokens(query) if re.search(r"[^\W\d_]", query) and not REFERENCE.match(query) else set()
+    if tokens:
+        found |= _by_name(user, tokens)
+    audit.record(AccessLog.Event.SEARCHED, actor=user, request=request, detail=f"results={len(found)}")
+    return list(found)
+
+
+def _by_index(user: User, kind: str, digest: str, section: str) -> set[uuid.UUID]:
+    matching = BlindIndex.objects.filter(kind=kind, digest=digest).values("case_id")
+    return set(visible_cases(user, section=section).filter(pk__in=matching).values_list("pk", flat=True))
+
+
+def _by_name(user: User, tokens: set[str]) -> set[uuid.UUID]:
+    """Every word typed must be a whole word of the name or an alias (blind indexes cannot match prefixes). Name
+    digests are truncated, so candidates are decrypted and checked."""
+    candidates = visible_cases(user, section=Section.IDENTITY)
+    for token in tokens:
+        digest = crypto.blind_index("name", token)
+        candidates = candidates.filter(
+            pk__in=BlindIndex.objects.filter(kind=BlindIndex.Kind.NAME, digest=digest).values("case_id")
+        )
+    matches: set[uuid.UUID] = set()
+    for case in candidates.only("id", "identity_enc")[:500]:
+        identity = Vault.for_case(case).open_json(CASE, "identity_enc", case.pk, case.identity_enc)
+        words = crypto.name_tokens(" ".join([identity.get("full_name", ""), *identity.get("aliases", [])]))
+        if tokens <= words:
+            matches.add(case.pk)
+    return matches
+
+
+# --- Duplicate check across the network ------------------------------------------------------------------------
+
+
+@dataclass
+class DuplicateMatch:
+    organisation: Organisation
+    kinds: list[str] = field(default_factory=list)
+
+
+def duplicate_matches(
+    user: User,
+    *,
+    nik: str = "",
+    passport: str = "",
+    phones: list[str] | None = None,
+    exclude: Case | None = None,
+    request: HttpRequest | None = None,
+) -> list[DuplicateMatch]:
+    """Which organisations already hold a case with this NIK, passport or phone: the organisation and the kind of
+    identifier only, nothing else. The check is logged (without the identifiers)."""
+    wanted: list[tuple[str, str]] = []
+    if nik:
+        wanted.append((BlindIndex.Kind.NIK, crypto.blind_index("nik", crypto.normalise_nik(nik))))
+    if passport:
+        wanted.append((BlindIndex.Kind.PASSPORT, crypto.blind_index("passport", crypto.normalise_passport(passport))))
+    for phone in phones or []:
+        wanted.append((BlindIndex.Kind.PHONE, crypto.blind_index("phone", crypto.normalise_phone(phone))))
+    if not wanted:
+        return []
+    condition = Q()
+    for kind, digest in wanted:
+        condition |= Q(kind=kind, digest=digest)
+    rows = BlindIndex.objects.filter(condition)
+    if exclude is not None:
+        rows = rows.exclude(case=exclude)
+    by_org: dict[int, DuplicateMatch] = {}
+    for owner_id, kind in rows.values_list("case__owner_id", "kind").distinct():
+        match = by_org.setdefault(owner_id, DuplicateMatch(organisation=Organisation(pk=owner_id)))
+        if kind not in match.kinds:
+            match.kinds.append(kind)
+    organisations = Organisation.objects.in_bulk(list(by_org))
+    for owner_id, match in by_org.items():
+        match.organisation = organisations[owner_id]
+    audit.record(AccessLog.Event.DUPLICATE_CHECKED, actor=user, request=request, detail=f"matches={len(by_org)}")
+    return sorted(by_org.values(), key=lambda m: m.organisation.name)
+
+
+# --- Decrypted reads for a case the user has opened ------------------------------------------------------------
+
+
+def case_sensitive(case: Case) -> dict[str, Any]:
+    """The decrypted parts of a case the user's access allows (``case.access`` from get_case_for)."""
+    granted: CaseAccess = case.access  # type: ignore[attr-defined]
+    vault = Vault.for_case(case)
+    data: dict[str, Any] = {}
+    if granted.can_see(Section.IDENTITY):
+        data["identity"] = vault.open_json(CASE, "identity_enc", case.pk, case.identity_enc)
+    if granted.can_see(Section.CONTACT):
+        data["contact"] = vault.open_json(CASE, "contact_enc", case.pk, case.contact_enc)
+    if granted.can_see(Section.NARRATIVE):
+        data["narrative"] = vault.open(CASE, "narrative_enc", case.pk, case.narrative_enc)
+    if granted.can_see(Section.NEEDS):
+        data["needs"] = vault.open(CASE, "needs_enc", case.pk, case.needs_enc)
+    return data
+
+
+@dataclass
+class NoteView:
+    note: CaseNote
+    body: str
+
+
+def case_notes(case: Case) -> list[NoteView]:
+    """All notes for the owner; only shareable notes for a referred organisation that was sent notes."""
+    granted: CaseAccess = case.access  # type: ignore[attr-defined]
+    notes = CaseNote.objects.filter(case=case).select_related("author")
+    if not granted.full:
+        if not granted.can_see(Section.NOTES):
+            return []
+        notes = notes.filter(shareable=True)
+    vault = Vault.for_case(case)
+    return [NoteView(note, vault.open(NOTE, "body_enc", note.pk, note.body_enc)) for note in notes]
+
+
+@dataclass
+class ServiceView:
+    record: ServiceRecord
+    outcome: str
+
+
+def case_services(case: Case, *, viewer: User) -> list[ServiceView]:
+    """Services given; a referred organisation reads the outcomes of its own services only."""
+    granted: CaseAccess = case.access  # type: ignore[attr-defined]
+    records = ServiceRecord.objects.filter(case=case).select_related("provider", "recorded_by")
+    vault = Vault.for_case(case)
+    own = viewer.organisation.pk if viewer.organisation else None
+    views = []
+    for record in records:
+        readable = granted.full or record.provider_id == own
+        outcome = vault.open(SERVICE, "outcome_enc", record.pk, record.outcome_enc) if readable else ""
+        views.append(ServiceView(record, outcome))
+    return views
+
+
+def case_consents(case: Case) -> list[Consent]:
+    return list(Consent.objects.filter(case=case).select_related("recorded_by"))
+
+
+def active_consent(case: Case, kind: str) -> Consent | None:
+    return Consent.objects.filter(case=case, kind=kind, withdrawn_on__isnull=True).first()
+
+
+def follow_up_due(case: Case, today: date | None = None) -> bool:
+    today = today or timezone.localdate()
+    return bool(case.next_follow_up and case.next_follow_up <= today and not case.is_closed)

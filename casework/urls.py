@@ -1,0 +1,26 @@
+from django.urls import path
+
+from casework import views
+
+app_name = "casework"
+
+urlpatterns = [
+    path("", views.case_list, name="case_list"),
+    path("search/", views.case_search, name="case_search"),
+    path("export/", views.case_export, name="case_export"),
+    path("new/", views.case_create, name="case_create"),
+    path("new/duplicates/", views.duplicate_check, name="duplicate_check"),
+    path("regencies/", views.regency_options, name="regency_options"),
+    path("<uuid:case_id>/", views.case_detail, name="case_detail"),
+    path("<uuid:case_id>/identity/", views.case_identity, name="case_identity"),
+    path("<uuid:case_id>/reveal/<slug:field>/", views.case_reveal, name="case_reveal"),
+    path("<uuid:case_id>/notes/", views.case_notes, name="case_notes"),
+    path("<uuid:case_id>/services/", views.case_services, name="case_services"),
+    path("<uuid:case_id>/history/", views.case_history_view, name="case_history"),
+    path("<uuid:case_id>/edit/", views.case_edit, name="case_edit"),
+    path("<uuid:case_id>/close/", views.case_close, name="case_close"),
+    path("<uuid:case_id>/reopen/", views.case_reopen, name="case_reopen"),
+    path("<uuid:case_id>/consents/", views.case_consents, name="case_consents"),
+    path("<uuid:case_id>/consents/<uuid:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
+    path("<uuid:case_id>/restriction/", views.case_restriction, name="case_restriction"),
+]

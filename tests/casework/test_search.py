@@ -1,0 +1,87 @@
+import pytest
+from django.urls import reverse
+
+from accounts.models import AccessLog
+from casework import selectors
+from tests.casework.conftest import MARKERS, open_case
+
+pytestmark = pytest.mark.django_db
+
+
+def search(client, text):
+    response = client.post(reverse("casework:case_search"), {"q": text})
+    assert response.status_code == 302
+    if "?s=" in response["Location"]:
+        return [case.reference for case in client.get(response["Location"]).context["page"].items]
+    return [client.get(response["Location"]).context["case"].reference]
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        MARKERS["nik"],
+        "3404 0141 0199 0001",
+        "+62 812-9876-5432",
+        "081298765432",
+        "zulaikha",
+        "MARKERWATI zulaikha",
+        "kembangmarker",
+        "x1234567",
+    ],
+)
+def test_the_owner_finds_a_case_by_nik_phone_passport_or_name(client_for, alice, case_a, typed):
+    open_case(alice, name="Orang Lain Rekaan", nik="3404014101990002")
+    assert search(client_for(alice), typed) == [case_a.reference]
+
+
+def test_search_by_reference(client_for, alice, case_a):
+    assert search(client_for(alice), case_a.reference.lower()) == [case_a.reference]
+
+
+def test_a_partial_name_does_not_match(client_for, alice, case_a):
+    assert search(client_for(alice), "zulai") == []
+
+
+def test_another_organisation_finds_nothing(client_for, bob, case_a):
+    client = client_for(bob)
+    for typed in [MARKERS["nik"], MARKERS["phone"], "zulaikha", case_a.reference]:
+        assert search(client, typed) == []
+
+
+def test_a_search_is_logged_without_its_text_and_nothing_typed_reaches_the_url(client_for, alice, case_a):
+    client = client_for(alice)
+    response = client.post(reverse("casework:case_search"), {"q": "zulaikha markerwati"})
+    assert "zulaikha" not in response["Location"].lower()
+    entry = AccessLog.objects.get(event=AccessLog.Event.SEARCHED)
+    assert entry.actor == alice
+    assert "zulaikha" not in str(entry.__dict__).lower()
+
+
+def test_the_duplicate_check_names_the_organisation_and_nothing_else(client_for, bob, case_a):
+    response = client_for(bob).post(
+        reverse("casework:duplicate_check"), {"nik": MARKERS["nik"], "phones": "0812 0000 0000"}
+    )
+    html = response.content.decode()
+    assert "Organisasi A (fiktif)" in html
+    assert case_a.reference not in html
+    assert MARKERS["name"] not in html
+    entry = AccessLog.objects.get(event=AccessLog.Event.DUPLICATE_CHECKED)
+    assert entry.actor == bob and entry.detail == "matches=1"
+
+
+def test_the_duplicate_check_finds_a_phone_typed_differently(bob, case_a):
+    matches = selectors.duplicate_matches(bob, phones=["+62 812 9876 5432"])
+    assert [(m.organisation.code, m.kinds) for m in matches] == [("ORGA", ["phone"])]
+
+
+def test_no_match_says_nothing(client_for, bob, case_a):
+    response = client_for(bob).post(reverse("casework:duplicate_check"), {"nik": "3404014101990009"})
+    assert "duplicate-warning" not in response.content.decode()
+
+
+def test_opening_a_case_warns_of_a_duplicate_elsewhere(client_for, bob, case_a):
+    from tests.casework.test_views import intake_data
+
+    data = intake_data(nik=MARKERS["nik"], birth_year="1999")
+    response = client_for(bob).post(reverse("casework:case_create"), data, follow=True)
+    assert "Organisasi A (fiktif)" in response.content.decode()

@@ -26,6 +26,16 @@ class Command(BaseCommand):
 
         run_hooks(self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo network ready ({created} new accounts)."))
+        self.print_sign_ins()
+
+    def print_sign_ins(self) -> None:
+        self.stdout.write(f"\nDemo sign-ins (password for all: {demo.DEMO_PASSWORD}):")
+        for username, first_name, code, role, _language in demo.PEOPLE:
+            self.stdout.write(f"  {username:<20} {role:<12} {code}  ({first_name})")
+        self.stdout.write(
+            "Coordinators and admins need a two-factor code: in this demo the verification page shows the current\n"
+            "code of the demo account (JEJARING_DEMO=1, the default outside production; refused in production).\n"
+        )
 
     def seed_accounts(self, actor: User) -> int:
         organisations: dict[str, Organisation] = {}

@@ -1,5 +1,12 @@
 from django.apps import AppConfig
+from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
+
+
+def unread_badge(request: HttpRequest) -> int:
+    from accounts.notifications import unread_count
+
+    return unread_count(request.user)  # type: ignore[arg-type]
 
 
 class AccountsConfig(AppConfig):
@@ -14,3 +21,10 @@ class AccountsConfig(AppConfig):
 
         register(NavItem(_("Home"), "home", tuple(Role.values), order=0))
         register(NavItem(_("Organisations and accounts"), "admin:index", (Role.ADMIN,), order=90))
+        register(
+            NavItem(_("Notifications"), "accounts:notifications", tuple(Role.values), order=80, badge=unread_badge)
+        )
+
+        from accounts import security_notices
+
+        security_notices.register()

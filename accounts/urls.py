@@ -21,5 +21,9 @@ urlpatterns = [
         views.PasswordResetConfirmView.as_view(),
         name="password_reset_confirm",
     ),
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:notification_id>/", views.notification_open, name="notification_open"),
+    path("notifications/read/", views.notifications_mark_read, name="notifications_mark_read"),
+    path("notifications/email/", views.notification_preferences, name="notification_preferences"),
     path("password/reset/done/", views.PasswordResetCompleteView.as_view(), name="password_reset_complete"),
 ]

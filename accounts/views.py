@@ -7,15 +7,15 @@ from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.db import connection
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
 from django_otp import match_token, user_has_device
 
-from accounts import audit, two_factor
+from accounts import audit, notifications, security_notices, two_factor
 from accounts.forms import (
     LanguageForm,
     LocalisedPasswordResetForm,
@@ -113,6 +113,7 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"]):
             codes = two_factor.confirm_device(device)
             otp_login(request, device)
+            security_notices.notify(security_notices.TWO_FACTOR_CHANGED, user)  # type: ignore[arg-type]
             messages.success(request, _("Two-factor sign-in is on."))
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": safe_next(request)})
         form.add_error("token", _("That code is not right. Check the time on your phone and try the newest code."))
@@ -165,6 +166,7 @@ def two_factor_disable(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("Your role requires two-factor sign-in."))
         return redirect("accounts:account")
     two_factor.disable(request.user)  # type: ignore[arg-type]
+    security_notices.notify(security_notices.TWO_FACTOR_CHANGED, request.user)  # type: ignore[arg-type]
     messages.success(request, _("Two-factor sign-in is off."))
     return redirect("accounts:account")
 
@@ -176,6 +178,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(self.request, _("Your password has been changed."))
+        security_notices.notify(security_notices.PASSWORD_CHANGED, self.request.user)  # type: ignore[arg-type]
         return response
 
     def get_success_url(self) -> str:
@@ -206,6 +209,11 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
     template_name = "accounts/password_reset_confirm.html"
     form_class = StyledSetPasswordForm
 
+    def form_valid(self, form: Any) -> HttpResponse:
+        response = super().form_valid(form)
+        security_notices.notify(security_notices.PASSWORD_CHANGED, form.user)
+        return response
+
     def get_success_url(self) -> str:
         return resolve_url("accounts:password_reset_complete")
 
@@ -220,3 +228,46 @@ def healthz(request: HttpRequest) -> HttpResponse:
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
     return HttpResponse("ok", content_type="text/plain")
+
+
+@login_required
+@require_GET
+def notification_list(request: HttpRequest) -> HttpResponse:
+    items = list(notifications.for_user(request.user)[:100])  # type: ignore[arg-type]
+    rows = [{"item": item, "text": notifications.render(item)} for item in items]
+    return render(request, "accounts/notifications.html", {"rows": rows})
+
+
+@login_required
+@require_GET
+def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """Follow a notification to what it is about, marking it read on the way."""
+    item = notifications.for_user(request.user).filter(pk=notification_id).first()  # type: ignore[arg-type]
+    if item is None:
+        raise Http404
+    notifications.mark_read(actor=request.user, notification_ids=[item.pk])  # type: ignore[arg-type]
+    return redirect(notifications.target_url(item) or "accounts:notifications")
+
+
+@login_required
+@require_POST
+def notifications_mark_read(request: HttpRequest) -> HttpResponse:
+    ids = [int(pk) for pk in request.POST.getlist("id") if pk.isdigit()]
+    notifications.mark_read(actor=request.user, notification_ids=ids or None)  # type: ignore[arg-type]
+    return redirect("accounts:notifications")
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def notification_preferences(request: HttpRequest) -> HttpResponse:
+    kinds = notifications.kinds()
+    if request.method == "POST":
+        wanted = {code for code in request.POST.getlist("email") if code in {k.code for k in kinds}}
+        notifications.set_email_preferences(actor=request.user, enabled=wanted)  # type: ignore[arg-type]
+        messages.success(request, _("Your email choices are saved."))
+        return redirect("accounts:notification_preferences")
+    off = set(
+        request.user.notification_preferences.filter(email=False).values_list("kind", flat=True)  # type: ignore[union-attr]
+    )
+    rows = [{"kind": kind, "email": kind.security or kind.code not in off} for kind in kinds]
+    return render(request, "accounts/notification_preferences.html", {"rows": rows})

@@ -15,6 +15,8 @@ class CaseworkConfig(AppConfig):
         register(NavItem(_("New case"), "casework:case_create", (Role.CASEWORKER,), order=11))
 
         from accounts import demo_hooks
-        from casework import demo
+        from casework import demo, reminders
 
+        reminders.register()
         demo_hooks.register(demo.seed, order=20)
+        demo_hooks.register(demo.schedule_demo_reminders, order=30)

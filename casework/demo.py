@@ -199,3 +199,30 @@ def _demo_case(
     if number == 4:
         services.case_close(actor=actor, case=case, expected_version=case.version, reason=ClosureReason.GOALS_MET)
     return case
+
+
+def schedule_demo_reminders(out: Any) -> None:
+    """So that `make run` shows reminders arriving: a few follow-ups fall due 2 and 4 minutes after start."""
+    from accounts import reminders
+    from casework.reminders import FOLLOW_UP_DUE
+
+    now = timezone.now()
+    cases = (
+        Case.objects.exclude(status="closed")
+        .filter(is_restricted=False, next_follow_up__isnull=False, owner__code__in=["YKT", "KPG"])
+        .order_by("owner__code", "created_at")
+    )
+    chosen: dict[int, Case] = {}
+    for case in cases:
+        chosen.setdefault(case.owner_id, case)
+    for minutes, case in zip((2, 4), chosen.values(), strict=False):
+        reminders.schedule(
+            kind=FOLLOW_UP_DUE,
+            due_at=now + timedelta(minutes=minutes),
+            dedupe_key=f"{case.pk}:demo:{now:%Y%m%d%H%M}",
+            object_type="case",
+            object_id=case.pk,
+            object_ref=case.reference,
+            params={"date": case.next_follow_up.isoformat()},  # type: ignore[union-attr]
+        )
+        out.write(f"Demo reminder: follow-up of {case.reference} falls due in {minutes} minutes.\n")

@@ -16,10 +16,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
 
-from accounts import audit
+from accounts import audit, reminders
 from accounts.choices import Role
 from accounts.models import AccessLog, User
 from casework import access, crypto, hooks, rhythm
+from casework import reminders as case_reminders
 from casework.choices import CaseStatus, ConsentGivenBy
 from casework.models import BlindIndex, Case, CaseNote, CaseSequence, Consent, ServiceRecord
 from casework.vault import CASE, NOTE, SERVICE, Vault, destroy_case_key
@@ -159,6 +160,7 @@ def case_open(
     access.grant_owner(case, named)
     for consent in consents:
         consent_give(actor=actor, case=case, **consent)
+    case_reminders.schedule_follow_up(case)
     return case
 
 
@@ -217,6 +219,7 @@ def case_update(
     case.last_activity_at = timezone.now()
     _with_actor(case, actor)
     case.save()
+    case_reminders.schedule_follow_up(case)
     return case
 
 
@@ -236,6 +239,7 @@ def case_close(*, actor: User, case: Case, expected_version: int, reason: str) -
     _with_actor(case, actor)
     case.save()
     update_change_reason(case, "closed")
+    case_reminders.case_closed(case)
     for hook in hooks.case_closed:
         hook(case=case, actor=actor)
     return case
@@ -258,6 +262,7 @@ def case_reopen(*, actor: User, case: Case, expected_version: int) -> Case:
     _with_actor(case, actor)
     case.save()
     update_change_reason(case, "reopened")
+    case_reminders.schedule_follow_up(case)
     return case
 
 
@@ -286,6 +291,7 @@ def touch(case: Case) -> None:
     """Record activity on a case (for the inactivity reminder). last_activity_at is excluded from history, so a
     queryset update is used here on purpose: it writes nothing an auditor needs."""
     Case.objects.filter(pk=case.pk).update(last_activity_at=timezone.now())
+    reminders.clear(object_id=case.pk, kinds=[case_reminders.INACTIVE])
 
 
 @transaction.atomic
@@ -298,7 +304,23 @@ def note_add(*, actor: User, case: Case, body: str, shareable: bool = False, is_
     _with_actor(note, actor)
     note.save(force_insert=True)
     touch(case)
+    if is_follow_up:
+        _follow_up_recorded(actor, case)
     return note
+
+
+def _follow_up_recorded(actor: User, case: Case) -> None:
+    """A follow-up contact clears its reminders and schedules the next one by the risk level's rhythm."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    if case.is_closed:
+        return
+    case.next_follow_up = rhythm.next_after_contact(case.risk_level, timezone.localdate())
+    case.version += 1
+    _with_actor(case, actor)
+    case.save()
+    update_change_reason(case, "follow-up recorded")
+    case_reminders.follow_up_recorded(case)
+    case_reminders.schedule_follow_up(case)
 
 
 @transaction.atomic

@@ -328,6 +328,10 @@ CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
+CELERY_BEAT_SCHEDULE = {
+    "dispatch-reminders": {"task": "accounts.tasks.dispatch_reminders", "schedule": 60.0, "options": {"expires": 55}},
+}
+CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 5, minimum=1)
 
 # --- Jejaring ------------------------------------------------------------------------------------------------
 # Demo hints show the current two-factor code of seeded demo accounts on the verification page. They exist so
@@ -350,6 +354,11 @@ JEJARING_FOLLOW_UP_RHYTHM = {
         "then_days": env_int("JEJARING_FOLLOW_UP_LOW_DAYS", 30),
     },
 }
+# Reminders about a day fall due at this hour; a missed follow-up escalates to colleagues after N days; a case with no
+# recorded activity for N days reminds its caseworker.
+JEJARING_REMINDER_HOUR = env_int("JEJARING_REMINDER_HOUR", 8)
+JEJARING_FOLLOW_UP_ESCALATE_DAYS = env_int("JEJARING_FOLLOW_UP_ESCALATE_DAYS", 3, minimum=1)
+JEJARING_INACTIVE_DAYS = env_int("JEJARING_INACTIVE_DAYS", 30, minimum=1)
 # Caseworkers may enrol two-factor sign-in; coordinators and admins must.
 TWO_FACTOR_REQUIRED_ROLES = ["coordinator", "admin"]
 

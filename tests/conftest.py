@@ -110,6 +110,59 @@ def client_for(db: None) -> Callable[[User], Client]:
     return make
 
 
+@pytest.fixture
+def case_a(alice):
+    """A case of organisation A (alice's), whose identity, narrative and note hold the MARKERS."""
+    from datetime import date
+
+    from casework import services
+    from casework.choices import ConsentGivenBy, ConsentKind, ExploitationType, Gender, RiskLevel
+    from tests.cases import MARKERS
+
+    case = services.case_open(
+        actor=alice,
+        summary={
+            "risk_level": RiskLevel.HIGH,
+            "gender": Gender.FEMININE,
+            "exploitation_types": [ExploitationType.FORCED_LABOUR],
+            "origin_province": "53",
+        },
+        identity={
+            "full_name": MARKERS["name"],
+            "aliases": [MARKERS["alias"]],
+            "nik": MARKERS["nik"],
+            "passport": MARKERS["passport"],
+            "date_of_birth": "1999-01-01",
+        },
+        contact={"phones": [MARKERS["phone"]], "address": MARKERS["address"], "family_contact": MARKERS["family"]},
+        narrative=MARKERS["narrative"],
+        needs=MARKERS["needs"],
+        consents=[{"kind": ConsentKind.SHARING, "given_on": date(2026, 1, 5), "given_by": ConsentGivenBy.PERSON}],
+    )
+    services.note_add(actor=alice, case=case, body=MARKERS["note"], shareable=False)
+    return case
+
+
+@pytest.fixture
+def restricted_case(alice, anna):
+    """A case of organisation A that only alice is named on."""
+    from tests.cases import open_case
+
+    return open_case(alice, name="Rahasia Terbatas", restricted=True, named=[alice])
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Tests marked ``postgres`` need row locks and concurrent transactions: on SQLite they are skipped (``make test``
+    leaves them out when DATABASE_URL is not set, so a local SQLite run shows no skip)."""
+    from django.conf import settings
+
+    if settings.DATABASES["default"]["ENGINE"].endswith("postgresql"):
+        return
+    for item in items:
+        if item.get_closest_marker("postgres"):
+            item.add_marker(pytest.mark.skip(reason="needs PostgreSQL: set DATABASE_URL=postgres://..."))
+
+
 def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
     """CI sets JEJARING_FAIL_ON_SKIP: a skipped test there means something was not checked, which is a failure."""
     if os.environ.get("JEJARING_FAIL_ON_SKIP") != "1":

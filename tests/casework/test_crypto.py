@@ -8,7 +8,7 @@ from casework import crypto
 from casework.models import Case, CaseKey, CaseNote
 from casework.selectors import case_notes, case_sensitive, get_case_for
 from casework.vault import CASE, NOTE, Vault
-from tests.casework.conftest import MARKERS
+from tests.cases import MARKERS
 
 pytestmark = pytest.mark.django_db
 
@@ -40,7 +40,7 @@ def test_tampered_ciphertext_fails(case_a):
 
 
 def test_a_value_moved_to_another_field_or_row_fails(case_a, alice):
-    from tests.casework.conftest import open_case
+    from tests.cases import open_case
 
     vault = Vault.for_case(case_a)
     with pytest.raises(crypto.DecryptionFailed):
@@ -54,7 +54,7 @@ def test_a_value_moved_to_another_field_or_row_fails(case_a, alice):
 
 
 def test_a_wrapped_key_moved_to_another_case_fails(case_a, alice):
-    from tests.casework.conftest import open_case
+    from tests.cases import open_case
 
     other = open_case(alice)
     CaseKey.objects.filter(case=other).update(wrapped=CaseKey.objects.get(case=case_a).wrapped)
@@ -89,7 +89,7 @@ def test_ciphertext_is_never_encrypted_again(case_a):
 
 
 def test_rotation_rewraps_every_key_and_keeps_every_value_readable(case_a, alice, settings, capsys):
-    from tests.casework.conftest import open_case
+    from tests.cases import open_case
 
     second = open_case(alice)
     old = list(settings.JEJARING_MASTER_KEYS)

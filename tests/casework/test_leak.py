@@ -1,6 +1,7 @@
 """A case whose identity, narrative and note hold unique markers is created through the real views; then every
-database table (history and the access log included), the captured logs and the sent emails are searched for the
-markers. There must be no hit."""
+database table (history and the access log included), the captured logs and the sent emails (reminders included)
+are searched for the markers. There must be no hit. Broker messages are checked in tests/accounts/test_celery.py,
+against the real Redis."""
 
 import logging
 
@@ -10,7 +11,7 @@ from django.db import connection
 from django.urls import reverse
 
 from casework.models import Case
-from tests.casework.conftest import MARKERS
+from tests.cases import MARKERS
 from tests.casework.test_views import intake_data
 
 pytestmark = pytest.mark.django_db
@@ -65,6 +66,16 @@ def test_no_marker_reaches_the_database_logs_or_emails(client_for, alice, bob, c
     # Another organisation probes with the same identifiers.
     client_for(bob).post(reverse("casework:duplicate_check"), {"nik": MARKERS["nik"], "phones": MARKERS["phone"]})
     client_for(bob).get(reverse("casework:case_detail", args=[case.pk]))
+    # Reminders: the follow-up falls due and is emailed; an event notification is queued.
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    from accounts import reminders
+    from accounts.models import Reminder
+
+    Reminder.objects.filter(object_id=case.pk).update(due_at=timezone.now() - timedelta(minutes=1))
+    assert reminders.dispatch().emails_sent >= 1
     # Sanity: the owner does see the data, so the markers did go in.
     page = client.get(reverse("casework:case_identity", args=[case.pk])).content.decode()
     assert MARKERS["name"] in page
@@ -77,7 +88,8 @@ def test_no_marker_reaches_the_database_logs_or_emails(client_for, alice, bob, c
         )
         == []
     )
-    assert hits(("email", f"{m.subject} {m.body} {m.alternatives}") for m in mail.outbox) == []
+    assert mail.outbox, "reminder emails were produced"
+    assert hits(("email", f"{m.subject} {m.body} {m.alternatives} {m.to}") for m in mail.outbox) == []
 
 
 def test_the_scan_would_find_a_marker(db, alice):

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.models import AccessLog
 from casework import selectors
-from tests.casework.conftest import MARKERS, open_case
+from tests.cases import MARKERS, open_case
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ from django.urls import reverse
 
 from accounts.models import AccessLog
 from casework.models import Case, Consent
-from tests.casework.conftest import MARKERS
+from tests.cases import MARKERS
 
 pytestmark = pytest.mark.django_db
 
@@ -190,7 +190,7 @@ def test_the_export_holds_no_identity_and_is_logged(client_for, alice, case_a):
 
 
 def test_the_list_pages_by_keyset(client_for, alice):
-    from tests.casework.conftest import open_case
+    from tests.cases import open_case
 
     cases = [open_case(alice) for _ in range(27)]
     client = client_for(alice)

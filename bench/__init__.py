@@ -1,0 +1,32 @@
+"""The benchmark: seed a large network into its own PostgreSQL database, serve it with gunicorn, measure pages.
+
+``python -m bench`` (or ``make bench``) runs everything; see bench/README.md. The environment below is set before
+Django is imported, so the settings module reads it like a deployment would.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent  # the project (manage.py)
+HERE = Path(__file__).resolve().parent
+VAR_DIR = HERE / "var"  # the bench's own secrets, keys and logs; never the demo's var/
+RESULTS_DIR = HERE / "results"
+DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/jejaring_bench"
+
+
+def database_url() -> str:
+    return os.environ.get("BENCH_DATABASE_URL") or DEFAULT_DATABASE_URL
+
+
+def environment(url: str) -> dict[str, str]:
+    """What the seeding process, manage.py and gunicorn all run with."""
+    return {
+        "DJANGO_SETTINGS_MODULE": "config.settings",
+        "DATABASE_URL": url,
+        "JEJARING_VAR_DIR": str(VAR_DIR),
+        "DJANGO_DEBUG": "0",
+        "JEJARING_DEMO": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+    }

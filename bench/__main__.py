@@ -1,0 +1,169 @@
+"""python -m bench: prepare the bench database, seed it once, serve the app with gunicorn, measure, report."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import sys
+import time
+from dataclasses import asdict
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from bench import database_url, environment
+
+if TYPE_CHECKING:  # importing these needs Django set up first
+    from bench.load import Result
+    from bench.pages import Fixture, Page
+
+
+def _arguments(argv: list[str]) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
+    parser.add_argument("--seconds", type=float, default=15, help="measuring time per page (default 15)")
+    parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds before each page (default 3)")
+    parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients (default 8)")
+    parser.add_argument("--cases", type=int, default=100_000, help="cases to seed (default 100,000)")
+    parser.add_argument("--skip-seed", action="store_true", help="use the database as it is, whatever its size")
+    parser.add_argument("--reseed", action="store_true", help="drop the bench database and seed it again")
+    parser.add_argument("--only", nargs="+", metavar="PAGE", help="measure only these pages")
+    parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
+    parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
+    parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of each page's slowest SELECT")
+    return parser.parse_args(argv)
+
+
+def main(argv: list[str]) -> None:
+    args = _arguments(argv)
+    url = database_url()
+    env = environment(url)
+    os.environ.update(env)  # before Django reads its settings
+    started = time.perf_counter()
+    stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
+
+    from bench import server
+
+    print(f"Bench database: {url}")
+    if server.ensure_database(url, drop=args.reseed):
+        print("  created")
+    server.migrate(env)
+
+    import django
+
+    django.setup()
+    from bench import pages, queries, report
+
+    seeded = _seed(args)
+    selected = [p for p in pages.PAGES if not args.only or p.name in args.only]
+    unknown = set(args.only or []) - {p.name for p in pages.PAGES}
+    if unknown:
+        raise SystemExit(f"unknown page(s): {', '.join(sorted(unknown))}; known: {[p.name for p in pages.PAGES]}")
+    fixtures = pages.fixtures(datetime.fromisoformat(seeded["seeded_at"]) if seeded else None)
+    print("Counting SQL per request in-process…")
+    counts = queries.count(selected, fixtures)
+    results, load_average = _measure(args, env, selected, fixtures["bench"])
+
+    print()
+    print(report.table(selected, results, counts, fixtures))
+    print(report.errors(results))
+    if args.explain:
+        print()
+        print(report.plans(counts))
+    data = _record(args, url, stamp, started, seeded, fixtures, selected, results, counts, load_average)
+    path = report.write(stamp, data)
+    print(f"\nResults: {path.relative_to(path.parents[2])}  (whole run {data['seconds_total']:.0f} s)")
+
+
+def _seed(args: argparse.Namespace) -> dict[str, Any]:
+    from bench import seed
+
+    if args.skip_seed:
+        return seed.marker() or {}
+    print(f"Seeding {args.cases:,} cases (once per database)…")
+    seeded = seed.ensure(args.cases)
+    if seeded["reused"]:
+        print(f"  reused the seed of {seeded['seeded_at']} (it took {seeded['seconds']:.0f} s)")
+    else:
+        print(f"  seeded in {seeded['seconds']:.0f} s")
+    return seeded
+
+
+def _measure(
+    args: argparse.Namespace, env: dict[str, str], selected: list[Page], fixture: Fixture
+) -> tuple[dict[str, Result], float]:
+    """Serve the app with gunicorn and load each page in turn as the fixture organisation's caseworkers."""
+    from django.db import connections
+
+    from accounts.models import User
+    from bench import load, server
+    from casework.models import Case
+
+    print(
+        f"Under load: {args.concurrency} caseworkers of {fixture.organisation} ({fixture.cases:,} cases; deep page = "
+        f"page {fixture.deep_page}); {Case.objects.count():,} cases in the database"
+    )
+    sessions = [load.session_for(user) for user in User.objects.filter(pk__in=fixture.users[: args.concurrency])]
+    connections.close_all()
+    load_average = os.getloadavg()[0]
+    if load_average > 0.5:
+        print(f"Note: the machine is busy before the run (load average {load_average:.1f}); the figures will be noisy.")
+    results: dict[str, Result] = {}
+    print(f"Serving with gunicorn: {args.workers} workers × {args.threads} threads (gthread)")
+    with server.gunicorn(env, workers=args.workers, threads=args.threads) as port:
+        for page in selected:
+            timing = {"seconds": args.seconds, "concurrency": args.concurrency, "warmup": args.warmup}
+            results[page.name] = result = load.run(page, fixture, sessions, port, **timing)
+            print(f"  {page.name:<16} {result.rps:7.1f} rps  p95 {result.p95_ms:7.1f} ms  errors {result.errors}")
+    return results, load_average
+
+
+def _record(
+    args: argparse.Namespace,
+    url: str,
+    stamp: str,
+    started: float,
+    seeded: dict[str, Any],
+    fixtures: dict[str, Fixture],
+    selected: list[Page],
+    results: dict[str, Result],
+    counts: dict[str, dict[str, Any]],
+    load_average: float,
+) -> dict[str, Any]:
+    """Everything about the run, for bench/results/<stamp>.json."""
+    from bench import server
+    from casework.models import Case
+
+    return {
+        "started": stamp,
+        "seconds_total": round(time.perf_counter() - started, 1),
+        "arguments": vars(args),
+        "machine": {
+            "cpus": os.cpu_count(),
+            "python": platform.python_version(),
+            "postgres": server.server_version(url),
+            "load_average_before": round(load_average, 2),
+            "load_average_after": round(os.getloadavg()[0], 2),
+        },
+        "gunicorn": {"workers": args.workers, "threads": args.threads, "worker_class": "gthread"},
+        "seed": seeded,
+        "cases_in_database": Case.objects.count(),
+        "fixtures": {
+            label: {"organisation": f.organisation, "cases": f.cases, "deep_page": f.deep_page}
+            for label, f in fixtures.items()
+        },
+        "pages": [
+            {
+                "name": page.name,
+                "describe": page.describe,
+                "target": asdict(page.target) if page.target else None,
+                **asdict(results[page.name]),
+                "sql_per_request": {k: v for k, v in counts[page.name].items() if k != "slowest"},
+                "slowest_select": counts[page.name].get("slowest"),
+            }
+            for page in selected
+        ],
+    }
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

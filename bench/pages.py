@@ -1,0 +1,203 @@
+"""What is measured: one ``Page`` per request kind, in ``PAGES``. Later issues add pages here (referrals, ...).
+
+A page builds its request from a ``Fixture`` (what one organisation's caseworkers can ask for, gathered from the
+seeded database), the worker's number and the iteration, so that concurrent workers spread over many cases.
+"""
+
+from __future__ import annotations
+
+import random
+from collections import Counter
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from django.utils import timezone
+
+from accounts.choices import Role
+from accounts.models import Organisation, User
+from casework import selectors
+from casework.models import Case, CaseKey
+from casework.vault import CASE, Vault
+
+PAGE_SIZE = 25  # selectors.keyset_page's default
+
+
+@dataclass(frozen=True)
+class Request:
+    method: str
+    path: str
+    form: dict[str, str | list[str]] | None = None  # POST fields; the CSRF token is added by the client
+
+
+@dataclass(frozen=True)
+class Target:
+    """This page's throughput must be at least ``ratio`` times that of page ``of``."""
+
+    of: str
+    ratio: float
+
+
+@dataclass
+class Fixture:
+    """One organisation, seen by its caseworkers: who they are, and cases, a deep cursor, NIKs and names to ask for."""
+
+    label: str
+    organisation: str
+    province: str
+    cases: int
+    users: list[int]
+    case_ids: list[str]
+    deep_page: int
+    deep_cursor: str
+    niks: list[str]
+    names: list[str] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class Page:
+    name: str
+    describe: str
+    build: Callable[[Fixture, int, int], Request]  # (fixture, worker, iteration) -> the request
+    expect: int = 200
+    target: Target | None = None
+
+
+def _pick(items: list[str], worker: int, iteration: int) -> str:
+    return items[(worker * 7919 + iteration * 31) % len(items)]
+
+
+# Intakes of this run get NIKs and phones no earlier run used (as a rule), so that the duplicate check finds nothing.
+RUN = random.randrange(10_000)
+
+
+def _intake_form(fixture: Fixture, worker: int, iteration: int) -> dict[str, str | list[str]]:
+    """A valid intake (casework/forms.py CaseForm) for a fictional person with a 9xxx NIK."""
+    today = timezone.localdate().isoformat()
+    person = f"{(RUN + worker) % 10_000:04d}"
+    nik = f"{fixture.province}{person}440390" + f"9{iteration % 1000:03d}"  # a woman born on 4 March 1990
+    return {
+        "full_name": f"Intan {['Ayu', 'Mega', 'Tri'][iteration % 3]} Rekaan",
+        "nik": nik,
+        "date_of_birth": "1990-03-04",
+        "age_band": "unknown",
+        "gender": "feminine",
+        "nationality": "ID",
+        "phones": f"0800 6{person}{iteration % 1000:03d}",
+        "address": "Jalan Rekaan no. 1",
+        "intake_channel": "hotline",
+        "intake_date": today,
+        "trafficking_status": "possible",
+        "exploitation_types": ["forced_labour", "servitude"],
+        "labour_sector": "domestic_work",
+        "means_of_control": ["withholds_documents"],
+        "narrative": "Dijanjikan pekerjaan rumah tangga; gaji tidak dibayar. (cerita rekaan untuk bench)",
+        "needs": "Pemulangan. (rekaan)",
+        "origin_province": fixture.province,
+        "destination_country": "MY",
+        "consent_date": today,
+        "consent_services": "on",
+        "consent_given_by": "person",
+        "risk_level": "medium",
+    }
+
+
+PAGES: list[Page] = [
+    Page(
+        "baseline",
+        "GET /accounts/account/ (a trivial signed-in page)",
+        lambda f, w, i: Request("GET", "/accounts/account/"),
+    ),
+    Page(
+        "case_list",
+        "GET /cases/ (first page)",
+        lambda f, w, i: Request("GET", "/cases/"),
+        target=Target("baseline", 0.20),
+    ),
+    Page(
+        "case_list_deep",
+        "GET /cases/?after=<cursor> (a page 3/4 into the organisation's cases)",
+        lambda f, w, i: Request("GET", f"/cases/?after={f.deep_cursor}"),
+        target=Target("baseline", 0.20),
+    ),
+    Page(
+        "case_detail",
+        "GET /cases/<id>/ (summary tab, various cases)",
+        lambda f, w, i: Request("GET", f"/cases/{_pick(f.case_ids, w, i)}/"),
+        target=Target("baseline", 0.25),
+    ),
+    Page(
+        "search_nik",
+        "POST /cases/search/ q=<NIK> (-> 302 to the case)",
+        lambda f, w, i: Request("POST", "/cases/search/", {"q": _pick(f.niks, w, i)}),
+        expect=302,
+        target=Target("case_list", 0.50),
+    ),
+    Page(
+        "search_name",
+        "POST /cases/search/ q=<two names matching 2-5 cases> (-> 302)",
+        lambda f, w, i: Request("POST", "/cases/search/", {"q": _pick(f.names, w, i)}),
+        expect=302,
+    ),
+    Page(
+        "intake",
+        "POST /cases/new/ (a valid new case, -> 302)",
+        lambda f, w, i: Request("POST", "/cases/new/", _intake_form(f, w, i)),
+        expect=302,
+    ),
+]
+
+
+# --- Fixtures from the seeded database ---------------------------------------------------------------------------
+
+
+def organisations_by_size(seeded_before: datetime | None) -> list[tuple[Organisation, int]]:
+    """Organisations that hold cases, smallest first, with their number of seeded cases (not the bench's intakes)."""
+    cases = Case.objects.filter(created_at__lte=seeded_before) if seeded_before else Case.objects.all()
+    counts = Counter(cases.values_list("owner_id", flat=True).iterator(chunk_size=10_000))
+    organisations = Organisation.objects.in_bulk(list(counts))
+    return sorted(((organisations[pk], n) for pk, n in counts.items()), key=lambda pair: (pair[1], pair[0].code))
+
+
+def gather(label: str, organisation: Organisation, sample: int = 300) -> Fixture:
+    rng = random.Random(label)
+    users = list(
+        User.objects.filter(
+            membership__organisation=organisation, membership__role=Role.CASEWORKER, is_active=True
+        ).values_list("pk", flat=True)
+    )
+    ordered = Case.objects.filter(owner=organisation).order_by("-created_at", "-id").only("id", "created_at")
+    total = ordered.count()
+    deep_page = max(2, total * 3 // 4 // PAGE_SIZE)
+    deep_cursor = selectors._cursor(ordered[(deep_page - 1) * PAGE_SIZE - 1])
+    # Cases every caseworker of the organisation may open (not restricted), with their decrypted identity.
+    keys = dict(CaseKey.objects.filter(case__owner=organisation).values_list("case_id", "wrapped"))
+    rows = Case.objects.filter(owner=organisation, is_restricted=False).values_list("id", "identity_enc")
+    identities = {pk: Vault(pk, keys[pk]).open_json(CASE, "identity_enc", pk, enc) for pk, enc in rows}
+    chosen = rng.sample(sorted(identities), min(sample, len(identities)))
+    pairs = Counter(" ".join(identity["full_name"].split()[:2]) for identity in identities.values())
+    # Two names that match a few cases: 2 to 5 where the organisation has such pairs, else those nearest 3.
+    names = sorted(pairs, key=lambda name: (0 if 2 <= pairs[name] <= 5 else abs(pairs[name] - 3), name))[:50]
+    return Fixture(
+        label=label,
+        organisation=organisation.code,
+        province=organisation.province,
+        cases=total,
+        users=users,
+        case_ids=[str(pk) for pk in chosen],
+        deep_page=deep_page,
+        deep_cursor=deep_cursor,
+        niks=[identities[pk]["nik"] for pk in chosen],
+        names=names,
+    )
+
+
+def fixtures(seeded_before: datetime | None = None) -> dict[str, Fixture]:
+    """The smallest and largest organisations, and the one nearest the average size (the one under load)."""
+    by_size = organisations_by_size(seeded_before)
+    average = sum(n for _org, n in by_size) / len(by_size)
+    middle = min(by_size, key=lambda pair: abs(pair[1] - average))
+    return {
+        label: gather(label, org)
+        for label, (org, _n) in [("small", by_size[0]), ("bench", middle), ("large", by_size[-1])]
+    }

@@ -1,0 +1,77 @@
+"""SQL per request, counted in-process with Django's test client against the bench database.
+
+Each page is requested as a caseworker of the smallest organisation, of the one under load and of the largest (from
+a few hundred to several thousand cases): a count that stays the same across them, and between the first and a deep
+page of the list, does not grow with the number of cases. The slowest SELECT of each page (for the organisation under
+load) is kept with its EXPLAIN ANALYZE plan.
+"""
+
+from __future__ import annotations
+
+import time
+from typing import Any
+
+from django.db import connection, transaction
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+
+from accounts.models import User
+from bench.load import BACKEND
+from bench.pages import Fixture, Page, Request
+
+
+def _send(client: Client, request: Request) -> Any:
+    if request.method == "POST":
+        return client.post(request.path, request.form or {})
+    return client.get(request.path)
+
+
+def count(pages: list[Page], fixtures: dict[str, Fixture]) -> dict[str, dict[str, Any]]:
+    """{page: {fixture label: statements, ..., "slowest": {...}}}."""
+    found: dict[str, dict[str, Any]] = {page.name: {} for page in pages}
+    for number, (label, fixture) in enumerate(fixtures.items()):
+        worker = 90 + number  # not a load worker's number: its intakes are new people, not duplicates
+        client = Client(HTTP_HOST="127.0.0.1")
+        client.force_login(User.objects.get(pk=fixture.users[0]), backend=BACKEND)
+        for page in pages:
+            _send(client, page.build(fixture, worker, 0))  # warm-up: per-process caches, the session's first write
+            timer = _Timer()
+            with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):
+                response = _send(client, page.build(fixture, worker, 1))
+            if response.status_code != page.expect:
+                raise SystemExit(f"{page.name} answered {response.status_code} in-process, not {page.expect}")
+            found[page.name][label] = len(captured.captured_queries)
+            if label == "bench":
+                found[page.name]["slowest"] = timer.slowest_select()
+    return found
+
+
+class _Timer:
+    """Times each statement precisely (CaptureQueriesContext rounds to the millisecond, and also lists COMMITs)."""
+
+    def __init__(self) -> None:
+        self.timed: list[tuple[float, str]] = []
+
+    def __call__(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        started = time.perf_counter()
+        try:
+            return execute(sql, params, many, context)
+        finally:
+            text = connection.ops.last_executed_query(context["cursor"], sql, params)
+            self.timed.append((time.perf_counter() - started, text))
+
+    def slowest_select(self) -> dict[str, Any]:
+        selects = [(seconds, sql) for seconds, sql in self.timed if sql.lstrip().startswith("SELECT")]
+        if not selects:
+            return {}
+        seconds, sql = max(selects)
+        return {"ms": round(seconds * 1000, 2), "sql": sql, "plan": explain(sql)}
+
+
+def explain(sql: str) -> str:
+    """EXPLAIN (ANALYZE, BUFFERS) of a SELECT, in a transaction that is rolled back."""
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.execute("EXPLAIN (ANALYZE, BUFFERS) " + sql)
+        plan = "\n".join(row[0] for row in cursor.fetchall())
+        transaction.set_rollback(True)
+    return plan

@@ -1,0 +1,236 @@
+"""Casework's reminder rules: a follow-up falls due, a missed follow-up escalates, a case goes quiet.
+
+Registered with the dispatcher in accounts from ``CaseworkConfig.ready()``. Recipients are always caseworkers who can
+open the whole case (the owner organisation's group, or the named caseworkers of a restricted case).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections import defaultdict
+from datetime import date, datetime, time, timedelta
+
+from django.conf import settings
+from django.db.models import Exists, OuterRef
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts import notifications, reminders
+from accounts.choices import Role
+from accounts.models import Reminder, User
+from casework.choices import CaseStatus
+from casework.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+
+FOLLOW_UP_DUE = "casework.follow_up_due"
+FOLLOW_UP_OVERDUE = "casework.follow_up_overdue"
+INACTIVE = "casework.inactive"
+FOLLOW_UP_KINDS = [FOLLOW_UP_DUE, FOLLOW_UP_OVERDUE]
+
+
+def due_time(day: date) -> datetime:
+    """Reminders about a day fall due at the start of the working day, in the network's time zone."""
+    return timezone.make_aware(datetime.combine(day, time(settings.JEJARING_REMINDER_HOUR, 0)))
+
+
+def schedule_follow_up(case: Case) -> None:
+    """Keep the follow-up reminder in step with the case: one pending reminder for its next follow-up date."""
+    pending = Reminder.objects.filter(object_id=case.pk, kind__in=FOLLOW_UP_KINDS, state=Reminder.State.PENDING)
+    day = case.next_follow_up if not case.is_closed else None
+    if day is not None:
+        pending = pending.exclude(params__date=day.isoformat())
+    pending.update(state=Reminder.State.CANCELLED)
+    if day is not None:
+        reminders.schedule(
+            kind=FOLLOW_UP_DUE,
+            due_at=due_time(day),
+            dedupe_key=f"{case.pk}:{day.isoformat()}",
+            object_type="case",
+            object_id=case.pk,
+            object_ref=case.reference,
+            params={"date": day.isoformat()},
+        )
+
+
+def follow_up_recorded(case: Case) -> None:
+    """A follow-up contact was recorded: its reminders are done (and their notifications read)."""
+    reminders.clear(object_id=case.pk, kinds=[*FOLLOW_UP_KINDS, INACTIVE])
+
+
+def case_closed(case: Case) -> None:
+    reminders.clear(object_id=case.pk, kinds=[*FOLLOW_UP_KINDS, INACTIVE])
+
+
+# --- Who can be told -------------------------------------------------------------------------------------------
+
+
+def caseworkers_with_access(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[User]]:
+    """Active caseworkers who can open each whole case, in three queries for any number of cases."""
+    by_case: dict[uuid.UUID, dict[int, User]] = defaultdict(dict)
+    group_grants = CaseGroupObjectPermission.objects.filter(
+        content_object_id__in=case_ids, permission__codename="view_case"
+    ).values_list("content_object_id", "group_id")
+    groups: dict[int, list[uuid.UUID]] = defaultdict(list)
+    for case_id, group_id in group_grants:
+        groups[group_id].append(case_id)
+    caseworkers = User.objects.filter(is_active=True, membership__role=Role.CASEWORKER, membership__is_active=True)
+    memberships = list(
+        User.groups.through.objects.filter(group_id__in=list(groups), user__in=caseworkers).values_list(
+            "user_id", "group_id"
+        )
+    )
+    users = User.objects.in_bulk({user_id for user_id, _group in memberships})
+    for user_id, group_id in memberships:
+        for case_id in groups[group_id]:
+            by_case[case_id][user_id] = users[user_id]
+    named = CaseUserObjectPermission.objects.filter(
+        content_object_id__in=case_ids, permission__codename="view_case", user__in=caseworkers
+    ).select_related("user")
+    for grant in named:
+        by_case[grant.content_object_id][grant.user_id] = grant.user
+    return {case_id: sorted(users.values(), key=lambda u: u.pk) for case_id, users in by_case.items()}
+
+
+def _cases(batch: list[Reminder]) -> dict[uuid.UUID, Case]:
+    return Case.objects.in_bulk([r.object_id for r in batch if r.object_id])
+
+
+def _assigned_first(batch: list[Reminder], *, others: bool = False) -> dict[int, list[User]]:
+    cases = _cases(batch)
+    access = caseworkers_with_access(list(cases))
+    result: dict[int, list[User]] = {}
+    for reminder in batch:
+        case = cases.get(reminder.object_id)  # type: ignore[arg-type]
+        if case is None:
+            continue
+        can_open = access.get(case.pk, [])
+        assigned = [u for u in can_open if u.pk == case.assigned_to_id]
+        if others:
+            result[reminder.pk] = [u for u in can_open if u.pk != case.assigned_to_id] or assigned
+        else:
+            result[reminder.pk] = assigned or can_open
+    return result
+
+
+# --- Rules -----------------------------------------------------------------------------------------------------
+
+
+def _follow_up_still_due(batch: list[Reminder]) -> set[int]:
+    cases = _cases(batch)
+    still = set()
+    for reminder in batch:
+        case = cases.get(reminder.object_id)  # type: ignore[arg-type]
+        if (
+            case is not None
+            and not case.is_closed
+            and case.next_follow_up
+            and case.next_follow_up.isoformat() == reminder.params.get("date")
+        ):
+            still.add(reminder.pk)
+    return still
+
+
+def _escalate(batch: list[Reminder]) -> None:
+    days = settings.JEJARING_FOLLOW_UP_ESCALATE_DAYS
+    for reminder in batch:
+        day = date.fromisoformat(reminder.params["date"])
+        reminders.schedule(
+            kind=FOLLOW_UP_OVERDUE,
+            due_at=due_time(day + timedelta(days=days)),
+            dedupe_key=f"{reminder.object_id}:{day.isoformat()}",
+            object_type="case",
+            object_id=reminder.object_id,
+            object_ref=reminder.object_ref,
+            params={"date": day.isoformat(), "days": days},
+        )
+
+
+def _scan_inactive(now: datetime, limit: int = 1000) -> int:
+    """Cases with nothing recorded for JEJARING_INACTIVE_DAYS and no reminder since their last activity."""
+    days = settings.JEJARING_INACTIVE_DAYS
+    cutoff = now - timedelta(days=days)
+    reminded = Reminder.objects.filter(
+        kind=INACTIVE, object_id=OuterRef("pk"), created_at__gte=OuterRef("last_activity_at")
+    )
+    quiet = (
+        Case.objects.exclude(status=CaseStatus.CLOSED)
+        .filter(last_activity_at__lt=cutoff)
+        .exclude(Exists(reminded))
+        .values_list("pk", "reference", "last_activity_at")[:limit]
+    )
+    rows = [
+        Reminder(
+            kind=INACTIVE,
+            due_at=now,
+            dedupe_key=f"{pk}:{last.date().isoformat()}",
+            object_type="case",
+            object_id=pk,
+            object_ref=reference,
+            params={"days": days},
+            created_at=now,
+        )
+        for pk, reference, last in quiet
+    ]
+    return len(Reminder.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+def _inactive_still_due(batch: list[Reminder]) -> set[int]:
+    cutoff = timezone.now() - timedelta(days=settings.JEJARING_INACTIVE_DAYS)
+    cases = _cases(batch)
+    return {
+        r.pk
+        for r in batch
+        if (case := cases.get(r.object_id)) is not None and not case.is_closed and case.last_activity_at < cutoff  # type: ignore[arg-type]
+    }
+
+
+def _date(params: dict[str, object]) -> str:
+    value = params.get("date")
+    return formats.date_format(date.fromisoformat(str(value)), "DATE_FORMAT") if value else ""
+
+
+def register() -> None:
+    reminders.register(
+        reminders.Rule(
+            kind=FOLLOW_UP_DUE,
+            recipients=_assigned_first,
+            still_due=_follow_up_still_due,
+            after_delivery=_escalate,
+        )
+    )
+    reminders.register(
+        reminders.Rule(
+            kind=FOLLOW_UP_OVERDUE,
+            recipients=lambda batch: _assigned_first(batch, others=True),
+            still_due=_follow_up_still_due,
+        )
+    )
+    reminders.register(
+        reminders.Rule(kind=INACTIVE, recipients=_assigned_first, still_due=_inactive_still_due, scan=_scan_inactive)
+    )
+    notifications.register_target("case", lambda pk: reverse("casework:case_detail", args=[pk]))
+    notifications.register_kind(
+        notifications.Kind(
+            FOLLOW_UP_DUE,
+            _("A follow-up falls due"),
+            lambda p: gettext("A follow-up of case %(reference)s is due (%(date)s).") % {**p, "date": _date(p)},
+        )
+    )
+    notifications.register_kind(
+        notifications.Kind(
+            FOLLOW_UP_OVERDUE,
+            _("A colleague's follow-up is overdue"),
+            lambda p: (
+                gettext("The follow-up of case %(reference)s, due %(date)s, has not been recorded. Can you help?")
+                % {**p, "date": _date(p)}
+            ),
+        )
+    )
+    notifications.register_kind(
+        notifications.Kind(
+            INACTIVE,
+            _("A case has had no activity"),
+            lambda p: gettext("Nothing has been recorded on case %(reference)s for %(days)s days.") % p,
+        )
+    )

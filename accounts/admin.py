@@ -95,7 +95,7 @@ class OrganisationAdmin(AdminRoleOnly, SimpleHistoryAdmin):
 
 class MembershipInline(AdminRoleOnly, admin.StackedInline):
     model = Membership
-    fields = ["organisation", "role", "is_active"]
+    fields = ["organisation", "role", "is_active", "may_override_consent"]
     extra = 1
     max_num = 1
     min_num = 1
@@ -143,6 +143,7 @@ class UserAdmin(AdminRoleOnly, DjangoUserAdmin, SimpleHistoryAdmin):
                 organisation=membership.organisation,
                 role=membership.role,
                 is_active=membership.is_active,
+                may_override_consent=membership.may_override_consent,
             )
 
     def save_related(self, request: HttpRequest, form: ModelForm, formsets: Any, change: bool) -> None:

@@ -45,7 +45,8 @@ ORGANISATIONS = [
 ]
 
 PEOPLE = [
-    # username, first name, organisation code, role, language
+    # username, first name, organisation code, role, language (pendamping.ykt also supervises: may refer without
+    # consent, with a reason; see accounts.models.Membership.may_override_consent)
     ("pendamping.ykt", "Sari", "YKT", Role.CASEWORKER, "id"),
     ("pendamping2.ykt", "Bayu", "YKT", Role.CASEWORKER, "id"),
     ("pendamping.kpg", "Maria", "KPG", Role.CASEWORKER, "id"),

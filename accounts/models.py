@@ -114,6 +114,14 @@ class Membership(models.Model):
     )
     role = models.CharField(_("role"), max_length=16, choices=Role.choices)
     is_active = models.BooleanField(_("active"), default=True)
+    may_override_consent = models.BooleanField(
+        _("may refer without consent"),
+        default=False,
+        help_text=_(
+            "A supervising caseworker who may send a referral without the person's consent to sharing, recording why "
+            "(for example to protect their life). Every such referral is flagged to coordinators."
+        ),
+    )
     created_at = models.DateTimeField(_("created"), default=timezone.now, editable=False)
 
     history = HistoricalRecords()

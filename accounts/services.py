@@ -98,12 +98,19 @@ def sync_groups(user: User) -> None:
 
 @transaction.atomic
 def membership_set(
-    *, actor: User | None, user: User, organisation: Organisation, role: str, is_active: bool = True
+    *,
+    actor: User | None,
+    user: User,
+    organisation: Organisation,
+    role: str,
+    is_active: bool = True,
+    may_override_consent: bool = False,
 ) -> Membership:
     membership = Membership.objects.filter(user=user).first() or Membership(user=user)
     membership.organisation = organisation
     membership.role = role
     membership.is_active = is_active
+    membership.may_override_consent = may_override_consent and role == Role.CASEWORKER
     membership.full_clean(exclude=["user"])
     _with_actor(membership, actor)
     membership.save()

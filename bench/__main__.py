@@ -61,7 +61,7 @@ def main(argv: list[str]) -> None:
     fixtures = pages.fixtures(datetime.fromisoformat(seeded["seeded_at"]) if seeded else None)
     print("Counting SQL per request in-process…")
     counts = queries.count(selected, fixtures)
-    results, load_average = _measure(args, env, selected, fixtures["bench"])
+    results, load_average = _measure(args, env, selected, fixtures)
 
     print()
     print(report.table(selected, results, counts, fixtures))
@@ -89,30 +89,35 @@ def _seed(args: argparse.Namespace) -> dict[str, Any]:
 
 
 def _measure(
-    args: argparse.Namespace, env: dict[str, str], selected: list[Page], fixture: Fixture
+    args: argparse.Namespace, env: dict[str, str], selected: list[Page], fixtures: dict[str, Fixture]
 ) -> tuple[dict[str, Result], float]:
-    """Serve the app with gunicorn and load each page in turn as the fixture organisation's caseworkers."""
+    """Serve the app with gunicorn and load each page in turn, sent by its fixture organisation's caseworkers."""
     from django.db import connections
 
     from accounts.models import User
     from bench import load, server
     from casework.models import Case
 
+    bench, intake = fixtures["bench"], fixtures["intake"]
     print(
-        f"Under load: {args.concurrency} caseworkers of {fixture.organisation} ({fixture.cases:,} cases; deep page = "
-        f"page {fixture.deep_page}); {Case.objects.count():,} cases in the database"
+        f"Under load: {args.concurrency} caseworkers of {bench.organisation} ({bench.cases:,} cases; deep page = page "
+        f"{bench.deep_page}); intakes at {intake.organisation}; {Case.objects.count():,} cases in the database"
     )
-    sessions = [load.session_for(user) for user in User.objects.filter(pk__in=fixture.users[: args.concurrency])]
+    sessions = {
+        label: [load.session_for(u) for u in User.objects.filter(pk__in=fixtures[label].users[: args.concurrency])]
+        for label in {page.fixture for page in selected}
+    }
     connections.close_all()
     load_average = os.getloadavg()[0]
     if load_average > 0.5:
         print(f"Note: the machine is busy before the run (load average {load_average:.1f}); the figures will be noisy.")
     results: dict[str, Result] = {}
     print(f"Serving with gunicorn: {args.workers} workers × {args.threads} threads (gthread)")
+    timing = {"seconds": args.seconds, "concurrency": args.concurrency, "warmup": args.warmup}
     with server.gunicorn(env, workers=args.workers, threads=args.threads) as port:
         for page in selected:
-            timing = {"seconds": args.seconds, "concurrency": args.concurrency, "warmup": args.warmup}
-            results[page.name] = result = load.run(page, fixture, sessions, port, **timing)
+            fixture = fixtures[page.fixture]
+            results[page.name] = result = load.run(page, fixture, sessions[page.fixture], port, **timing)
             print(f"  {page.name:<16} {result.rps:7.1f} rps  p95 {result.p95_ms:7.1f} ms  errors {result.errors}")
     return results, load_average
 

@@ -61,6 +61,7 @@ class Page:
     build: Callable[[Fixture, int, int], Request]  # (fixture, worker, iteration) -> the request
     expect: int = 200
     target: Target | None = None
+    fixture: str = "bench"  # whose caseworkers send it under load (see ``fixtures``)
 
 
 def _pick(items: list[str], worker: int, iteration: int) -> str:
@@ -141,9 +142,10 @@ PAGES: list[Page] = [
     ),
     Page(
         "intake",
-        "POST /cases/new/ (a valid new case, -> 302)",
+        "POST /cases/new/ (a valid new case, -> 302; at an organisation of similar size)",
         lambda f, w, i: Request("POST", "/cases/new/", _intake_form(f, w, i)),
         expect=302,
+        fixture="intake",
     ),
 ]
 
@@ -193,11 +195,10 @@ def gather(label: str, organisation: Organisation, sample: int = 300) -> Fixture
 
 
 def fixtures(seeded_before: datetime | None = None) -> dict[str, Fixture]:
-    """The smallest and largest organisations, and the one nearest the average size (the one under load)."""
+    """The smallest and largest organisations, the one nearest the average size (the one under load), and the next
+    larger one for intakes, so that the organisation under load keeps its size from run to run."""
     by_size = organisations_by_size(seeded_before)
     average = sum(n for _org, n in by_size) / len(by_size)
-    middle = min(by_size, key=lambda pair: abs(pair[1] - average))
-    return {
-        label: gather(label, org)
-        for label, (org, _n) in [("small", by_size[0]), ("bench", middle), ("large", by_size[-1])]
-    }
+    middle = min(range(len(by_size)), key=lambda i: abs(by_size[i][1] - average))
+    chosen = {"small": 0, "bench": middle, "large": len(by_size) - 1, "intake": middle + 1}
+    return {label: gather(label, by_size[i][0]) for label, i in chosen.items()}

@@ -19,6 +19,8 @@ from accounts.models import User
 from bench.load import BACKEND
 from bench.pages import Fixture, Page, Request
 
+LABELS = ("small", "bench", "large")
+
 
 def _send(client: Client, request: Request) -> Any:
     if request.method == "POST":
@@ -29,7 +31,8 @@ def _send(client: Client, request: Request) -> Any:
 def count(pages: list[Page], fixtures: dict[str, Fixture]) -> dict[str, dict[str, Any]]:
     """{page: {fixture label: statements, ..., "slowest": {...}}}."""
     found: dict[str, dict[str, Any]] = {page.name: {} for page in pages}
-    for number, (label, fixture) in enumerate(fixtures.items()):
+    for number, label in enumerate(LABELS):
+        fixture = fixtures[label]
         worker = 90 + number  # not a load worker's number: its intakes are new people, not duplicates
         client = Client(HTTP_HOST="127.0.0.1")
         client.force_login(User.objects.get(pk=fixture.users[0]), backend=BACKEND)

@@ -9,8 +9,7 @@ from typing import Any
 from bench import RESULTS_DIR
 from bench.load import Result
 from bench.pages import Fixture, Page
-
-LABELS = ("small", "bench", "large")
+from bench.queries import LABELS
 
 
 def _ratio(results: dict[str, Result], page: str, of: str) -> float | None:
@@ -62,7 +61,9 @@ def table(
 
 def errors(results: dict[str, Result]) -> str:
     failing = [f"  {r.page}: {r.error_kinds}" for r in results.values() if r.errors]
-    return "Errors by status:\n" + "\n".join(failing) if failing else "Every request answered as expected."
+    if not failing:
+        return "Every request answered as expected."
+    return "Errors by status (the server's tracebacks are in bench/var/gunicorn.log):\n" + "\n".join(failing)
 
 
 def plans(counts: dict[str, dict[str, Any]]) -> str:

@@ -21,7 +21,7 @@ from accounts.http import AuthedRequest
 from accounts.models import AccessLog
 from accounts.permissions import role_required
 from accounts.views import posted
-from casework import selectors, services
+from casework import hooks, selectors, services
 from casework.choices import CaseStatus, RiskLevel
 from casework.forms import (
     CaseForm,
@@ -219,9 +219,33 @@ def regency_options(request: AuthedRequest) -> HttpResponse:
     )
 
 
+def case_tabs(case: Case) -> list[dict[str, str]]:
+    """Tabs other apps add to a case's pages (referrals), for those whose access allows them."""
+    return [
+        {"label": str(label), "url": reverse(url_name, args=[case.pk]), "key": key}
+        for label, url_name, key, allowed in hooks.case_tabs
+        if allowed(case.access)
+    ]
+
+
+def case_actions(case: Case) -> list[dict[str, str]]:
+    return [
+        {"label": str(label), "url": reverse(url_name, args=[case.pk])}
+        for label, url_name, allowed in hooks.case_actions
+        if allowed(case)
+    ]
+
+
 def _case_page(request: AuthedRequest, case: Case, tab: str, template: str, **context: Any) -> HttpResponse:
     services.case_view_record(actor=request.user, case=case, request=request, tab=tab)
-    return render(request, template, {"case": case, "access": case.access, "tab": tab, **context})  # type: ignore[attr-defined]
+    base = {
+        "case": case,
+        "access": case.access,
+        "tab": tab,
+        "case_tabs": case_tabs(case),
+        "case_actions": case_actions(case),
+    }
+    return render(request, template, {**base, **context})
 
 
 @caseworker_only

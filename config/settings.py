@@ -359,6 +359,14 @@ JEJARING_FOLLOW_UP_RHYTHM = {
 JEJARING_REMINDER_HOUR = env_int("JEJARING_REMINDER_HOUR", 8)
 JEJARING_FOLLOW_UP_ESCALATE_DAYS = env_int("JEJARING_FOLLOW_UP_ESCALATE_DAYS", 3, minimum=1)
 JEJARING_INACTIVE_DAYS = env_int("JEJARING_INACTIVE_DAYS", 30, minimum=1)
+# How long a receiving organisation has to answer a referral, by urgency (twice that escalates to coordinators), and
+# after how many days without an update an accepted referral reminds the receiving organisation.
+JEJARING_REFERRAL_DEADLINE_HOURS = {
+    "emergency": env_int("JEJARING_REFERRAL_EMERGENCY_HOURS", 24, minimum=1),
+    "urgent": env_int("JEJARING_REFERRAL_URGENT_HOURS", 72, minimum=1),
+    "routine": env_int("JEJARING_REFERRAL_ROUTINE_HOURS", 168, minimum=1),
+}
+JEJARING_REFERRAL_STALE_DAYS = env_int("JEJARING_REFERRAL_STALE_DAYS", 14, minimum=1)
 # Caseworkers may enrol two-factor sign-in; coordinators and admins must.
 TWO_FACTOR_REQUIRED_ROLES = ["coordinator", "admin"]
 

@@ -7,6 +7,7 @@ urlpatterns = [
     path("", account_views.home, name="home"),
     path("accounts/", include("accounts.urls")),
     path("cases/", include("casework.urls")),
+    path("referrals/", include("referrals.urls")),
     path("admin/", admin_site.urls),
     path("healthz", account_views.healthz, name="healthz"),
 ]

@@ -6,3 +6,21 @@ class ReferralsConfig(AppConfig):
     name = "referrals"
     verbose_name = _("Referrals")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from accounts.choices import Role
+        from accounts.navigation import NavItem, register
+        from casework import hooks
+        from referrals import notices, services
+
+        register(NavItem(_("Referrals"), "referrals:inbox", (Role.CASEWORKER,), order=20))
+        register(NavItem(_("Referral queue"), "referrals:queue", (Role.COORDINATOR,), order=20))
+        hooks.register(hooks.consent_withdrawn, services.on_consent_withdrawn)
+        if not any(url == "referrals:case_referrals" for _label, url, _key, _allowed in hooks.case_tabs):
+            hooks.case_tabs.append(
+                (_("Referrals"), "referrals:case_referrals", "referrals", lambda access: access.can_change)
+            )
+            hooks.case_actions.append(
+                (_("Refer"), "referrals:referral_create", lambda case: case.access.can_change and not case.is_closed)
+            )
+        notices.register()

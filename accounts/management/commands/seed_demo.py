@@ -60,6 +60,10 @@ class Command(BaseCommand):
                 first_name=first_name,
                 language=language,
             )
+            if username == "pendamping.ykt":
+                services.membership_set(
+                    actor=actor, user=user, organisation=organisations[code], role=role, may_override_consent=True
+                )
             if user.two_factor_required:
                 # Demo mode shows this device's current code on the verification page (see README).
                 device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=True)

@@ -1,0 +1,102 @@
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from accounts import provinces
+from accounts.choices import ServiceType
+from accounts.forms import StyledFormMixin
+from accounts.models import Organisation
+from casework.forms import TEXT_LIMIT
+from referrals.choices import DeclineReason, Outcome, ReferralStatus, Urgency
+from referrals.models import SHAREABLE
+
+BLANK = [("", "—")]
+
+
+class OrganisationChoice(forms.ModelChoiceField):
+    def label_from_instance(self, obj: Organisation) -> str:
+        return f"{obj.name} ({obj.code}, {obj.get_province_display()})"
+
+
+class ReferralForm(StyledFormMixin, forms.Form):
+    to_org = OrganisationChoice(label=_("Refer to"), queryset=Organisation.objects.none())
+    services = forms.MultipleChoiceField(
+        label=_("Services requested"), choices=ServiceType.choices, widget=forms.CheckboxSelectMultiple
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.ROUTINE)
+    reason = forms.CharField(
+        label=_("Reason for the referral"),
+        max_length=TEXT_LIMIT,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("What the person needs from them. Encrypted; the receiving organisation reads it once it accepts."),
+    )
+    sections = forms.MultipleChoiceField(
+        label=_("Also share"),
+        choices=SHAREABLE,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("The non-identifying summary is always shared. Tick only what the receiving organisation needs."),
+    )
+    override_reason = forms.CharField(
+        label=_("Reason to refer without consent"),
+        max_length=2000,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_(
+            "Only when the person has not consented to sharing and your role allows an override. Coordinators are told."
+        ),
+    )
+
+    def __init__(self, *args: Any, owner: Organisation, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].queryset = (
+            Organisation.objects.filter(is_active=True).exclude(pk=owner.pk).order_by("name")
+        )
+
+
+class DeclineForm(StyledFormMixin, forms.Form):
+    reason = forms.ChoiceField(label=_("Reason for declining"), choices=BLANK + DeclineReason.choices)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CompleteForm(StyledFormMixin, forms.Form):
+    outcome = forms.ChoiceField(label=_("Outcome"), choices=BLANK + Outcome.choices)
+    note = forms.CharField(label=_("Note"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class UpdateForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(label=_("Update"), max_length=TEXT_LIMIT, widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class CancelForm(StyledFormMixin, forms.Form):
+    note = forms.CharField(
+        label=_("Why cancel?"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class ReassignForm(StyledFormMixin, forms.Form):
+    to_org = OrganisationChoice(label=_("Reassign to"), queryset=Organisation.objects.none())
+    reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
+
+    def __init__(self, *args: Any, choices: list[Organisation], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["to_org"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in choices])
+
+
+class QueueFilterForm(forms.Form):
+    status = forms.ChoiceField(label=_("Status"), choices=BLANK + ReferralStatus.choices, required=False)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=BLANK + Urgency.choices, required=False)
+    overdue = forms.BooleanField(label=_("Overdue only"), required=False)
+    from_org = forms.ModelChoiceField(label=_("From"), queryset=Organisation.objects.all(), required=False)
+    to_org = forms.ModelChoiceField(label=_("To"), queryset=Organisation.objects.all(), required=False)
+    province = forms.ChoiceField(label=_("Province of origin"), choices=BLANK + provinces.CHOICES, required=False)
+    service = forms.ChoiceField(label=_("Service"), choices=BLANK + ServiceType.choices, required=False)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-select form-select-sm"
+            field.widget.attrs["class"] = css

@@ -1,0 +1,111 @@
+"""Referrals of a case from one member organisation to another, and their timeline.
+
+A referral's reason, override reason and updates are encrypted with the case's data key: destroying the case's key
+erases them too.
+"""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
+
+from accounts.choices import ServiceType
+from accounts.fields import MultiChoiceField
+from accounts.models import Organisation
+from casework.models import Case, Consent, Section
+from referrals.choices import DeclineReason, EventKind, Outcome, ReferralStatus, Urgency
+
+SHAREABLE = [(s.value, s.label) for s in Section if s != Section.SUMMARY]
+
+
+class Referral(models.Model):
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
+    case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    from_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="referrals_sent", verbose_name=_("from")
+    )
+    to_org = models.ForeignKey(
+        Organisation, on_delete=models.PROTECT, related_name="referrals_received", verbose_name=_("to")
+    )
+    services = MultiChoiceField(_("services requested"), options=ServiceType.choices, blank=False)
+    urgency = models.CharField(_("urgency"), max_length=16, choices=Urgency.choices)
+    deadline = models.DateTimeField(_("answer expected by"))
+    reason_enc = models.TextField(editable=False)
+    consent = models.ForeignKey(
+        Consent, on_delete=models.PROTECT, null=True, blank=True, related_name="referrals", verbose_name=_("consent")
+    )
+    consent_override = models.BooleanField(_("sent without the person's consent"), default=False)
+    override_reason_enc = models.TextField(blank=True, editable=False)
+    sections = MultiChoiceField(_("sections shared"), options=SHAREABLE)
+    status = models.CharField(_("status"), max_length=16, choices=ReferralStatus.choices, default=ReferralStatus.SENT)
+    decline_reason = models.CharField(
+        _("reason for declining"), max_length=32, choices=DeclineReason.choices, blank=True
+    )
+    outcome = models.CharField(_("outcome"), max_length=32, choices=Outcome.choices, blank=True)
+    reassigned_from = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="reassigned_to", editable=False
+    )
+    sent_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    sent_at = models.DateTimeField(_("sent"), default=timezone.now)
+    answered_at = models.DateTimeField(_("answered"), null=True, blank=True)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+    last_update_at = models.DateTimeField(_("last update"), default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-sent_at", "-id"]
+        verbose_name = _("referral")
+        verbose_name_plural = _("referrals")
+        indexes = [
+            models.Index(fields=["status", "deadline"]),
+            models.Index(fields=["to_org", "status", "-sent_at"]),
+            models.Index(fields=["from_org", "-sent_at"]),
+            models.Index(fields=["-sent_at", "-id"]),
+        ]
+
+    def __str__(self) -> str:
+        return self.reference
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
+
+    @property
+    def is_overdue(self) -> bool:
+        return self.status == ReferralStatus.SENT and timezone.now() > self.deadline
+
+    def sections_labels(self) -> list[str]:
+        return Referral._meta.get_field("sections").labels(self.sections)  # type: ignore[union-attr]
+
+    @property
+    def waited(self) -> object:
+        end = self.answered_at or timezone.now()
+        return end - self.sent_at
+
+    @property
+    def allowed_time(self) -> object:
+        return self.deadline - self.sent_at
+
+
+class ReferralEvent(models.Model):
+    """The timeline of a referral. An update's text is encrypted with the case's key."""
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    referral = models.ForeignKey(Referral, on_delete=models.CASCADE, related_name="events")
+    kind = models.CharField(max_length=16, choices=EventKind.choices)
+    actor = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    organisation = models.ForeignKey(Organisation, on_delete=models.PROTECT, related_name="+")
+    at = models.DateTimeField(default=timezone.now)
+    note_enc = models.TextField(blank=True, editable=False)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["at", "id"]

@@ -1,0 +1,181 @@
+"""Reads of referrals, and their gate.
+
+Who sees a referral, and how much:
+- the sender side: caseworkers of the referring organisation who can open the whole case;
+- the receiver side: caseworkers of the receiving organisation. Before acceptance they see the non-identifying summary
+  on the referral page only; after acceptance the case pages show them the shared sections (guardian grants);
+- coordinators: every referral of the network, as a non-identifying summary;
+- nobody else: admins audit the access log instead. A referral one may not see is a 404.
+"""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db.models import Q, QuerySet
+from django.http import Http404, HttpRequest
+from django.utils import timezone
+
+from accounts import audit, provinces
+from accounts.choices import Role
+from accounts.models import AccessLog, Organisation, User
+from casework import access as case_access
+from referrals.choices import ReferralStatus
+from referrals.models import Referral, ReferralEvent
+
+
+class Side(enum.Enum):
+    NONE = "none"
+    SENDER = "sender"
+    RECEIVER = "receiver"
+    COORDINATOR = "coordinator"
+
+
+def side_of(user: User, referral: Referral) -> Side:
+    role = user.role
+    if role == Role.COORDINATOR:
+        return Side.COORDINATOR
+    if role != Role.CASEWORKER or user.organisation is None:
+        return Side.NONE
+    if user.organisation.pk == referral.to_org_id:
+        return Side.RECEIVER
+    if user.organisation.pk == referral.from_org_id and case_access.access_for(user, referral.case).full:
+        return Side.SENDER
+    return Side.NONE
+
+
+def get_referral_for(user: User, referral_id: Any, *, request: HttpRequest | None = None) -> Referral:
+    """The referral, with ``referral.side`` set, if the user may see it; else Http404 (logged)."""
+    try:
+        referral = Referral.objects.select_related("case", "from_org", "to_org", "sent_by").get(
+            pk=uuid.UUID(str(referral_id))
+        )
+    except (ValueError, Referral.DoesNotExist):
+        raise Http404 from None
+    side = side_of(user, referral)
+    if side is Side.NONE:
+        audit.record_for(AccessLog.Event.ACCESS_DENIED, actor=user, obj=referral, request=request, detail="referral")
+        raise Http404
+    referral.side = side  # type: ignore[attr-defined]
+    return referral
+
+
+@dataclass
+class Summary:
+    """What every side may see: nothing that identifies the person."""
+
+    services: list[str]
+    urgency: str
+    province: str
+    gender: str
+    age_band: str
+    exploitation: list[str]
+
+
+def summary_of(referral: Referral) -> Summary:
+    case = referral.case
+    return Summary(
+        services=Referral._meta.get_field("services").labels(referral.services),  # type: ignore[union-attr]
+        urgency=referral.get_urgency_display(),
+        province=case.get_origin_province_display() or "—",
+        gender=case.get_gender_display(),
+        age_band=case.get_age_band_display(),
+        exploitation=case.exploitation_labels(),
+    )
+
+
+def timeline(referral: Referral) -> list[ReferralEvent]:
+    return list(referral.events.select_related("actor", "organisation"))
+
+
+# --- Inboxes and the coordinators' queue -----------------------------------------------------------------------
+
+INBOX_SIZE = 50
+
+
+def inbox(user: User) -> dict[str, list[Referral]]:
+    organisation = user.organisation
+    base = Referral.objects.select_related("case", "from_org", "to_org")
+    return {
+        "incoming": list(
+            base.filter(to_org=organisation, status=ReferralStatus.SENT).order_by("deadline", "id")[:INBOX_SIZE]
+        ),
+        "in_progress": list(
+            base.filter(to_org=organisation, status=ReferralStatus.ACCEPTED).order_by("-sent_at", "-id")[:INBOX_SIZE]
+        ),
+        "outgoing": list(
+            base.filter(from_org=organisation)
+            .filter(case__in=case_access.cases_with(user, case_access.FULL_VIEW))
+            .order_by("-sent_at", "-id")[:INBOX_SIZE]
+        ),
+    }
+
+
+@dataclass
+class QueueFilters:
+    status: str = ""
+    urgency: str = ""
+    overdue: bool = False
+    from_org: int | None = None
+    to_org: int | None = None
+    province: str = ""
+    service: str = ""
+
+
+def queue(filters: QueueFilters) -> QuerySet[Referral]:
+    referrals = Referral.objects.select_related("case", "from_org", "to_org")
+    if filters.status:
+        referrals = referrals.filter(status=filters.status)
+    if filters.urgency:
+        referrals = referrals.filter(urgency=filters.urgency)
+    if filters.overdue:
+        referrals = referrals.filter(status=ReferralStatus.SENT, deadline__lt=timezone.now())
+    if filters.from_org:
+        referrals = referrals.filter(from_org_id=filters.from_org)
+    if filters.to_org:
+        referrals = referrals.filter(to_org_id=filters.to_org)
+    if filters.province:
+        referrals = referrals.filter(case__origin_province=filters.province)
+    if filters.service:
+        referrals = referrals.filter(services__has=filters.service)
+    return referrals.order_by("-sent_at", "-id")
+
+
+@dataclass
+class Page:
+    items: list[Referral]
+    next_cursor: str = ""
+    has_previous: bool = False
+
+
+def keyset_page(referrals: QuerySet[Referral], cursor: str = "", size: int = 25) -> Page:
+    if cursor:
+        try:
+            stamp, _sep, pk = cursor.partition("_")
+            sent_at, last = datetime.fromtimestamp(float(stamp), tz=UTC), uuid.UUID(pk)
+        except (ValueError, OverflowError):
+            sent_at, last = None, None
+        if sent_at is not None:
+            referrals = referrals.filter(Q(sent_at__lt=sent_at) | Q(sent_at=sent_at, pk__lt=last))
+    rows = list(referrals[: size + 1])
+    more = len(rows) > size
+    rows = rows[:size]
+    next_cursor = f"{rows[-1].sent_at.timestamp():.6f}_{rows[-1].pk}" if more and rows else ""
+    return Page(items=rows, next_cursor=next_cursor, has_previous=bool(cursor))
+
+
+def suggested_organisations(referral: Referral) -> list[tuple[Organisation, float, bool]]:
+    """Organisations that could take the referral instead: those offering a requested service first, then by
+    distance from the referring organisation's province. (organisation, km, offers a requested service)"""
+    candidates = Organisation.objects.filter(is_active=True).exclude(pk__in=[referral.from_org_id, referral.to_org_id])
+    wanted = set(referral.services)
+    rows = []
+    for organisation in candidates:
+        offers = bool(wanted & set(organisation.services))
+        rows.append((organisation, provinces.distance_km(referral.from_org.province, organisation.province), offers))
+    rows.sort(key=lambda row: (not row[2], row[1], row[0].name))
+    return rows

@@ -1,0 +1,266 @@
+"""Referral pages: the caseworkers' inbox, sending, answering, the timeline, and the coordinators' queue."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts import audit
+from accounts.choices import Role
+from accounts.http import AuthedRequest
+from accounts.models import AccessLog
+from accounts.permissions import role_required
+from accounts.views import posted
+from casework import selectors as case_selectors
+from casework.choices import ConsentKind
+from casework.views import _attach, case_tabs
+from referrals import selectors, services
+from referrals.choices import ReferralStatus
+from referrals.forms import (
+    CancelForm,
+    CompleteForm,
+    DeclineForm,
+    QueueFilterForm,
+    ReassignForm,
+    ReferralForm,
+    UpdateForm,
+)
+from referrals.models import Referral
+from referrals.selectors import Side
+
+caseworker_only = role_required(Role.CASEWORKER)
+referral_roles = role_required(Role.CASEWORKER, Role.COORDINATOR)
+coordinator_only = role_required(Role.COORDINATOR)
+
+
+@caseworker_only
+@require_GET
+def inbox(request: AuthedRequest) -> HttpResponse:
+    return render(request, "referrals/inbox.html", selectors.inbox(request.user))
+
+
+@caseworker_only
+@require_GET
+def case_referrals(request: AuthedRequest, case_id: str) -> HttpResponse:
+    """The referrals of one case, as a tab of the case (owner organisation only)."""
+    case = case_selectors.get_case_for(request.user, case_id, "change", request=request)
+    referrals = Referral.objects.filter(case=case).select_related("to_org").order_by("-sent_at")
+    context = {
+        "case": case,
+        "access": case.access,
+        "tab": "referrals",
+        "referrals": referrals,
+        "case_tabs": case_tabs(case),
+    }
+    return render(request, "referrals/case_referrals.html", context)
+
+
+@caseworker_only
+@require_http_methods(["GET", "POST"])
+def referral_create(request: AuthedRequest, case_id: str) -> HttpResponse:
+    case = case_selectors.get_case_for(request.user, case_id, "change", request=request)
+    consent = case_selectors.active_consent(case, ConsentKind.SHARING)
+    membership = request.user.active_membership
+    may_override = bool(membership and membership.may_override_consent)
+    form = ReferralForm(posted(request), owner=case.owner)
+    if request.method == "POST" and form.is_valid():
+        try:
+            referral = services.referral_send(actor=request.user, case=case, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Referral %(reference)s is sent.") % {"reference": referral.reference})
+            return redirect("referrals:referral_detail", referral_id=referral.pk)
+    return render(
+        request,
+        "referrals/referral_form.html",
+        {"case": case, "form": form, "consent": consent, "may_override": may_override},
+    )
+
+
+def _detail_context(request: AuthedRequest, referral: Referral) -> dict[str, Any]:
+    side: Side = referral.side  # type: ignore[attr-defined]
+    # The reason and the timeline's notes are for the two organisations, and for the receiver only once it accepted.
+    reads_notes = side is Side.SENDER or (
+        side is Side.RECEIVER and referral.status in (ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED)
+    )
+    events = selectors.timeline(referral)
+    return {
+        "referral": referral,
+        "side": side.value,
+        "summary": selectors.summary_of(referral),
+        "reason": services.reason_of(referral) if reads_notes else "",
+        "override_reason": services.override_reason_of(referral) if reads_notes and referral.consent_override else "",
+        "events": [{"event": e, "note": services.event_note(e, referral.case) if reads_notes else ""} for e in events],
+        "decline_form": DeclineForm(),
+        "complete_form": CompleteForm(),
+        "update_form": UpdateForm(),
+        "cancel_form": CancelForm(),
+        "can_open_case": side is Side.SENDER or (side is Side.RECEIVER and referral.status == ReferralStatus.ACCEPTED),
+    }
+
+
+@referral_roles
+@require_GET
+def referral_detail(request: AuthedRequest, referral_id: str) -> HttpResponse:
+    referral = selectors.get_referral_for(request.user, referral_id, request=request)
+    # Opening a referral is opening (a summary of) a victim's file: logged like a case view.
+    audit.record_for(
+        AccessLog.Event.CASE_VIEWED, actor=request.user, obj=referral.case, request=request, detail="referral"
+    )
+    return render(request, "referrals/referral_detail.html", _detail_context(request, referral))
+
+
+def _act(
+    request: AuthedRequest,
+    referral_id: str,
+    sides: tuple[Side, ...],
+    action: Any,
+    form_class: Any = None,
+    done: str = "",
+) -> HttpResponse:
+    referral = selectors.get_referral_for(request.user, referral_id, request=request)
+    if referral.side not in sides:  # type: ignore[attr-defined]
+        raise PermissionDenied
+    form = form_class(request.POST) if form_class else None
+    if form is not None and not form.is_valid():
+        context = _detail_context(request, referral)
+        context[
+            {
+                DeclineForm: "decline_form",
+                CompleteForm: "complete_form",
+                UpdateForm: "update_form",
+                CancelForm: "cancel_form",
+            }[form_class]
+        ] = form
+        messages.error(request, _("Please correct the fields marked below. Nothing you typed has been lost."))
+        return render(request, "referrals/referral_detail.html", context, status=200)
+    try:
+        action(referral, **(form.cleaned_data if form else {}))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        messages.success(request, done)
+    return redirect("referrals:referral_detail", referral_id=referral.pk)
+
+
+@caseworker_only
+@require_POST
+def referral_accept(request: AuthedRequest, referral_id: str) -> HttpResponse:
+    return _act(
+        request,
+        referral_id,
+        (Side.RECEIVER,),
+        lambda r: services.referral_accept(actor=request.user, referral=r),
+        done=_("Referral accepted."),
+    )
+
+
+@caseworker_only
+@require_POST
+def referral_decline(request: AuthedRequest, referral_id: str) -> HttpResponse:
+    return _act(
+        request,
+        referral_id,
+        (Side.RECEIVER,),
+        lambda r, **data: services.referral_decline(actor=request.user, referral=r, **data),
+        DeclineForm,
+        _("Referral declined."),
+    )
+
+
+@caseworker_only
+@require_POST
+def referral_cancel(request: AuthedRequest, referral_id: str) -> HttpResponse:
+    return _act(
+        request,
+        referral_id,
+        (Side.SENDER,),
+        lambda r, **data: services.referral_cancel(actor=request.user, referral=r, **data),
+        CancelForm,
+        _("Referral cancelled."),
+    )
+
+
+@caseworker_only
+@require_POST
+def referral_complete(request: AuthedRequest, referral_id: str) -> HttpResponse:
+    return _act(
+        request,
+        referral_id,
+        (Side.RECEIVER,),
+        lambda r, **data: services.referral_complete(actor=request.user, referral=r, **data),
+        CompleteForm,
+        _("Referral completed."),
+    )
+
+
+@caseworker_only
+@require_POST
+def referral_update(request: AuthedRequest, referral_id: str) -> HttpResponse:
+    return _act(
+        request,
+        referral_id,
+        (Side.SENDER, Side.RECEIVER),
+        lambda r, **data: services.referral_update(actor=request.user, referral=r, **data),
+        UpdateForm,
+        _("Update added."),
+    )
+
+
+@coordinator_only
+@require_http_methods(["GET", "POST"])
+def referral_reassign(request: AuthedRequest, referral_id: str) -> HttpResponse:
+    referral = selectors.get_referral_for(request.user, referral_id, request=request)
+    if referral.status not in (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DECLINED):
+        raise PermissionDenied
+    suggestions = selectors.suggested_organisations(referral)
+    form = ReassignForm(posted(request), choices=[org for org, _km, _offers in suggestions])
+    if request.method == "POST" and form.is_valid():
+        try:
+            new = services.referral_reassign(actor=request.user, referral=referral, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(
+                request,
+                _("Referral reassigned: %(reference)s goes to %(org)s.")
+                % {"reference": new.reference, "org": new.to_org.name},
+            )
+            return redirect("referrals:referral_detail", referral_id=new.pk)
+    return render(
+        request,
+        "referrals/reassign.html",
+        {"referral": referral, "summary": selectors.summary_of(referral), "form": form, "suggestions": suggestions},
+    )
+
+
+@coordinator_only
+@require_GET
+def coordinator_queue(request: AuthedRequest) -> HttpResponse:
+    form = QueueFilterForm(request.GET or None)
+    filters = selectors.QueueFilters()
+    if form.is_valid():
+        data = form.cleaned_data
+        filters = selectors.QueueFilters(
+            status=data["status"],
+            urgency=data["urgency"],
+            overdue=data["overdue"],
+            from_org=data["from_org"].pk if data["from_org"] else None,
+            to_org=data["to_org"].pk if data["to_org"] else None,
+            province=data["province"],
+            service=data["service"],
+        )
+    page = selectors.keyset_page(selectors.queue(filters), request.GET.get("after", ""))
+    query = request.GET.copy()
+    query.pop("after", None)
+    rows = [{"referral": r, "summary": selectors.summary_of(r)} for r in page.items]
+    return render(
+        request, "referrals/queue.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
+    )

@@ -24,3 +24,8 @@ class ReferralsConfig(AppConfig):
                 (_("Refer"), "referrals:referral_create", lambda case: case.access.can_change and not case.is_closed)
             )
         notices.register()
+
+        from accounts import demo_hooks
+        from referrals import demo
+
+        demo_hooks.register(demo.seed, order=25)

@@ -3,6 +3,12 @@ from django.http import HttpRequest
 from django.utils.translation import gettext_lazy as _
 
 
+def open_flags_badge(request: HttpRequest) -> int:
+    from accounts.models import AuditFlag
+
+    return AuditFlag.objects.filter(reviewed_at__isnull=True).count()
+
+
 def unread_badge(request: HttpRequest) -> int:
     from accounts.notifications import unread_count
 
@@ -25,6 +31,7 @@ class AccountsConfig(AppConfig):
             NavItem(_("Notifications"), "accounts:notifications", tuple(Role.values), order=80, badge=unread_badge)
         )
 
-        from accounts import security_notices
+        from accounts import audit_flags, security_notices
 
         security_notices.register()
+        audit_flags.register()

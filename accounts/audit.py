@@ -14,7 +14,7 @@ from typing import Any
 from django.db import connection, transaction
 from django.http import HttpRequest
 
-from accounts.models import AccessLog, User
+from accounts.models import AccessLog, AccessLogVerification, User
 
 GENESIS = "0" * 64
 # A fixed key for PostgreSQL's transaction-level advisory lock that serialises writers of the chain.
@@ -97,4 +97,28 @@ def record_for(
         object_id=obj.pk,
         object_ref=getattr(obj, "reference", ""),
         detail=detail,
+    )
+
+
+def verify_chain(*, actor: User | None = None, chunk: int = 5000) -> AccessLogVerification:
+    """Walk the chain from the first entry; record and return the result. Broken when an entry's hash or its link to
+    the previous one does not match, or when the last entry verified by the previous run is gone or changed."""
+    anchor = AccessLogVerification.objects.exclude(last_entry_id=None).filter(first_broken_id=None).first()
+    prev_hash, count, broken, last_id = GENESIS, 0, None, None
+    for entry in AccessLog.objects.order_by("id").iterator(chunk_size=chunk):
+        if entry.prev_hash != prev_hash or entry_digest(entry, entry.prev_hash) != entry.hash:
+            broken = entry.pk
+            break
+        prev_hash, last_id = entry.hash, entry.pk
+        count += 1
+    if broken is None and anchor is not None and anchor.last_entry_id is not None:
+        still = AccessLog.objects.filter(pk=anchor.last_entry_id).values_list("hash", flat=True).first()
+        if still != anchor.last_hash:
+            broken = anchor.last_entry_id
+    return AccessLogVerification.objects.create(
+        run_by=actor,
+        entries_verified=count,
+        first_broken_id=broken,
+        last_entry_id=last_id if broken is None else None,
+        last_hash=prev_hash if broken is None else "",
     )

@@ -14,6 +14,19 @@ from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
+class DateInput(forms.DateInput):
+    """The browser's own date picker; the value travels as YYYY-MM-DD whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateInputField(forms.DateField):
+    widget = DateInput
+
+
 class StyledChoices(forms.CheckboxSelectMultiple):
     """Bootstrap's class on each checkbox, not on the element that wraps them."""
 

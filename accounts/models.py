@@ -281,3 +281,58 @@ class Delivery(models.Model):
                 fields=["email_next_attempt_at"], condition=models.Q(email_state="pending"), name="accounts_email_due"
             )
         ]
+
+
+class AuditFlag(models.Model):
+    """Something in the access log worth a look. It points at the entries behind it (one user, a time window)."""
+
+    class Kind(models.TextChoices):
+        MANY_CASES = "many_cases", _("Many cases opened in an hour")
+        OUTSIDE_HOURS = "outside_hours", _("Access outside working hours")
+        EXPORT = "export", _("List exported")
+        DENIALS = "denials", _("Repeated access denials")
+        NEW_ADDRESS = "new_address", _("Sign-in from a new address")
+
+    kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
+    window_start = models.DateTimeField(_("from"))
+    window_end = models.DateTimeField(_("to"))
+    count = models.PositiveIntegerField(_("entries"), default=1)
+    dedupe_key = models.CharField(max_length=120, unique=True)
+    created_at = models.DateTimeField(default=timezone.now)
+    reviewed_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reviewed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = _("audit flag")
+        verbose_name_plural = _("audit flags")
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.actor_id} {self.window_start:%Y-%m-%d %H:%M}"
+
+
+class AuditScanState(models.Model):
+    """How far the flag scan has read the access log (a single row)."""
+
+    last_entry_id = models.BigIntegerField(default=0)
+
+
+class AccessLogVerification(models.Model):
+    """The result of one walk of the access log's hash chain."""
+
+    run_at = models.DateTimeField(default=timezone.now)
+    run_by = models.ForeignKey(User, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    entries_verified = models.PositiveBigIntegerField(default=0)
+    first_broken_id = models.BigIntegerField(null=True, blank=True)
+    # The anchor for the next run: the last entry verified and its hash. An entry that later disappears or changes
+    # (even by TRUNCATE, which row triggers do not see) breaks the chain at the anchor.
+    last_entry_id = models.BigIntegerField(null=True, blank=True)
+    last_hash = models.CharField(max_length=64, blank=True)
+
+    class Meta:
+        ordering = ["-run_at", "-id"]
+
+    @property
+    def ok(self) -> bool:
+        return self.first_broken_id is None

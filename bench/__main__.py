@@ -20,8 +20,9 @@ if TYPE_CHECKING:  # importing these needs Django set up first
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
-    parser.add_argument("--seconds", type=float, default=15, help="measuring time per page (default 15)")
-    parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds before each page (default 3)")
+    parser.add_argument("--seconds", type=float, default=15, help="measured seconds per page (default 15)")
+    parser.add_argument("--rounds", type=int, default=3, help="split each page's time into rounds, interleaved (3)")
+    parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds before each page's first round (3)")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--cases", type=int, default=100_000, help="cases to seed (default 100,000)")
     parser.add_argument("--skip-seed", action="store_true", help="use the database as it is, whatever its size")
@@ -111,14 +112,26 @@ def _measure(
     load_average = os.getloadavg()[0]
     if load_average > 0.5:
         print(f"Note: the machine is busy before the run (load average {load_average:.1f}); the figures will be noisy.")
-    results: dict[str, Result] = {}
     print(f"Serving with gunicorn: {args.workers} workers × {args.threads} threads (gthread)")
-    timing = {"seconds": args.seconds, "concurrency": args.concurrency, "warmup": args.warmup}
+    samples: dict[str, list[load.Sample]] = {page.name: [] for page in selected}
     with server.gunicorn(env, workers=args.workers, threads=args.threads) as port:
-        for page in selected:
-            fixture = fixtures[page.fixture]
-            results[page.name] = result = load.run(page, fixture, sessions[page.fixture], port, **timing)
-            print(f"  {page.name:<16} {result.rps:7.1f} rps  p95 {result.p95_ms:7.1f} ms  errors {result.errors}")
+        # Rounds interleave the pages, so that a change in what else the machine is doing affects them all alike.
+        for number in range(args.rounds):
+            for page in selected:
+                sample = load.run(
+                    page,
+                    fixtures[page.fixture],
+                    sessions[page.fixture],
+                    port,
+                    seconds=args.seconds / args.rounds,
+                    concurrency=args.concurrency,
+                    warmup=args.warmup if number == 0 else 0,
+                    first=number * 250,
+                )
+                samples[page.name].append(sample)
+                rps = len(sample.latencies) / sample.seconds
+                print(f"  round {number + 1}: {page.name:<16} {rps:7.1f} rps  errors {sum(sample.errors.values())}")
+    results = {name: load.summarise(name, page_samples) for name, page_samples in samples.items()}
     return results, load_average
 
 

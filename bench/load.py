@@ -97,6 +97,15 @@ class Client:
 
 
 @dataclass
+class Sample:
+    """What one stretch of load on one page gave."""
+
+    seconds: float
+    latencies: list[float]  # seconds, every request
+    errors: dict[str, int]  # unexpected status (or exception, or setup failure) -> count
+
+
+@dataclass
 class Result:
     page: str
     seconds: float = 0.0
@@ -116,10 +125,41 @@ def _percentile(ordered: list[float], share: float) -> float:
     return ordered[min(len(ordered) - 1, max(0, round(share * len(ordered)) - 1))]
 
 
+def summarise(page: str, samples: list[Sample]) -> Result:
+    """One page's figures over all its samples (rounds): throughput over the time measured, latency percentiles."""
+    seconds = sum(sample.seconds for sample in samples)
+    ordered = sorted(latency * 1000 for sample in samples for latency in sample.latencies)
+    kinds: dict[str, int] = {}
+    for sample in samples:
+        for kind, n in sample.errors.items():
+            kinds[kind] = kinds.get(kind, 0) + n
+    return Result(
+        page=page,
+        seconds=round(seconds, 2),
+        requests=len(ordered),
+        rps=round(len(ordered) / seconds, 1) if seconds else 0.0,
+        p50_ms=round(_percentile(ordered, 0.50), 1),
+        p95_ms=round(_percentile(ordered, 0.95), 1),
+        p99_ms=round(_percentile(ordered, 0.99), 1),
+        max_ms=round(ordered[-1], 1) if ordered else 0.0,
+        errors=sum(kinds.values()),
+        error_kinds=kinds,
+    )
+
+
 def run(
-    page: Page, fixture: Fixture, sessions: list[str], port: int, *, seconds: float, concurrency: int, warmup: float
-) -> Result:
-    """Run ``concurrency`` workers against ``page`` for ``seconds``, after ``warmup`` seconds that are not counted."""
+    page: Page,
+    fixture: Fixture,
+    sessions: list[str],
+    port: int,
+    *,
+    seconds: float,
+    concurrency: int,
+    warmup: float = 0,
+    first: int = 0,
+) -> Sample:
+    """``concurrency`` workers request ``page`` for ``seconds``, after ``warmup`` seconds that are not counted.
+    Iterations are numbered from ``first``, so that successive rounds ask for other cases and new people."""
     latencies: list[list[float]] = [[] for _ in range(concurrency)]
     errors: list[dict[str, int]] = [{} for _ in range(concurrency)]
     clock: dict[str, float] = {}
@@ -134,13 +174,13 @@ def run(
             warm_until, warm = time.perf_counter() + warmup, 0
             while warm < 2 or time.perf_counter() < warm_until:  # untimed: lazy imports, caches, connections
                 warm += 1
-                client.send(page.build(fixture, number, -warm))
+                client.send(page.build(fixture, number, -first - warm))
         except Exception as error:
             failed[f"setup: {error}"] = 1
             ready.wait()
             return
         ready.wait()
-        deadline, iteration = clock["start"] + seconds, 0
+        deadline, iteration = clock["start"] + seconds, first
         while time.perf_counter() < deadline:
             started = time.perf_counter()
             try:
@@ -160,21 +200,8 @@ def run(
         thread.start()
     for thread in threads:
         thread.join()
-    elapsed = time.perf_counter() - clock["start"]
-    ordered = sorted(ms * 1000 for worker_latencies in latencies for ms in worker_latencies)
-    kinds: dict[str, int] = {}
+    merged: dict[str, int] = {}
     for worker_errors in errors:
         for kind, n in worker_errors.items():
-            kinds[kind] = kinds.get(kind, 0) + n
-    return Result(
-        page=page.name,
-        seconds=round(elapsed, 2),
-        requests=len(ordered),
-        rps=round(len(ordered) / elapsed, 1),
-        p50_ms=round(_percentile(ordered, 0.50), 1),
-        p95_ms=round(_percentile(ordered, 0.95), 1),
-        p99_ms=round(_percentile(ordered, 0.99), 1),
-        max_ms=round(ordered[-1], 1) if ordered else 0.0,
-        errors=sum(kinds.values()),
-        error_kinds=kinds,
-    )
+            merged[kind] = merged.get(kind, 0) + n
+    return Sample(time.perf_counter() - clock["start"], [x for worker in latencies for x in worker], merged)

@@ -19,4 +19,34 @@ class CaseworkConfig(AppConfig):
 
         reminders.register()
         demo_hooks.register(demo.seed, order=20)
+
+        from django.urls import reverse
+
+        from accounts import history_registry
+        from casework.models import Case, CaseNote, Consent, ServiceRecord
+
+        history_registry.ACCESS_PANELS["case"] = lambda pk: reverse("casework:case_access_admin", args=[pk])
+
+        def of_case(qs, ref):  # type: ignore[no-untyped-def]
+            return qs.filter(case_id__in=Case.objects.filter(reference__iexact=ref).values("pk"))
+
+        history_registry.register(
+            history_registry.Audited(
+                "case",
+                Case,
+                _("Case"),
+                history_registry.by_field("reference"),
+                lambda qs, ref: qs.filter(reference__iexact=ref),
+            )
+        )
+        for key, model, label in [
+            ("case_note", CaseNote, _("Note")),
+            ("service", ServiceRecord, _("Service")),
+            ("consent", Consent, _("Consent")),
+        ]:
+            history_registry.register(
+                history_registry.Audited(
+                    key, model, label, history_registry.by_lookup(Case, "case_id", "reference"), of_case
+                )
+            )
         demo_hooks.register(demo.schedule_demo_reminders, order=30)

@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts import provinces
 from accounts.choices import Role, ServiceType
-from accounts.forms import StyledFormMixin
+from accounts.forms import DateInput, StyledFormMixin
 from accounts.geography import regencies, sorted_country_choices
 from accounts.models import Organisation, User
 from casework import validation
@@ -48,13 +48,6 @@ def _country_choices() -> list[tuple[str, str]]:
 
 def _split_list(value: str) -> list[str]:
     return [item.strip() for item in re.split(r"[\n,;]+", value or "") if item.strip()]
-
-
-class DateInput(forms.DateInput):
-    input_type = "date"
-
-    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
-        super().__init__(attrs, format="%Y-%m-%d")
 
 
 class CaseForm(StyledFormMixin, forms.Form):

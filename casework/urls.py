@@ -23,4 +23,6 @@ urlpatterns = [
     path("<uuid:case_id>/consents/", views.case_consents, name="case_consents"),
     path("<uuid:case_id>/consents/<uuid:consent_id>/withdraw/", views.consent_withdraw, name="consent_withdraw"),
     path("<uuid:case_id>/restriction/", views.case_restriction, name="case_restriction"),
+    path("<uuid:case_id>/access/", views.case_access, name="case_access"),
+    path("<uuid:case_id>/access/admin/", views.case_access_admin, name="case_access_admin"),
 ]

@@ -492,3 +492,26 @@ def case_restriction(request: AuthedRequest, case_id: str) -> HttpResponse:
             messages.success(request, _("Who may open this case is saved."))
             return redirect("casework:case_detail", case_id=case.pk)
     return render(request, "casework/case_restriction.html", {"case": case, "form": form})
+
+
+@caseworker_only
+@require_GET
+def case_access(request: AuthedRequest, case_id: str) -> HttpResponse:
+    """Who can see this case and why: for the owner organisation."""
+    from casework.access import who_has_access
+
+    case = selectors.get_case_for(request.user, case_id, "change", request=request)
+    return _case_page(request, case, "access", "casework/case_access.html", grants=who_has_access(case))
+
+
+@role_required(Role.ADMIN)
+@require_GET
+def case_access_admin(request: AuthedRequest, case_id: str) -> HttpResponse:
+    """The same panel for admins: the case's reference and its grants, nothing of its contents."""
+    from casework.access import who_has_access
+
+    case = Case.objects.filter(pk=case_id).select_related("owner").first()
+    if case is None:
+        raise Http404
+    audit.record_for(AccessLog.Event.CASE_VIEWED, actor=request.user, obj=case, request=request, detail="access-panel")
+    return render(request, "casework/case_access_admin.html", {"case": case, "grants": who_has_access(case)})

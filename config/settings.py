@@ -185,6 +185,9 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "timeout": 20,
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL;",
     }
+    # Tests use a file, not memory: concurrent writers (the access log chain test) need SQLite's file locking and
+    # busy timeout; an in-memory shared cache answers "table is locked" at once instead of waiting.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
@@ -367,6 +370,26 @@ JEJARING_REFERRAL_DEADLINE_HOURS = {
     "routine": env_int("JEJARING_REFERRAL_ROUTINE_HOURS", 168, minimum=1),
 }
 JEJARING_REFERRAL_STALE_DAYS = env_int("JEJARING_REFERRAL_STALE_DAYS", 14, minimum=1)
+# Signals worth a look in the access log (accounts/audit_flags.py).
+JEJARING_AUDIT_CASES_PER_HOUR = env_int("JEJARING_AUDIT_CASES_PER_HOUR", 30, minimum=1)
+JEJARING_AUDIT_DENIALS_PER_HOUR = env_int("JEJARING_AUDIT_DENIALS_PER_HOUR", 5, minimum=1)
+
+
+def _range(name: str, default: str, lowest: int, highest: int) -> tuple[int, int]:
+    raw = env(name, default)
+    try:
+        first, last = (int(part) for part in raw.split("-"))
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must look like {default!r}, not {raw!r}") from None
+    if not lowest <= first <= last <= highest:
+        raise ImproperlyConfigured(f"{name} must be within {lowest}-{highest}, not {raw!r}")
+    return first, last
+
+
+# Working hours (start hour inclusive, end hour exclusive) and days (0 = Monday), in the network's time zone.
+JEJARING_WORKING_HOURS = _range("JEJARING_WORKING_HOURS", "7-19", 0, 24)
+_first_day, _last_day = _range("JEJARING_WORKING_DAYS", "0-5", 0, 6)
+JEJARING_WORKING_DAYS = range(_first_day, _last_day + 1)
 # Caseworkers may enrol two-factor sign-in; coordinators and admins must.
 TWO_FACTOR_REQUIRED_ROLES = ["coordinator", "admin"]
 

@@ -29,3 +29,25 @@ class ReferralsConfig(AppConfig):
         from referrals import demo
 
         demo_hooks.register(demo.seed, order=25)
+
+        from accounts import history_registry
+        from referrals.models import Referral, ReferralEvent
+
+        history_registry.register(
+            history_registry.Audited(
+                "referral",
+                Referral,
+                _("Referral"),
+                history_registry.by_field("reference"),
+                lambda qs, ref: qs.filter(reference__iexact=ref),
+            )
+        )
+        history_registry.register(
+            history_registry.Audited(
+                "referral_event",
+                ReferralEvent,
+                _("Referral timeline"),
+                history_registry.by_lookup(Referral, "referral_id", "reference"),
+                lambda qs, ref: qs.filter(referral_id__in=Referral.objects.filter(reference__iexact=ref).values("pk")),
+            )
+        )

@@ -24,8 +24,9 @@ PLAN = [
 ]
 
 
-def _caseworker(code: str) -> User:
-    return User.objects.filter(membership__organisation__code=code, membership__role=Role.CASEWORKER).order_by("username").first()  # type: ignore[return-value]
+def _caseworker(code: str) -> User | None:
+    caseworkers = User.objects.filter(membership__organisation__code=code, membership__role=Role.CASEWORKER)
+    return caseworkers.order_by("username").first()
 
 
 def seed(out: Any) -> None:
@@ -39,7 +40,9 @@ def seed(out: Any) -> None:
             case = next(
                 (
                     c
-                    for c in Case.objects.filter(owner__code=source, is_restricted=False).exclude(status="closed").order_by("created_at")
+                    for c in Case.objects.filter(owner__code=source, is_restricted=False)
+                    .exclude(status="closed")
+                    .order_by("created_at")
                     if active_consent(c, ConsentKind.SHARING)
                 ),
                 None,
@@ -57,10 +60,14 @@ def seed(out: Any) -> None:
             )
             if then in ("accepted", "completed"):
                 services.referral_accept(actor=receiver, referral=referral)
-                services.referral_update(actor=receiver, referral=referral, note="Sudah diterima dan didampingi. (rekaan)")
+                services.referral_update(
+                    actor=receiver, referral=referral, note="Sudah diterima dan didampingi. (rekaan)"
+                )
             if then == "completed":
                 services.referral_complete(actor=receiver, referral=referral, outcome="service_given")
             if then == "declined":
-                services.referral_decline(actor=receiver, referral=referral, reason="no_capacity", note="Rumah aman penuh. (rekaan)")
+                services.referral_decline(
+                    actor=receiver, referral=referral, reason="no_capacity", note="Rumah aman penuh. (rekaan)"
+                )
             created += 1
     out.write(f"Demo referrals: {created} new.\n")

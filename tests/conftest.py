@@ -11,8 +11,9 @@
 
 from __future__ import annotations
 
+import importlib
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
@@ -27,6 +28,28 @@ from tests.factories import OrganisationFactory, UserFactory
 def _fast_password_hashing(settings: object) -> None:
     # Argon2 is the production hasher (tests/accounts/test_settings.py checks it); tests hash hundreds of passwords.
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # type: ignore[attr-defined]
+
+
+@pytest.fixture(autouse=True)
+def _access_log_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
+    """The access log refuses DELETE, also in tests. After a transactional test on SQLite, Django empties every table
+    with DELETE; this lifts the trigger just for that (PostgreSQL empties tables with TRUNCATE, which row triggers
+    do not see). Runs before Django's flush because pytest-django's database fixture was set up first."""
+    yield
+    marker = request.node.get_closest_marker("django_db")
+    if not marker or not marker.kwargs.get("transaction"):
+        return
+    from django.db import connection
+
+    if connection.vendor != "sqlite":
+        return
+    migration = importlib.import_module("accounts.migrations.0005_access_log_append_only")
+    with connection.cursor() as cursor:
+        for sql in migration.SQLITE_DOWN:
+            cursor.execute(sql)
+        cursor.execute("DELETE FROM accounts_accesslog")
+        for sql in migration.SQLITE_UP:
+            cursor.execute(sql)
 
 
 @pytest.fixture

@@ -14,7 +14,12 @@ def test_seed_demo_builds_the_network_once(settings, capsys):
     call_command("seed_demo")
     counts = (Organisation.objects.count(), User.objects.count(), Case.objects.count(), Referral.objects.count())
     call_command("seed_demo")
-    assert (Organisation.objects.count(), User.objects.count(), Case.objects.count(), Referral.objects.count()) == counts
+    assert (
+        Organisation.objects.count(),
+        User.objects.count(),
+        Case.objects.count(),
+        Referral.objects.count(),
+    ) == counts
     assert counts[0] == len(demo.ORGANISATIONS) and counts[2] >= 30 and counts[3] >= 4
     assert len({o.province for o in Organisation.objects.all()}) >= 6
     output = capsys.readouterr().out

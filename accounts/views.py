@@ -70,12 +70,14 @@ class SignOutView(auth_views.LogoutView):
 
 
 @login_required
+@require_GET
 def home(request: HttpRequest) -> HttpResponse:
     """Each role lands where its work is."""
     return render(request, "home.html", {"role": request.user.role})  # type: ignore[union-attr]
 
 
 @login_required
+@require_GET
 def account(request: HttpRequest) -> HttpResponse:
     user = request.user
     return render(

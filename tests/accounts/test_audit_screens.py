@@ -222,3 +222,15 @@ def test_a_flag_links_to_the_entries_behind_it_and_can_be_reviewed(client_for, d
     flag.refresh_from_db()
     assert flag.reviewed_by == dave
     assert admin.get(reverse("accounts:audit_flags")).context["flags"] == []
+
+
+def test_the_change_history_covers_organisations_and_accounts_too(client_for, dave, org_a):
+    from accounts import services as account_services
+
+    org_a.name = "Organisasi A Berganti Nama (fiktif)"
+    account_services.organisation_save(actor=dave, organisation=org_a)
+    page = client_for(dave).get(reverse("accounts:audit_changes"), {"record": "organisation", "reference": org_a.code})
+    change = page.context["changes"][0]
+    assert (change.who, change.reference, change.fields) == ("dave", "ORGA", ["nama"])
+    records = {c.record for c in client_for(dave).get(reverse("accounts:audit_changes")).context["changes"]}
+    assert {"Organisasi", "Pengguna", "Keanggotaan"} <= records

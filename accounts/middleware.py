@@ -101,6 +101,7 @@ TWO_FACTOR_OPEN = {
     "accounts:two_factor_setup",
     "accounts:logout",
     "accounts:set_language",
+    "accounts:keepalive",
     "healthz",
 }
 

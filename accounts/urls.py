@@ -8,6 +8,7 @@ urlpatterns = [
     path("sign-in/", views.SignInView.as_view(), name="login"),
     path("sign-out/", views.SignOutView.as_view(), name="logout"),
     path("account/", views.account, name="account"),
+    path("keepalive/", views.keepalive, name="keepalive"),
     path("language/", views.set_language, name="set_language"),
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/verify/", views.two_factor_verify, name="two_factor_verify"),

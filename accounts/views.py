@@ -225,6 +225,13 @@ class PasswordResetCompleteView(auth_views.PasswordResetCompleteView):
 
 
 @require_GET
+def keepalive(request: HttpRequest) -> HttpResponse:
+    """Pinged by long forms while someone types, so the idle timeout does not end a session mid-sentence (the
+    session middleware records the activity). A signed-out visitor gets 401, and the page warns them."""
+    return HttpResponse(status=204 if request.user.is_authenticated else 401)
+
+
+@require_GET
 def healthz(request: HttpRequest) -> HttpResponse:
     """For container health checks: the process answers and the database is reachable."""
     with connection.cursor() as cursor:

@@ -27,6 +27,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "accounts:login": ("public", {"get", "post"}),
     "accounts:logout": ("user", {"post"}),
     "accounts:account": ("user", {"get"}),
+    "accounts:keepalive": ("keepalive", {"get"}),
     "accounts:set_language": ("public", {"post"}),
     "accounts:two_factor_setup": ("user", {"get", "post"}),
     "accounts:two_factor_verify": ("user", {"get", "post"}),
@@ -95,6 +96,8 @@ CASEWORKERS = {"alice", "bob", "cecep"}
 
 
 def expected(kind: str, who: str, *, own: bool = True, name: str = "") -> set[int]:
+    if kind == "keepalive":
+        return {401} if who == "anonymous" else {204}
     if who == "anonymous":
         return OK if kind == "public" else {302}
     if kind in ("public", "user"):
@@ -227,7 +230,7 @@ def test_each_url_for_each_member_of_the_cast(request, client_for, client, world
                 assert status < 500
     # A method the URL does not accept is refused, for someone who may use it.
     other = {"get", "post"} - methods
-    if other and kind not in ("public", "referral", "own_notification", "case"):
+    if other and kind not in ("public", "referral", "own_notification", "case", "keepalive"):
         user = {"user": "alice", "caseworker": "alice", "coordinator": "carol", "admin": "dave"}[kind]
         response = call(client_for(world["users"][user]), other.pop(), url_for(name, world, who=user))
         assert response.status_code == 405, name

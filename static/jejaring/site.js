@@ -13,6 +13,21 @@
     var target = document.querySelector(button.getAttribute("data-copy-target"));
     if (target) { navigator.clipboard.writeText(target.innerText); }
   });
+  // Long forms (data-keepalive) tell the server the person is still typing, at most every five minutes, so the idle
+  // timeout does not sign them out mid-sentence. If the session has ended anyway, a warning says so before they
+  // submit and lose what they typed.
+  var lastPing = Date.now();
+  document.addEventListener("input", function (event) {
+    var form = event.target.closest("form[data-keepalive]");
+    if (!form || Date.now() - lastPing < 5 * 60 * 1000) { return; }
+    lastPing = Date.now();
+    fetch(form.getAttribute("data-keepalive"), { credentials: "same-origin", redirect: "manual" }).then(function (response) {
+      if (response.status === 401 || response.type === "opaqueredirect") {
+        var warning = document.getElementById("session-ended");
+        if (warning) { warning.hidden = false; warning.focus(); }
+      }
+    });
+  });
   // Forms marked data-confirm ask before submitting.
   document.addEventListener("submit", function (event) {
     var message = event.target.getAttribute("data-confirm");

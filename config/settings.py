@@ -10,6 +10,7 @@ Two shapes:
 from __future__ import annotations
 
 import base64
+import os
 import secrets
 import sys
 from datetime import timedelta
@@ -187,7 +188,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     }
     # Tests use a file, not memory: concurrent writers (the access log chain test) need SQLite's file locking and
     # busy timeout; an in-memory shared cache answers "table is locked" at once instead of waiting.
-    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}
+    # One file per test run (process), so that two runs side by side do not share it.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
 else:
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

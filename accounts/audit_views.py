@@ -84,7 +84,7 @@ class LogPage:
 
 
 def log_page(entries: QuerySet[AccessLog], cursor: str) -> LogPage:
-    if cursor.isdigit():
+    if cursor.isascii() and cursor.isdigit() and len(cursor) <= 18:  # not "²", nor 5,000 digits
         entries = entries.filter(id__lt=int(cursor))
     rows = list(entries[: PAGE + 1])
     return LogPage(entries=rows[:PAGE], next_cursor=str(rows[PAGE - 1].pk) if len(rows) > PAGE else "")
@@ -93,7 +93,7 @@ def log_page(entries: QuerySet[AccessLog], cursor: str) -> LogPage:
 def _flag_window(request: AuthedRequest) -> dict[str, Any]:
     """The entries behind a flag: ?flag=<id> narrows the log to its user and window."""
     flag_id = request.GET.get("flag", "")
-    if not flag_id.isdigit():
+    if not (flag_id.isascii() and flag_id.isdigit() and len(flag_id) <= 18):
         return {}
     flag = AuditFlag.objects.filter(pk=int(flag_id)).first()
     if flag is None:
@@ -288,7 +288,10 @@ def change_history(request: AuthedRequest) -> HttpResponse:
     before = request.GET.get("before", "")
     try:
         before_at = datetime.fromisoformat(before) if before else None
-    except ValueError:
+        if before_at is not None:
+            # In UTC, as the database compares it: an offset at the ends of the calendar overflows here, not there.
+            before_at = (timezone.make_aware(before_at) if timezone.is_naive(before_at) else before_at).astimezone(UTC)
+    except (ValueError, OverflowError):
         before_at = None
     rows: list[tuple[Any, Any]] = []
     for item in history_registry.audited():

@@ -261,7 +261,8 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 @login_required
 @require_POST
 def notifications_mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [int(pk) for pk in request.POST.getlist("id") if pk.isdigit()]
+    # ASCII digits only ("²".isdigit() is true, yet int() refuses it), and short enough for a database integer.
+    ids = [int(pk) for pk in request.POST.getlist("id") if pk.isascii() and pk.isdigit() and len(pk) <= 18]
     notifications.mark_read(actor=request.user, notification_ids=ids or None)  # type: ignore[arg-type]
     return redirect("accounts:notifications")
 

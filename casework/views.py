@@ -357,12 +357,13 @@ def case_edit(request: AuthedRequest, case_id: str) -> HttpResponse:
     form = CaseForm(posted(request), organisation=case.owner, intake=False, initial=initial_from_case(case, sensitive))
     version = VersionForm(posted(request), initial={"version": case.version})
     conflict = False
-    if request.method == "POST" and form.is_valid() and version.is_valid():
+    if request.method == "POST" and form.is_valid():
         try:
             services.case_update(
                 actor=request.user,
                 case=case,
-                expected_version=version.cleaned_data["version"],
+                # A missing or malformed version is none this case had (they start at 1): refused as a conflict.
+                expected_version=version.cleaned_data["version"] if version.is_valid() else 0,
                 summary=form.summary(),
                 identity=form.identity(),
                 contact=form.contact(),
@@ -417,6 +418,10 @@ def case_close(request: AuthedRequest, case_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Case %(reference)s is closed.") % {"reference": case.reference})
             return redirect("casework:case_detail", case_id=case.pk)
+    elif request.method == "POST" and "version" in form.errors:
+        # The version is a hidden field: a missing or malformed one is refused like an outdated one.
+        messages.error(request, _("Someone else saved this case after you opened it. Check it, then close it again."))
+        return redirect("casework:case_detail", case_id=case.pk)
     return render(request, "casework/case_close.html", {"case": case, "form": form})
 
 
@@ -426,6 +431,7 @@ def case_reopen(request: AuthedRequest, case_id: str) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id, "change", request=request)
     form = VersionForm(request.POST)
     if not form.is_valid():
+        messages.error(request, _("Someone else saved this case after you opened it. Check it, then try again."))
         return redirect("casework:case_detail", case_id=case.pk)
     try:
         services.case_reopen(actor=request.user, case=case, expected_version=form.cleaned_data["version"])

@@ -84,6 +84,10 @@ def referral_create(request: AuthedRequest, case_id: str) -> HttpResponse:
     )
 
 
+# The referral page shows several small forms at once: distinct element ids keep each label tied to its own field.
+AUTO_IDS = {DeclineForm: "decline_%s", CompleteForm: "complete_%s", UpdateForm: "update_%s", CancelForm: "cancel_%s"}
+
+
 def _detail_context(request: AuthedRequest, referral: Referral) -> dict[str, Any]:
     side: Side = referral.side  # type: ignore[attr-defined]
     # The reason and the timeline's notes are for the two organisations, and for the receiver only once it accepted.
@@ -98,10 +102,10 @@ def _detail_context(request: AuthedRequest, referral: Referral) -> dict[str, Any
         "reason": services.reason_of(referral) if reads_notes else "",
         "override_reason": services.override_reason_of(referral) if reads_notes and referral.consent_override else "",
         "events": [{"event": e, "note": services.event_note(e, referral.case) if reads_notes else ""} for e in events],
-        "decline_form": DeclineForm(),
-        "complete_form": CompleteForm(),
-        "update_form": UpdateForm(),
-        "cancel_form": CancelForm(),
+        "decline_form": DeclineForm(auto_id=AUTO_IDS[DeclineForm]),
+        "complete_form": CompleteForm(auto_id=AUTO_IDS[CompleteForm]),
+        "update_form": UpdateForm(auto_id=AUTO_IDS[UpdateForm]),
+        "cancel_form": CancelForm(auto_id=AUTO_IDS[CancelForm]),
         "can_open_case": side is Side.SENDER or (side is Side.RECEIVER and referral.status == ReferralStatus.ACCEPTED),
     }
 
@@ -117,6 +121,15 @@ def referral_detail(request: AuthedRequest, referral_id: str) -> HttpResponse:
     return render(request, "referrals/referral_detail.html", _detail_context(request, referral))
 
 
+# The statuses in which the referral's page shows each form (as referrals/referral_detail.html does).
+SHOWN_IN = {
+    DeclineForm: (ReferralStatus.SENT,),
+    CompleteForm: (ReferralStatus.ACCEPTED,),
+    UpdateForm: (ReferralStatus.SENT, ReferralStatus.ACCEPTED),
+    CancelForm: (ReferralStatus.SENT, ReferralStatus.ACCEPTED),
+}
+
+
 def _act(
     request: AuthedRequest,
     referral_id: str,
@@ -128,9 +141,17 @@ def _act(
     referral = selectors.get_referral_for(request.user, referral_id, request=request)
     if referral.side not in sides:  # type: ignore[attr-defined]
         raise PermissionDenied
-    form = form_class(request.POST) if form_class else None
+    form = form_class(request.POST, auto_id=AUTO_IDS[form_class]) if form_class else None
     if form is not None and not form.is_valid():
         context = _detail_context(request, referral)
+        if referral.status not in SHOWN_IN[form_class]:
+            # Answered meanwhile (in another tab, by a colleague): the form is no longer on the page to show its
+            # errors, so say why nothing can be done instead.
+            messages.error(
+                request,
+                _("This referral is %(status)s: that cannot be done now.") % {"status": referral.get_status_display()},
+            )
+            return render(request, "referrals/referral_detail.html", context, status=200)
         context[
             {
                 DeclineForm: "decline_form",

@@ -46,6 +46,10 @@ def kinds() -> list[Kind]:
     return sorted(_KINDS.values(), key=lambda kind: kind.code)
 
 
+def security_kinds() -> set[str]:
+    return {code for code, kind in _KINDS.items() if kind.security}
+
+
 def get_kind(code: str) -> Kind:
     return _KINDS[code]
 

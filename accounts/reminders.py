@@ -244,8 +244,7 @@ def _deliver(due: list[Reminder], now: datetime, result: DispatchResult) -> list
 def _wants_email(user: User, kind: str, opted_out: set[tuple[int, str]]) -> bool:
     if not user.email or not user.is_active:
         return False
-    registered = {k.code: k for k in notifications.kinds()}.get(kind)
-    if registered is not None and registered.security:
+    if kind in notifications.security_kinds():
         return True
     return (user.pk, kind) not in opted_out
 

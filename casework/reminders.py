@@ -132,18 +132,23 @@ def _follow_up_still_due(batch: list[Reminder]) -> set[int]:
 
 
 def _escalate(batch: list[Reminder]) -> None:
+    """Each follow-up told schedules its escalation, in one insert for the whole batch (a pass may hold 10,000)."""
     days = settings.JEJARING_FOLLOW_UP_ESCALATE_DAYS
+    rows = []
     for reminder in batch:
         day = date.fromisoformat(reminder.params["date"])
-        reminders.schedule(
-            kind=FOLLOW_UP_OVERDUE,
-            due_at=due_time(day + timedelta(days=days)),
-            dedupe_key=f"{reminder.object_id}:{day.isoformat()}",
-            object_type="case",
-            object_id=reminder.object_id,
-            object_ref=reminder.object_ref,
-            params={"date": day.isoformat(), "days": days},
+        rows.append(
+            Reminder(
+                kind=FOLLOW_UP_OVERDUE,
+                due_at=due_time(day + timedelta(days=days)),
+                dedupe_key=f"{reminder.object_id}:{day.isoformat()}",
+                object_type="case",
+                object_id=reminder.object_id,
+                object_ref=reminder.object_ref,
+                params={"date": day.isoformat(), "days": days},
+            )
         )
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
 
 
 def _scan_inactive(now: datetime, limit: int = 1000) -> int:

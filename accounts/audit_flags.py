@@ -63,19 +63,20 @@ def _flag(kind: str, actor_id: int, start: datetime, end: datetime, dedupe: str,
 
 
 def _sliding(
-    entries: list[tuple[datetime, Any]], threshold: int, distinct: bool
-) -> list[tuple[datetime, datetime, int]]:
-    """Windows of one hour in which the count (of distinct objects, or of entries) passes the threshold."""
+    entries: list[tuple[int, datetime, Any]], threshold: int, distinct: bool
+) -> list[tuple[int, datetime, datetime, int]]:
+    """Windows of one hour, ending at each entry, in which the count (of distinct objects, or of entries) passes the
+    threshold: (id of the entry ending it, start, end, count)."""
     found = []
-    entries.sort(key=lambda item: item[0])
+    entries.sort(key=lambda item: (item[1], item[0]))
     left = 0
-    for right, (at, _obj) in enumerate(entries):
-        while entries[left][0] < at - WINDOW:
+    for right, (entry_id, at, _obj) in enumerate(entries):
+        while entries[left][1] < at - WINDOW:
             left += 1
         window = entries[left : right + 1]
-        count = len({obj for _at, obj in window}) if distinct else len(window)
+        count = len({obj for _id, _at, obj in window}) if distinct else len(window)
         if count > threshold if distinct else count >= threshold:
-            found.append((window[0][0], at, count))
+            found.append((entry_id, window[0][1], at, count))
     return found
 
 
@@ -141,15 +142,24 @@ def _detect(entries: list[AccessLog]) -> list[AuditFlag | None]:
 def _windows(
     by_actor: dict[int, list[AccessLog]], event: str, threshold: int, kind: str, distinct: bool
 ) -> list[AuditFlag | None]:
+    """Only windows ending at a new entry are judged, and each hour gets one flag, so a scan costs what the new
+    entries cost, not what the whole last hour holds."""
     flags: list[AuditFlag | None] = []
     for actor_id, new in by_actor.items():
-        start = min(e.at for e in new) - WINDOW
+        new_ids = {e.pk for e in new}
         context = AccessLog.objects.filter(
-            actor_id=actor_id, event=event, at__gte=start, at__lte=max(e.at for e in new)
+            actor_id=actor_id, event=event, at__gte=min(e.at for e in new) - WINDOW, id__lte=max(new_ids)
         )
-        entries = [(at, obj) for at, obj in context.values_list("at", "object_id")]
-        for first, last, count in _sliding(entries, threshold, distinct):
+        worst: dict[str, tuple[datetime, datetime, int]] = {}
+        for entry_id, first, last, count in _sliding(
+            list(context.values_list("id", "at", "object_id")), threshold, distinct
+        ):
+            if entry_id not in new_ids:
+                continue
             bucket = timezone.localtime(first).strftime("%Y%m%d%H")
+            if bucket not in worst or count > worst[bucket][2]:
+                worst[bucket] = (first, last, count)
+        for bucket, (first, last, count) in worst.items():
             flags.append(_flag(kind, actor_id, first, last, f"{kind}:{actor_id}:{bucket}", count))
     return flags
 

@@ -11,7 +11,7 @@ from typing import Any
 
 from django import forms
 from django.contrib import messages
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpResponse, StreamingHttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
@@ -60,8 +60,8 @@ def filtered_log(data: dict[str, Any]) -> QuerySet[AccessLog]:
     if data.get("organisation"):
         entries = entries.filter(organisation=data["organisation"])
     if data.get("reference"):
-        ref = data["reference"].strip()
-        entries = entries.filter(Q(object_ref__iexact=ref) | Q(object_ref__istartswith=ref + "/"))
+        # References are upper case (YKT-2026-0007, YKT-2026-0007/R1): an exact match uses the index.
+        entries = entries.filter(object_ref=data["reference"].strip().upper())
     if data.get("event"):
         entries = entries.filter(event=data["event"])
     if data.get("date_from"):

@@ -178,6 +178,7 @@ class AccessLog(models.Model):
             models.Index(fields=["object_type", "object_id", "at"]),
             models.Index(fields=["actor", "at"]),
             models.Index(fields=["event", "at"]),
+            models.Index(fields=["object_ref", "id"], name="accounts_accesslog_ref_idx"),
         ]
 
     def __str__(self) -> str:

@@ -29,6 +29,7 @@ from typing import Any
 from django.conf import settings
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
+from django.db.models import F
 from django.template.loader import select_template
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -226,11 +227,11 @@ def _deliver(due: list[Reminder], now: datetime, result: DispatchResult) -> list
         )
         for (reminder, user), note in zip(planned, created, strict=True)
     )
-    for reminder in sent:
-        reminder.state, reminder.sent_at, reminder.attempts = Reminder.State.SENT, now, reminder.attempts + 1
-    for reminder in cancelled:
-        reminder.state = Reminder.State.CANCELLED
-    Reminder.objects.bulk_update(sent + cancelled, ["state", "sent_at", "attempts"])
+    # Plain updates: every row of each list gets the same values (bulk_update would build a CASE per row).
+    Reminder.objects.filter(pk__in=[r.pk for r in sent]).update(
+        state=Reminder.State.SENT, sent_at=now, attempts=F("attempts") + 1
+    )
+    Reminder.objects.filter(pk__in=[r.pk for r in cancelled]).update(state=Reminder.State.CANCELLED)
     for kind in {r.kind for r in sent}:
         rule = _RULES[kind]
         if rule.after_delivery:
@@ -295,6 +296,7 @@ def send_emails(
             )
             if not batch:
                 break
+            delivered, failed = [], []
             for delivery in batch:
                 delivery.email_attempts += 1
                 try:
@@ -304,14 +306,18 @@ def send_emails(
                     delivery.email_next_attempt_at = now + _backoff(delivery.email_attempts)
                     if delivery.email_attempts >= MAX_EMAIL_ATTEMPTS:
                         delivery.email_state = Delivery.EmailState.FAILED
-                    result.emails_failed += 1
+                    failed.append(delivery)
                 else:
-                    delivery.email_state = Delivery.EmailState.SENT
-                    delivery.email_sent_at = now
-                    result.emails_sent += 1
-            Delivery.objects.bulk_update(
-                batch, ["email_state", "email_attempts", "email_last_error", "email_next_attempt_at", "email_sent_at"]
+                    delivered.append(delivery.pk)
+            Delivery.objects.filter(pk__in=delivered).update(
+                email_state=Delivery.EmailState.SENT, email_sent_at=now, email_attempts=F("email_attempts") + 1
             )
+            if failed:
+                Delivery.objects.bulk_update(
+                    failed, ["email_state", "email_attempts", "email_last_error", "email_next_attempt_at"]
+                )
+            result.emails_sent += len(delivered)
+            result.emails_failed += len(failed)
         if len(batch) < batch_size:
             break
     return result

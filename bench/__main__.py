@@ -1,4 +1,8 @@
-"""python -m bench: prepare the bench database, seed it once, serve the app with gunicorn, measure, report."""
+"""python -m bench: prepare the bench database, seed it once, serve the app with gunicorn, measure, report.
+
+By default every page (bench/pages.py) and every job (bench/jobs.py); ``--only NAME...`` picks pages and jobs by
+name; ``--load`` runs the mixed locust scenario (bench/locustfile.py) instead, plus any page or job named by --only.
+"""
 
 from __future__ import annotations
 
@@ -14,8 +18,10 @@ from typing import TYPE_CHECKING, Any
 from bench import database_url, environment
 
 if TYPE_CHECKING:  # importing these needs Django set up first
+    from bench.jobs import JobResult
     from bench.load import Result
     from bench.pages import Fixture, Page
+    from bench.scenario import LoadResult
 
 
 def _arguments(argv: list[str]) -> argparse.Namespace:
@@ -25,12 +31,20 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds before each page's first round (3)")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--cases", type=int, default=100_000, help="cases to seed (default 100,000)")
+    parser.add_argument("--referrals", type=int, default=50_000, help="referrals to seed (default 50,000)")
     parser.add_argument("--skip-seed", action="store_true", help="use the database as it is, whatever its size")
     parser.add_argument("--reseed", action="store_true", help="drop the bench database and seed it again")
-    parser.add_argument("--only", nargs="+", metavar="PAGE", help="measure only these pages")
+    parser.add_argument("--only", nargs="+", metavar="NAME", help="measure only these pages and jobs")
     parser.add_argument("--workers", type=int, default=2, help="gunicorn worker processes (default 2)")
     parser.add_argument("--threads", type=int, default=4, help="threads per gunicorn worker (default 4)")
     parser.add_argument("--explain", action="store_true", help="print EXPLAIN ANALYZE of each page's slowest SELECT")
+    parser.add_argument("--load", action="store_true", help="run the mixed locust scenario (not the pages and jobs)")
+    parser.add_argument("--users", type=int, default=20, help="--load: concurrent users (default 20)")
+    parser.add_argument("--spawn-rate", type=float, default=5, help="--load: users started per second (5)")
+    parser.add_argument("--load-seconds", type=int, default=60, help="--load: how long (default 60)")
+    parser.add_argument(
+        "--think", type=float, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX"), help="--load: seconds between steps"
+    )
     return parser.parse_args(argv)
 
 
@@ -52,41 +66,113 @@ def main(argv: list[str]) -> None:
     import django
 
     django.setup()
-    from bench import pages, queries, report
+    from bench import jobs, pages, queries, report
+
+    known = [p.name for p in pages.PAGES] + list(jobs.JOBS)
+    unknown = set(args.only or []) - set(known)
+    if unknown:
+        raise SystemExit(f"unknown page(s) or job(s): {', '.join(sorted(unknown))}; known: {known}")
+    wanted = set(args.only) if args.only else (set() if args.load else set(known))
+    selected = [p for p in pages.PAGES if p.name in wanted]
+    chosen_jobs = [name for name in jobs.JOBS if name in wanted]
+    if args.load:
+        from bench import scenario
+
+        scenario.check_redis()
 
     seeded = _seed(args)
-    selected = [p for p in pages.PAGES if not args.only or p.name in args.only]
-    unknown = set(args.only or []) - {p.name for p in pages.PAGES}
-    if unknown:
-        raise SystemExit(f"unknown page(s): {', '.join(sorted(unknown))}; known: {[p.name for p in pages.PAGES]}")
-    fixtures = pages.fixtures(datetime.fromisoformat(seeded["seeded_at"]) if seeded else None)
-    print("Counting SQL per request in-process…")
-    counts = queries.count(selected, fixtures)
-    results, load_average = _measure(args, env, selected, fixtures)
+    seeded_at = datetime.fromisoformat(seeded["seeded_at"]) if seeded.get("seeded_at") else None
+    referral_pages = any(p.name in pages.REFERRAL_PAGES for p in selected)
+    case_pages = args.load or any(p.name not in pages.REFERRAL_PAGES for p in selected)
+    fixtures = pages.fixtures(seeded_at, cases=case_pages, referrals=referral_pages)
+    counts: dict[str, dict[str, Any]] = {}
+    results: dict[str, Result] = {}
+    load_average = os.getloadavg()[0]
+    if selected:
+        print("Counting SQL per request in-process…")
+        counts = queries.count(selected, fixtures)
+        results, load_average = _measure(args, env, selected, fixtures)
+    job_results = _jobs(chosen_jobs, seeded_at)
+    load_result = _load(args, env, fixtures) if args.load else None
 
-    print()
-    print(report.table(selected, results, counts, fixtures))
-    print(report.errors(results))
+    if selected:
+        print()
+        print(report.table(selected, results, counts, fixtures))
+        print(report.errors(results))
+    if job_results:
+        print()
+        print(report.jobs(job_results))
+    if load_result is not None:
+        from bench import scenario
+
+        print()
+        print(scenario.table(load_result))
     if args.explain:
         print()
         print(report.plans(counts))
     data = _record(args, url, stamp, started, seeded, fixtures, selected, results, counts, load_average)
+    data["jobs"] = [job.as_dict() for job in job_results]
+    data["load"] = load_result.as_dict() if load_result is not None else None
     path = report.write(stamp, data)
     print(f"\nResults: {path.relative_to(path.parents[2])}  (whole run {data['seconds_total']:.0f} s)")
 
 
+def _jobs(names: list[str], seeded_at: datetime | None) -> list[JobResult]:
+    """Each job in-process, after the pages (gunicorn is stopped by then)."""
+    from bench import jobs
+
+    found = []
+    for name in names:
+        load_average = os.getloadavg()[0]
+        print(f"Job {name} (load average {load_average:.1f})…")
+        result = jobs.JOBS[name](seeded_at)
+        result.notes.append(f"load average before the job {load_average:.2f}, after {os.getloadavg()[0]:.2f}")
+        found.append(result)
+    return found
+
+
+def _load(args: argparse.Namespace, env: dict[str, str], fixtures: dict[str, Fixture]) -> LoadResult:
+    """The mixed scenario: gunicorn with the Redis broker, locust headless (bench/scenario.py)."""
+    from django.db import connections
+
+    from bench import scenario, server
+
+    scenario.prepare(fixtures["bench"])
+    connections.close_all()
+    load_average = os.getloadavg()[0]
+    print(
+        f"Load scenario: {args.users} users for {args.load_seconds} s (load average {load_average:.1f}); "
+        f"gunicorn {args.workers} × {args.threads}, broker {scenario.BROKER}"
+    )
+    with server.gunicorn(scenario.environment(env), workers=args.workers, threads=args.threads) as port:
+        return scenario.run(
+            env,
+            port,
+            users=args.users,
+            spawn_rate=args.spawn_rate,
+            seconds=args.load_seconds,
+            think=(args.think[0], args.think[1]),
+        )
+
+
 def _seed(args: argparse.Namespace) -> dict[str, Any]:
-    from bench import seed
+    from bench import referrals, seed
 
     if args.skip_seed:
-        return seed.marker() or {}
+        return {**(seed.marker() or {}), "referrals": referrals.marker()}
     print(f"Seeding {args.cases:,} cases (once per database)…")
     seeded = seed.ensure(args.cases)
     if seeded["reused"]:
         print(f"  reused the seed of {seeded['seeded_at']} (it took {seeded['seconds']:.0f} s)")
     else:
         print(f"  seeded in {seeded['seconds']:.0f} s")
-    return seeded
+    print(f"Seeding {args.referrals:,} referrals (once per database)…")
+    found = referrals.ensure(args.referrals, datetime.fromisoformat(seeded["seeded_at"]))
+    if found["reused"]:
+        print(f"  reused the referral seed of {found['seeded_at']} (it took {found['seconds']:.0f} s)")
+    else:
+        print(f"  seeded in {found['seconds']:.0f} s")
+    return {**seeded, "referrals": found}
 
 
 def _measure(
@@ -99,11 +185,18 @@ def _measure(
     from bench import load, server
     from casework.models import Case
 
-    bench, intake = fixtures["bench"], fixtures["intake"]
-    print(
-        f"Under load: {args.concurrency} caseworkers of {bench.organisation} ({bench.cases:,} cases; deep page = page "
-        f"{bench.deep_page}); intakes at {intake.organisation}; {Case.objects.count():,} cases in the database"
-    )
+    if "bench" in fixtures:
+        bench, intake = fixtures["bench"], fixtures["intake"]
+        print(
+            f"Under load: {args.concurrency} caseworkers of {bench.organisation} ({bench.cases:,} cases; deep page = "
+            f"page {bench.deep_page}); intakes at {intake.organisation}; {Case.objects.count():,} cases in the database"
+        )
+    if "coordinators" in fixtures:
+        busiest = fixtures["recv_large"]
+        print(
+            f"Referral pages: coordinators over {fixtures['coordinators'].referrals:,} referrals; inbox of "
+            f"{busiest.organisation} ({busiest.referrals:,} received)"
+        )
     sessions = {
         label: [load.session_for(u) for u in User.objects.filter(pk__in=fixtures[label].users[: args.concurrency])]
         for label in {page.fixture for page in selected}
@@ -166,7 +259,12 @@ def _record(
         "seed": seeded,
         "cases_in_database": Case.objects.count(),
         "fixtures": {
-            label: {"organisation": f.organisation, "cases": f.cases, "deep_page": f.deep_page}
+            label: {
+                "organisation": f.organisation,
+                "cases": f.cases,
+                "deep_page": f.deep_page,
+                "referrals": f.referrals,
+            }
             for label, f in fixtures.items()
         },
         "pages": [
@@ -175,8 +273,8 @@ def _record(
                 "describe": page.describe,
                 "target": asdict(page.target) if page.target else None,
                 **asdict(results[page.name]),
-                "sql_per_request": {k: v for k, v in counts[page.name].items() if k != "slowest"},
-                "slowest_select": counts[page.name].get("slowest"),
+                "sql_per_request": {k: v for k, v in counts.get(page.name, {}).items() if k != "slowest"},
+                "slowest_select": counts.get(page.name, {}).get("slowest"),
             }
             for page in selected
         ],

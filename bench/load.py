@@ -1,8 +1,9 @@
-"""Load: N threads, each a signed-in caseworker on its own keep-alive connection, request one page for a fixed time.
+"""Load: N threads, each a signed-in user on its own keep-alive connection, request one page for a fixed time.
 
 Sessions are made directly in the database (what a sign-in leaves behind), so no password hashing or 2FA is in the
-measurement. POSTs carry the CSRF token from the form, with Origin and Referer like a browser. Redirects are not
-followed: a POST is measured alone.
+measurement; a coordinator's or admin's session is one verified with a second factor (``otp_device_id``, the
+bench's own TOTP device for that user). POSTs carry the CSRF token from a form, with Origin and Referer like a
+browser. Redirects are not followed: a POST is measured alone.
 """
 
 from __future__ import annotations
@@ -31,8 +32,24 @@ CSRF_FIELD = re.compile(rb'name="csrfmiddlewaretoken" value="([^"]+)"')
 DROPPED_COOKIES = {"messages"}
 
 
+def otp_device_id(user: User) -> str | None:
+    """For a user who must sign in with a second factor (coordinators, admins): the persistent id of a confirmed TOTP
+    device, created for the bench if the user has none, which a verified session names. None for anyone else."""
+    if not user.two_factor_required:
+        return None
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
+    if device is None:
+        device = TOTPDevice.objects.create(user=user, name="bench", confirmed=True)
+    return str(device.persistent_id)
+
+
 def session_for(user: User) -> str:
-    """A signed-in session as accounts' sign-in leaves it (see accounts/signals.py)."""
+    """A signed-in session as accounts' sign-in leaves it (see accounts/signals.py), verified with a second factor
+    for those who need one (django_otp's login() leaves ``otp_device_id`` in the session)."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+
     store = import_module(settings.SESSION_ENGINE).SessionStore()
     now = timezone.now().timestamp()
     store.update(
@@ -44,6 +61,9 @@ def session_for(user: User) -> str:
             SESSION_SEEN: now,
         }
     )
+    device = otp_device_id(user)
+    if device is not None:
+        store[DEVICE_ID_SESSION_KEY] = device
     store.create()
     return str(store.session_key)
 
@@ -87,12 +107,12 @@ class Client:
                     self.cookies.pop(name, None)
         return response.status, content
 
-    def fetch_csrf(self) -> None:
+    def fetch_csrf(self, path: str = "/cases/") -> None:
         """Open a page with a form, as a browser would before posting; keep its cookie and token."""
-        status, content = self.send(Request("GET", "/cases/"))
+        status, content = self.send(Request("GET", path))
         match = CSRF_FIELD.search(content)
         if status != 200 or match is None:
-            raise RuntimeError(f"could not get a CSRF token (GET /cases/ answered {status})")
+            raise RuntimeError(f"could not get a CSRF token (GET {path} answered {status})")
         self.csrf = match.group(1).decode()
 
 
@@ -170,7 +190,7 @@ def run(
         mine, failed = latencies[number], errors[number]
         try:
             if page.build(fixture, number, 0).method == "POST":
-                client.fetch_csrf()
+                client.fetch_csrf(page.csrf_from)
             warm_until, warm = time.perf_counter() + warmup, 0
             while warm < 2 or time.perf_counter() < warm_until:  # untimed: lazy imports, caches, connections
                 warm += 1

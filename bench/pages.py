@@ -1,7 +1,8 @@
-"""What is measured: one ``Page`` per request kind, in ``PAGES``. Later issues add pages here (referrals, ...).
+"""What is measured: one ``Page`` per request kind, in ``PAGES``: the case pages, then the referral pages.
 
-A page builds its request from a ``Fixture`` (what one organisation's caseworkers can ask for, gathered from the
-seeded database), the worker's number and the iteration, so that concurrent workers spread over many cases.
+A page builds its request from a ``Fixture`` (what one organisation's caseworkers, or the coordinators, can ask for,
+gathered from the seeded database), the worker's number and the iteration, so that concurrent workers spread over
+many cases and referrals.
 """
 
 from __future__ import annotations
@@ -11,6 +12,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from django.utils import timezone
 
@@ -21,6 +23,12 @@ from casework.models import Case, CaseKey
 from casework.vault import CASE, Vault
 
 PAGE_SIZE = 25  # selectors.keyset_page's default
+CASE_LABELS = ("small", "bench", "large")  # SQL is counted as a caseworker of each of these organisations
+# Referral pages: organisations receiving the fewest, about the average and the most referrals; for the coordinators,
+# the queue narrowed to each of those organisations, then the whole network (what is measured under load).
+RECEIVING_LABELS = ("recv_small", "recv_middle", "recv_large")
+NETWORK = "coordinators"  # the whole network: the queue without the organisation filter (one statement fewer)
+COORDINATOR_LABELS = ("coord_small", "coord_middle", "coord_large", NETWORK)
 
 
 @dataclass(frozen=True)
@@ -40,18 +48,24 @@ class Target:
 
 @dataclass
 class Fixture:
-    """One organisation, seen by its caseworkers: who they are, and cases, a deep cursor, NIKs and names to ask for."""
+    """One organisation, seen by its caseworkers: who they are, and cases, a deep cursor, NIKs and names to ask for.
+    For the referral pages: how many referrals it received, referrals to open and a pool to reassign; the
+    coordinators' fixtures narrow the queue to one organisation (``referral_filter``) or see the whole network."""
 
     label: str
     organisation: str
-    province: str
-    cases: int
     users: list[int]
-    case_ids: list[str]
-    deep_page: int
-    deep_cursor: str
-    niks: list[str]
+    province: str = ""
+    cases: int = 0
+    case_ids: list[str] = field(default_factory=list)
+    deep_page: int = 0
+    deep_cursor: str = ""
+    niks: list[str] = field(default_factory=list)
     names: list[str] = field(default_factory=list)
+    referrals: int = 0
+    referral_filter: str = ""  # added to the queue's query string
+    referral_ids: list[str] = field(default_factory=list)
+    pool: Any = None  # bench.referrals.Pool: referrals to reassign, each once
 
 
 @dataclass(frozen=True)
@@ -61,7 +75,9 @@ class Page:
     build: Callable[[Fixture, int, int], Request]  # (fixture, worker, iteration) -> the request
     expect: int = 200
     target: Target | None = None
-    fixture: str = "bench"  # whose caseworkers send it under load (see ``fixtures``)
+    fixture: str = "bench"  # whose users send it under load (see ``fixtures``)
+    counts: tuple[str, ...] = CASE_LABELS  # as whom SQL per request is counted (bench/queries.py)
+    csrf_from: str = "/cases/"  # a page the user may open, for the CSRF token of a POST
 
 
 def _pick(items: list[str], worker: int, iteration: int) -> str:
@@ -147,7 +163,40 @@ PAGES: list[Page] = [
         expect=302,
         fixture="intake",
     ),
+    Page(
+        "referral_queue",
+        "GET /referrals/queue/?overdue=on (a coordinator, the first page)",
+        lambda f, w, i: Request("GET", f"/referrals/queue/?overdue=on{f.referral_filter}"),
+        target=Target("baseline", 0.20),
+        fixture="coordinators",
+        counts=COORDINATOR_LABELS,
+    ),
+    Page(
+        "referral_inbox",
+        "GET /referrals/ (a caseworker of the busiest receiving organisation)",
+        lambda f, w, i: Request("GET", "/referrals/"),
+        target=Target("baseline", 0.20),
+        fixture="recv_large",
+        counts=RECEIVING_LABELS,
+    ),
+    Page(
+        "referral_reassign",
+        "POST /referrals/<id>/reassign/ (a coordinator; another sent or declined referral each time, -> 302)",
+        lambda f, w, i: _reassign(f),
+        expect=302,
+        target=Target("baseline", 0.20),
+        fixture="coordinators",
+        counts=COORDINATOR_LABELS,
+        csrf_from="/referrals/queue/",
+    ),
 ]
+REFERRAL_PAGES = {"referral_queue", "referral_inbox", "referral_reassign"}
+
+
+def _reassign(fixture: Fixture) -> Request:
+    referral_id, to_org = fixture.pool.take()
+    reason = "Organisasi penerima tidak menjawab; dialihkan oleh koordinator. (alasan rekaan untuk bench)"
+    return Request("POST", f"/referrals/{referral_id}/reassign/", {"to_org": str(to_org), "reason": reason})
 
 
 # --- Fixtures from the seeded database ---------------------------------------------------------------------------
@@ -194,11 +243,62 @@ def gather(label: str, organisation: Organisation, sample: int = 300) -> Fixture
     )
 
 
-def fixtures(seeded_before: datetime | None = None) -> dict[str, Fixture]:
+def fixtures(
+    seeded_before: datetime | None = None, *, cases: bool = True, referrals: bool = False
+) -> dict[str, Fixture]:
     """The smallest and largest organisations, the one nearest the average size (the one under load), and the next
-    larger one for intakes, so that the organisation under load keeps its size from run to run."""
-    by_size = organisations_by_size(seeded_before)
+    larger one for intakes, so that the organisation under load keeps its size from run to run. With ``referrals``,
+    also the fixtures of the referral pages (``referral_fixtures``)."""
+    found: dict[str, Fixture] = {}
+    if cases:
+        by_size = organisations_by_size(seeded_before)
+        average = sum(n for _org, n in by_size) / len(by_size)
+        middle = min(range(len(by_size)), key=lambda i: abs(by_size[i][1] - average))
+        chosen = {"small": 0, "bench": middle, "large": len(by_size) - 1, "intake": middle + 1}
+        found |= {label: gather(label, by_size[i][0]) for label, i in chosen.items()}
+    if referrals:
+        found |= referral_fixtures()
+    return found
+
+
+def referral_fixtures(pool_size: int = 3000) -> dict[str, Fixture]:
+    """Receiving organisations with the fewest, about the average and the most referrals (their caseworkers open the
+    inbox), and the coordinators: narrowed to each of those organisations, or over the whole network."""
+    from bench import referrals
+
+    by_size = referrals.receiving_by_size()
     average = sum(n for _org, n in by_size) / len(by_size)
     middle = min(range(len(by_size)), key=lambda i: abs(by_size[i][1] - average))
-    chosen = {"small": 0, "bench": middle, "large": len(by_size) - 1, "intake": middle + 1}
-    return {label: gather(label, by_size[i][0]) for label, i in chosen.items()}
+    coordinators = list(
+        User.objects.filter(membership__role=Role.COORDINATOR, is_active=True)
+        .order_by("pk")
+        .values_list("pk", flat=True)
+    )
+    found: dict[str, Fixture] = {}
+    for size, index in (("small", 0), ("middle", middle), ("large", len(by_size) - 1)):
+        organisation, received = by_size[index]
+        caseworkers = User.objects.filter(
+            membership__organisation=organisation, membership__role=Role.CASEWORKER, is_active=True
+        ).order_by("pk")
+        found[f"recv_{size}"] = Fixture(
+            label=f"recv_{size}",
+            organisation=organisation.code,
+            users=list(caseworkers.values_list("pk", flat=True)),
+            referrals=received,
+        )
+        found[f"coord_{size}"] = Fixture(
+            label=f"coord_{size}",
+            organisation=organisation.code,
+            users=coordinators,
+            referrals=received,
+            referral_filter=f"&to_org={organisation.pk}",
+            pool=referrals.reassign_pool(organisation, 20, f"coord_{size}"),
+        )
+    found["coordinators"] = Fixture(
+        label="coordinators",
+        organisation="network",
+        users=coordinators,
+        referrals=sum(n for _org, n in by_size),
+        pool=referrals.reassign_pool(None, pool_size, "coordinators"),
+    )
+    return found

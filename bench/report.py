@@ -8,8 +8,7 @@ from typing import Any
 
 from bench import RESULTS_DIR
 from bench.load import Result
-from bench.pages import Fixture, Page
-from bench.queries import LABELS
+from bench.pages import CASE_LABELS, COORDINATOR_LABELS, NETWORK, RECEIVING_LABELS, Fixture, Page
 
 
 def _ratio(results: dict[str, Result], page: str, of: str) -> float | None:
@@ -19,24 +18,39 @@ def _ratio(results: dict[str, Result], page: str, of: str) -> float | None:
 
 
 def flat(counts: dict[str, Any]) -> bool:
-    return len({counts.get(label) for label in LABELS}) == 1
+    """The same count for every organisation. The network's queue (no organisation filter) is not compared: it does
+    not look the filter's organisation up."""
+    return len({v for k, v in counts.items() if k not in ("slowest", NETWORK)}) == 1
+
+
+def legend(pages: list[Page], fixtures: dict[str, Fixture]) -> list[str]:
+    """What the SQL/request column's numbers are, for the kinds of page in the table."""
+    lines = []
+    if any(page.counts == CASE_LABELS for page in pages):
+        sizes = " / ".join(f"{fixtures[label].cases:,}" for label in CASE_LABELS)
+        lines.append(f"case pages: caseworkers of orgs of {sizes} cases")
+    if any(page.counts == RECEIVING_LABELS for page in pages):
+        sizes = " / ".join(f"{fixtures[label].referrals:,}" for label in RECEIVING_LABELS)
+        lines.append(f"inbox: caseworkers of orgs receiving {sizes} referrals")
+    if any(page.counts == COORDINATOR_LABELS for page in pages):
+        sizes = " / ".join(f"{fixtures[label].referrals:,}" for label in COORDINATOR_LABELS[:-1])
+        network = fixtures[COORDINATOR_LABELS[-1]].referrals
+        lines.append(f"queue, reassign: coordinators, on orgs receiving {sizes} referrals / network of {network:,}")
+    return lines
 
 
 def table(
     pages: list[Page], results: dict[str, Result], counts: dict[str, dict[str, Any]], fixtures: dict[str, Fixture]
 ) -> str:
-    sizes = " / ".join(f"{fixtures[label].cases:,}" for label in LABELS)
-    lines = [
-        f"{'page':<16}{'rps':>8}{'p95 ms':>9}{'× base':>8}   {'SQL/request':<14}{'errors':>7}   target",
-        f"{'':<16}{'':>8}{'':>9}{'':>8}   {'(orgs of ' + sizes + ' cases)'}",
-    ]
+    lines = [f"{'page':<18}{'rps':>8}{'p95 ms':>9}{'× base':>8}   {'SQL/request':<17}{'errors':>7}   target"]
+    lines += [f"{'':<46}({line})" for line in legend(pages, fixtures)]
     for page in pages:
         result = results.get(page.name)
         if result is None:
             continue
         ratio = _ratio(results, page.name, "baseline")
         queries = counts.get(page.name, {})
-        sql = " / ".join(str(queries.get(label, "?")) for label in LABELS)
+        sql = " / ".join(str(queries.get(label, "?")) for label in page.counts)
         target = ""
         if page.target is not None:
             actual = _ratio(results, page.name, page.target.of)
@@ -44,8 +58,8 @@ def table(
             shown = "—" if actual is None else f"{actual:.0%}"
             target = f"≥ {page.target.ratio:.0%} of {page.target.of}: {shown} {verdict}"
         lines.append(
-            f"{page.name:<16}{result.rps:>8.1f}{result.p95_ms:>9.1f}{'' if ratio is None else f'{ratio:.2f}':>8}"
-            f"   {sql:<14}{result.errors:>7}   {target}"
+            f"{page.name:<18}{result.rps:>8.1f}{result.p95_ms:>9.1f}{'' if ratio is None else f'{ratio:.2f}':>8}"
+            f"   {sql:<17}{result.errors:>7}   {target}"
         )
     growing = [name for name, q in counts.items() if not flat(q)]
     if (
@@ -55,7 +69,9 @@ def table(
     ):
         growing.append("case_list vs case_list_deep")
     verdict = "met" if not growing else "NOT MET: " + ", ".join(growing)
-    lines.append(f"\nSQL per request does not grow with the number of cases (same count for all three orgs): {verdict}")
+    lines.append(
+        f"\nSQL per request does not grow with the number of cases or referrals (same count for every org): {verdict}"
+    )
     return "\n".join(lines)
 
 
@@ -80,3 +96,27 @@ def write(stamp: str, data: dict[str, Any]) -> Path:
     path = RESULTS_DIR / f"{stamp}.json"
     path.write_text(json.dumps(data, indent=2, default=str, ensure_ascii=False) + "\n", encoding="utf-8")
     return path
+
+
+def jobs(results: list[Any]) -> str:
+    """The jobs (bench/jobs.py): one line each, then each pass and its notes."""
+    lines = [f"{'job':<12}{'items':>8}{'seconds':>9}{'items/s':>9}{'SQL/pass':>10}{'SQL/item':>10}   target"]
+    for job in results:
+        verdict = "met" if job.met else "NOT MET"
+        lines.append(
+            f"{job.name:<12}{job.items:>8,}{job.seconds:>9.1f}{job.per_second:>9.1f}{job.sql:>10,}"
+            f"{job.sql_per_item:>10.2f}   {job.target}: {verdict}"
+        )
+        for number, one in enumerate(job.passes, start=1):
+            kinds = ", ".join(f"{n:,} {kind.rsplit('.', 1)[-1]}" for kind, n in one.sent_by_kind.items())
+            lines.append(
+                f"  pass {number}: {one.not_due_bench:,} bench + {one.not_due_other:,} other rows not due: "
+                f"{one.result['reminders_sent']:,} reminders sent ({kinds}), {one.deliveries:,} deliveries, "
+                f"{one.emails:,} emails in {one.seconds:.1f} s ({one.reminders_per_second:,.0f}/s), {one.sql:,} "
+                f"statements ({one.sql_per_reminder:.2f} per reminder)"
+            )
+        lines += [f"  {note}" for note in job.notes]
+        if job.passes:
+            lines.append("  most frequent statements of the measured pass:")
+            lines += [f"    {n:>7,} × {shape}" for n, shape in job.passes[-1].statements]
+    return "\n".join(lines)

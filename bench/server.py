@@ -99,13 +99,14 @@ def _wait_until_up(port: int, process: subprocess.Popen[bytes], timeout: float =
     while time.monotonic() < deadline:
         if process.poll() is not None:
             raise SystemExit(f"gunicorn exited with {process.returncode}; see {VAR_DIR / 'gunicorn.log'}")
+        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
         try:
-            conn = http.client.HTTPConnection("127.0.0.1", port, timeout=5)
             conn.request("GET", "/healthz", headers={"Host": "127.0.0.1"})
             if conn.getresponse().status == 200:
-                conn.close()
                 return
         except OSError:
             pass
+        finally:
+            conn.close()
         time.sleep(0.2)
     raise SystemExit(f"gunicorn did not answer within {timeout:.0f} s; see {VAR_DIR / 'gunicorn.log'}")

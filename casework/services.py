@@ -212,7 +212,7 @@ def case_update(
     needs: str | None = None,
 ) -> Case:
     """Save an edit made on the version the actor saw; if someone saved since, raise CaseConflict and change nothing."""
-    case = Case.objects.select_for_update().select_related("owner").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("owner").get(pk=case.pk)
     _require(actor, case, change=True)
     if case.version != expected_version:
         raise CaseConflict(case)
@@ -285,7 +285,7 @@ def case_reopen(*, actor: User, case: Case, expected_version: int) -> Case:
 @transaction.atomic
 def case_set_restriction(*, actor: User, case: Case, is_restricted: bool, named_users: Iterable[User]) -> Case:
     """Restrict a case to named caseworkers of its organisation, or open it again to the whole organisation."""
-    case = Case.objects.select_for_update().select_related("owner").get(pk=case.pk)
+    case = Case.objects.select_for_update(of=("self",)).select_related("owner").get(pk=case.pk)
     _require(actor, case, change=True)
     named = list(named_users)
     if is_restricted and actor not in named:
@@ -391,7 +391,7 @@ def consent_give(*, actor: User, case: Case, kind: str, given_on: date, given_by
 
 @transaction.atomic
 def consent_withdraw(*, actor: User, consent: Consent, withdrawn_on: date | None = None) -> Consent:
-    consent = Consent.objects.select_for_update().select_related("case").get(pk=consent.pk)
+    consent = Consent.objects.select_for_update(of=("self",)).select_related("case").get(pk=consent.pk)
     _require(actor, consent.case, change=True)
     if consent.withdrawn_on is not None:
         raise ValidationError(_("This consent was already withdrawn."))

@@ -68,6 +68,8 @@ class Referral(models.Model):
             models.Index(fields=["to_org", "status", "-sent_at"]),
             models.Index(fields=["from_org", "-sent_at"]),
             models.Index(fields=["-sent_at", "-id"]),
+            # The coordinators' queue filtered by status (overdue: sent) walks this in the order it shows.
+            models.Index(fields=["status", "-sent_at", "-id"], name="referrals_status_sent_idx"),
         ]
 
     def __str__(self) -> str:

@@ -24,6 +24,7 @@ from accounts import audit, provinces
 from accounts.choices import Role
 from accounts.models import AccessLog, Organisation, User
 from casework import access as case_access
+from casework.models import ENCRYPTED_SECTIONS
 from referrals.choices import ReferralStatus
 from referrals.models import Referral, ReferralEvent
 
@@ -127,7 +128,10 @@ class QueueFilters:
 
 
 def queue(filters: QueueFilters) -> QuerySet[Referral]:
-    referrals = Referral.objects.select_related("case", "from_org", "to_org")
+    # The case is read for its summary fields only: never its ciphertext columns.
+    referrals = Referral.objects.select_related("case", "from_org", "to_org").defer(
+        *(f"case__{column}" for column in ENCRYPTED_SECTIONS)
+    )
     if filters.status:
         referrals = referrals.filter(status=filters.status)
     if filters.urgency:

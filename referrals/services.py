@@ -50,7 +50,11 @@ def _event(referral: Referral, actor: User, kind: str, note: str = "") -> Referr
 
 
 def _locked(referral: Referral) -> Referral:
-    return Referral.objects.select_for_update().select_related("case", "from_org", "to_org").get(pk=referral.pk)
+    return (
+        Referral.objects.select_for_update(of=("self",))
+        .select_related("case", "from_org", "to_org")
+        .get(pk=referral.pk)
+    )
 
 
 def _require(actor: User, referral: Referral, *sides: Side) -> None:

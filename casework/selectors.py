@@ -9,15 +9,16 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime
+from datetime import date
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from accounts import audit
+from accounts import audit, pagination
 from accounts.models import AccessLog, Organisation, User
+from accounts.pagination import Page
 from casework import access, crypto
 from casework.access import CaseAccess
 from casework.models import ENCRYPTED_SECTIONS, BlindIndex, Case, CaseNote, Consent, Section, ServiceRecord
@@ -85,35 +86,9 @@ def filtered_cases(user: User, filters: CaseFilters) -> QuerySet[Case]:
     return cases.order_by("-created_at", "-id")
 
 
-@dataclass
-class Page:
-    items: list[Case]
-    next_cursor: str = ""
-    has_previous: bool = False
-
-
-def _cursor(case: Case) -> str:
-    return f"{case.created_at.timestamp():.6f}_{case.pk}"
-
-
-def _parse_cursor(cursor: str) -> tuple[datetime, uuid.UUID] | None:
-    try:
-        stamp, _sep, pk = cursor.partition("_")
-        return datetime.fromtimestamp(float(stamp), tz=UTC), uuid.UUID(pk)
-    except (ValueError, OverflowError):
-        return None
-
-
 def keyset_page(cases: QuerySet[Case], cursor: str = "", size: int = 25) -> Page:
-    """One page after ``cursor`` in (created_at, id) descending order: no OFFSET, no COUNT(*)."""
-    position = _parse_cursor(cursor) if cursor else None
-    if position is not None:
-        created_at, pk = position
-        cases = cases.filter(Q(created_at__lt=created_at) | Q(created_at=created_at, pk__lt=pk))
-    rows = list(cases[: size + 1])
-    has_more = len(rows) > size
-    rows = rows[:size]
-    return Page(items=rows, next_cursor=_cursor(rows[-1]) if has_more and rows else "", has_previous=bool(cursor))
+    """One page of the case list after ``cursor``, in (created_at, id) descending order."""
+    return pagination.keyset_page(cases, cursor, time_field="created_at", size=size)
 
 
 # --- Search ----------------------------------------------------------------------------------------------------

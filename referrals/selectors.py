@@ -13,16 +13,16 @@ from __future__ import annotations
 import enum
 import uuid
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from accounts import audit, provinces
+from accounts import audit, pagination, provinces
 from accounts.choices import Role
 from accounts.models import AccessLog, Organisation, User
+from accounts.pagination import Page
 from casework import access as case_access
 from casework.models import ENCRYPTED_SECTIONS
 from referrals.choices import ReferralStatus
@@ -149,27 +149,9 @@ def queue(filters: QueueFilters) -> QuerySet[Referral]:
     return referrals.order_by("-sent_at", "-id")
 
 
-@dataclass
-class Page:
-    items: list[Referral]
-    next_cursor: str = ""
-    has_previous: bool = False
-
-
 def keyset_page(referrals: QuerySet[Referral], cursor: str = "", size: int = 25) -> Page:
-    if cursor:
-        try:
-            stamp, _sep, pk = cursor.partition("_")
-            sent_at, last = datetime.fromtimestamp(float(stamp), tz=UTC), uuid.UUID(pk)
-        except (ValueError, OverflowError):
-            sent_at, last = None, None
-        if sent_at is not None:
-            referrals = referrals.filter(Q(sent_at__lt=sent_at) | Q(sent_at=sent_at, pk__lt=last))
-    rows = list(referrals[: size + 1])
-    more = len(rows) > size
-    rows = rows[:size]
-    next_cursor = f"{rows[-1].sent_at.timestamp():.6f}_{rows[-1].pk}" if more and rows else ""
-    return Page(items=rows, next_cursor=next_cursor, has_previous=bool(cursor))
+    """One page of the queue after ``cursor``, in (sent_at, id) descending order."""
+    return pagination.keyset_page(referrals, cursor, time_field="sent_at", size=size)
 
 
 def suggested_organisations(referral: Referral) -> list[tuple[Organisation, float, bool]]:

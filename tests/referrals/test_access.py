@@ -201,7 +201,9 @@ def test_the_receiver_records_a_service_it_gave(client_for, bob, accepted, case_
     assert case_a.services.get().provider == org_b
 
 
-def test_the_outgoing_list_hides_referrals_of_restricted_cases_from_colleagues_not_named(client_for, alice, anna, bob, org_b):
+def test_the_outgoing_list_hides_referrals_of_restricted_cases_from_colleagues_not_named(
+    client_for, alice, anna, bob, org_b
+):
     from casework import services as case_services
     from tests.cases import open_case
 
@@ -209,7 +211,9 @@ def test_the_outgoing_list_hides_referrals_of_restricted_cases_from_colleagues_n
     from datetime import date
 
     case_services.consent_give(actor=alice, case=secret, kind="sharing", given_on=date(2026, 1, 1), given_by="person")
-    referral = services.referral_send(actor=alice, case=secret, to_org=org_b, services=["shelter"], urgency="routine", reason="x")
+    referral = services.referral_send(
+        actor=alice, case=secret, to_org=org_b, services=["shelter"], urgency="routine", reason="x"
+    )
     assert referral in client_for(alice).get(reverse("referrals:inbox")).context["outgoing"]
     assert referral not in client_for(anna).get(reverse("referrals:inbox")).context["outgoing"]
     assert referral in client_for(bob).get(reverse("referrals:inbox")).context["incoming"]

@@ -220,7 +220,8 @@ def gather(label: str, organisation: Organisation, sample: int = 300) -> Fixture
     ordered = Case.objects.filter(owner=organisation).order_by("-created_at", "-id").only("id", "created_at")
     total = ordered.count()
     deep_page = max(2, total * 3 // 4 // PAGE_SIZE)
-    deep_cursor = selectors._cursor(ordered[(deep_page - 1) * PAGE_SIZE - 1])
+    last_of_page = ordered[(deep_page - 1) * PAGE_SIZE - 1]
+    deep_cursor = f"{last_of_page.created_at.timestamp():.6f}_{last_of_page.pk}"  # accounts/pagination.py's cursor
     # Cases every caseworker of the organisation may open (not restricted), with their decrypted identity.
     keys = dict(CaseKey.objects.filter(case__owner=organisation).values_list("case_id", "wrapped"))
     rows = Case.objects.filter(owner=organisation, is_restricted=False).values_list("id", "identity_enc")

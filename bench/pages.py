@@ -18,7 +18,6 @@ from django.utils import timezone
 
 from accounts.choices import Role
 from accounts.models import Organisation, User
-from casework import selectors
 from casework.models import Case, CaseKey
 from casework.vault import CASE, Vault
 

@@ -103,6 +103,14 @@ def cases_with(user: User, *codenames: str) -> QuerySet[Case]:
     return Case.objects.filter(pk__in=by_group.union(by_user))
 
 
+def named_case_ids(user: User) -> list[Any]:
+    """The restricted cases a user is named on (a restricted case is granted to named users only)."""
+    if not _may_reach_cases(user):
+        return []
+    grants = CaseUserObjectPermission.objects.filter(user=user, permission__codename=FULL_VIEW)
+    return list(grants.values_list("content_object_id", flat=True))
+
+
 # --- Grants ----------------------------------------------------------------------------------------------------
 
 

@@ -83,6 +83,16 @@ class Referral(models.Model):
     def is_overdue(self) -> bool:
         return self.status == ReferralStatus.SENT and timezone.now() > self.deadline
 
+    # Labels straight from the enumerations: Django's get_FOO_display() rebuilds a hashable copy of the choices on
+    # every call (each lazy label translated to hash it), which dominated long lists.
+    @property
+    def status_label(self) -> str:
+        return str(ReferralStatus(self.status).label)
+
+    @property
+    def urgency_label(self) -> str:
+        return str(Urgency(self.urgency).label)
+
     def sections_labels(self) -> list[str]:
         return Referral._meta.get_field("sections").labels(self.sections)  # type: ignore[union-attr]
 

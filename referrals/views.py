@@ -42,7 +42,8 @@ coordinator_only = role_required(Role.COORDINATOR)
 @caseworker_only
 @require_GET
 def inbox(request: AuthedRequest) -> HttpResponse:
-    return render(request, "referrals/inbox.html", selectors.inbox(request.user))
+    lists = selectors.inbox(request.user)
+    return render(request, "referrals/inbox.html", {**lists, "limits": selectors.INBOX_SIZE})
 
 
 @caseworker_only

@@ -241,7 +241,14 @@ def referral_update(request: AuthedRequest, referral_id: str) -> HttpResponse:
 def referral_reassign(request: AuthedRequest, referral_id: str) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, referral_id, request=request)
     if referral.status not in (ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DECLINED):
-        raise PermissionDenied
+        # Closed meanwhile (another coordinator reassigned it, the sender cancelled, a second click on the button):
+        # say so on the referral's page, which links to where it went, instead of refusing.
+        messages.warning(
+            request,
+            _("Referral %(reference)s is already %(status)s and can no longer be reassigned.")
+            % {"reference": referral.reference, "status": referral.get_status_display().lower()},
+        )
+        return redirect("referrals:referral_detail", referral_id=referral.pk)
     suggestions = selectors.suggested_organisations(referral)
     form = ReassignForm(posted(request), choices=[org for org, _km, _offers in suggestions])
     if request.method == "POST" and form.is_valid():

@@ -5,6 +5,7 @@ from django.urls import reverse
 
 from accounts.models import AccessLog
 from referrals import services
+from referrals.models import Referral
 from tests.cases import MARKERS
 
 pytestmark = pytest.mark.django_db
@@ -217,3 +218,17 @@ def test_the_outgoing_list_hides_referrals_of_restricted_cases_from_colleagues_n
     assert referral in client_for(alice).get(reverse("referrals:inbox")).context["outgoing"]
     assert referral not in client_for(anna).get(reverse("referrals:inbox")).context["outgoing"]
     assert referral in client_for(bob).get(reverse("referrals:inbox")).context["incoming"]
+
+
+def test_a_second_reassignment_of_the_same_referral_says_where_it_went(client_for, carol, referral, org_c):
+    """A second click, or a colleague who reassigned it first: the page explains instead of refusing."""
+    url = reverse("referrals:referral_reassign", args=[referral.pk])
+    first = client_for(carol).post(url, {"to_org": org_c.pk, "reason": "C menawarkan layanan ini. (rekaan)"})
+    assert first.status_code == 302
+    referral.refresh_from_db()
+    again = client_for(carol).post(url, {"to_org": org_c.pk, "reason": "Lagi. (rekaan)"}, follow=True)
+    assert again.redirect_chain == [(reverse("referrals:referral_detail", args=[referral.pk]), 302)]
+    html = again.content.decode()
+    assert "can no longer be reassigned" in html or "tidak dapat dialihkan lagi" in html
+    assert referral.reassigned_to.reference in html
+    assert Referral.objects.filter(case=referral.case).count() == 2, "no second referral was made"

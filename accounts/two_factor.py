@@ -7,12 +7,21 @@ import base64
 import segno
 from django.conf import settings
 from django.db import transaction
+from django.utils.crypto import salted_hmac
+from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.models import User
 
 RECOVERY_DEVICE = "recovery"
+RECOVERY_SALT = "jejaring.two_factor.recovery_code"
+
+
+def recovery_digest(code: str) -> str:
+    """What is stored of a recovery code: a keyed hash (HMAC-SHA256 under the secret key, cut to the 16 characters
+    of django-otp's token column), so that a copy of the database or a backup hands out no working codes."""
+    return salted_hmac(RECOVERY_SALT, code.strip().lower(), algorithm="sha256").hexdigest()[:16]
 
 
 def pending_device(user: User) -> TOTPDevice:
@@ -47,8 +56,23 @@ def new_recovery_codes(user: User) -> list[str]:
     static, _created = StaticDevice.objects.get_or_create(user=user, name=RECOVERY_DEVICE, defaults={"confirmed": True})
     static.token_set.all().delete()
     codes = [StaticToken.random_token() for _ in range(settings.JEJARING_RECOVERY_CODES)]
-    StaticToken.objects.bulk_create(StaticToken(device=static, token=code) for code in codes)
+    StaticToken.objects.bulk_create(StaticToken(device=static, token=recovery_digest(code)) for code in codes)
     return codes
+
+
+@transaction.atomic
+def verify(user: User, token: str) -> Device | None:
+    """The device that accepts this code: the authenticator, else an unused recovery code (used up by this).
+
+    Each device is asked for the form it keeps (django-otp's own `match_token` would compare the recovery devices'
+    stored hashes with the typed code); each counts its own failures and throttles repeated guesses."""
+    for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+        if device.verify_token(token):
+            return device
+    recovery = StaticDevice.objects.select_for_update().filter(user=user, name=RECOVERY_DEVICE, confirmed=True).first()
+    if recovery is not None and recovery.verify_token(recovery_digest(token)):
+        return recovery
+    return None
 
 
 def remaining_recovery_codes(user: User) -> int:

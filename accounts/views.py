@@ -13,7 +13,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 from django_otp import login as otp_login
-from django_otp import match_token, user_has_device
+from django_otp import user_has_device
 
 from accounts import audit, notifications, security_notices, two_factor
 from accounts.forms import (
@@ -138,7 +138,7 @@ def two_factor_verify(request: HttpRequest) -> HttpResponse:
         return redirect("accounts:two_factor_setup")
     form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        device = match_token(user, form.cleaned_data["token"])
+        device = two_factor.verify(user, form.cleaned_data["token"])  # type: ignore[arg-type]
         if device is not None:
             otp_login(request, device)
             if device.name == two_factor.RECOVERY_DEVICE:

@@ -91,6 +91,8 @@ def test_a_recovery_code_works_once(client, dave):
     assert client.post(reverse("accounts:two_factor_verify"), {"token": codes[0].upper()}).status_code == 302
     assert client.get(reverse("home")).status_code == 200
     assert StaticToken.objects.filter(device__user=dave).count() == 9
+    stored = set(StaticToken.objects.filter(device__user=dave).values_list("token", flat=True))
+    assert not stored & {code.lower() for code in codes}, "recovery codes are stored only as keyed hashes"
     client.post(reverse("accounts:logout"))
     sign_in_with_password(client, "dave")
     again = client.post(reverse("accounts:two_factor_verify"), {"token": codes[0]})
@@ -125,3 +127,31 @@ def test_the_demo_code_hint_appears_only_in_demo_mode(client, carol, settings):
     settings.DEMO_MODE = True
     device = TOTPDevice.objects.get(user=carol)
     assert client.get(reverse("accounts:two_factor_verify")).context["demo_code"] == code_for(device)
+
+
+def test_a_database_copy_holds_no_working_recovery_code(client, dave):
+    """What is stored of a recovery code, typed as a code, is refused (and counts as a failed attempt)."""
+    two_factor.new_recovery_codes(dave)
+    stored = StaticToken.objects.filter(device__user=dave).values_list("token", flat=True).first()
+    sign_in_with_password(client, "dave")
+    response = client.post(reverse("accounts:two_factor_verify"), {"token": stored})
+    assert response.status_code == 200
+    assert client.get(reverse("home")).status_code == 302
+    assert AccessLog.objects.filter(event=AccessLog.Event.SIGN_IN_FAILED, actor=dave, detail="second_factor").exists()
+
+
+def test_codes_issued_before_hashing_are_hashed_by_the_migration_and_still_work(client, dave):
+    import importlib
+
+    from django.apps import apps
+
+    migration = importlib.import_module("accounts.migrations.0007_hash_recovery_codes")
+    device = two_factor.new_recovery_codes(dave) and dave.staticdevice_set.get()
+    device.token_set.all().delete()
+    device.token_set.create(token="abcd2345")  # as django-otp stored it before
+    migration.hash_codes(apps, None)
+    migration.hash_codes(apps, None)  # a second run changes nothing
+    assert list(device.token_set.values_list("token", flat=True)) == [two_factor.recovery_digest("abcd2345")]
+    sign_in_with_password(client, "dave")
+    assert client.post(reverse("accounts:two_factor_verify"), {"token": "ABCD-2345"}).status_code == 302
+    assert client.get(reverse("home")).status_code == 200

@@ -486,7 +486,11 @@ class RestrictionForm(StyledFormMixin, forms.Form):
 
 
 class SearchForm(forms.Form):
-    q = forms.CharField(label=_("Find a case"), max_length=200)
+    q = forms.CharField(
+        label=_("Find a case"),
+        max_length=200,
+        error_messages={"required": _("Type a reference, name, NIK or phone number to search.")},
+    )
 
 
 class DuplicateCheckForm(forms.Form):

@@ -64,6 +64,10 @@ def _filters(request: AuthedRequest) -> selectors.CaseFilters:
 @caseworker_only
 @require_GET
 def case_list(request: AuthedRequest) -> HttpResponse:
+    return _case_list(request, SearchForm())
+
+
+def _case_list(request: AuthedRequest, search_form: SearchForm) -> HttpResponse:
     filters = _filters(request)
     page = selectors.keyset_page(selectors.filtered_cases(request.user, filters), request.GET.get("after", ""))
     query = request.GET.copy()
@@ -74,7 +78,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
         "statuses": CaseStatus.choices,
         "risks": RiskLevel.choices,
         "query": query.urlencode(),
-        "search_form": SearchForm(),
+        "search_form": search_form,
         "searching": filters.search_ids is not None,
         "today": timezone.localdate(),
     }
@@ -89,8 +93,8 @@ def case_search(request: AuthedRequest) -> HttpResponse:
     server log. The matching case ids are kept in the session under a random token."""
     form = SearchForm(request.POST)
     if not form.is_valid():
-        messages.error(request, _("Type a reference, name, NIK or phone number to search."))
-        return redirect("casework:case_list")
+        # The list again, with the reason beside the box and what was typed still in it (in this page only).
+        return _case_list(request, form)
     ids = selectors.search_case_ids(request.user, form.cleaned_data["q"], request=request)
     saved = request.session.get(SEARCH_SESSION_KEY, {})
     token = secrets.token_urlsafe(8)

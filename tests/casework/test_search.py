@@ -85,3 +85,12 @@ def test_opening_a_case_warns_of_a_duplicate_elsewhere(client_for, bob, case_a):
     data = intake_data(nik=MARKERS["nik"], birth_year="1999")
     response = client_for(bob).post(reverse("casework:case_create"), data, follow=True)
     assert "Organisasi A (fiktif)" in response.content.decode()
+
+
+def test_an_empty_search_says_why_beside_the_box(client_for, alice, case_a):
+    response = client_for(alice).post(reverse("casework:case_search"), {"q": "   "})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'id="id_q_error"' in html and 'aria-invalid="true"' in html
+    assert "Ketik nomor kasus, nama, NIK, atau nomor telepon untuk mencari." in html
+    assert case_a.reference in html, "the list is still there"

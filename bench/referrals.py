@@ -363,11 +363,15 @@ def receiving_by_size() -> list[tuple[Organisation, int]]:
 
 def reassign_pool(to_org: Organisation | None, size: int, seed: str) -> Pool:
     """Referrals a coordinator may reassign (awaiting an answer but not overdue, or declined, so that the overdue
-    queue keeps its size), in a random order, each with an organisation other than its sender and receiver."""
+    queue keeps its size), in a random order, each with an organisation other than its sender and receiver.
+
+    Referrals sent on a consent override (3 %) are left out: reassigning one also tells the coordinators again that
+    it was sent without consent (two statements more), and the statement counts compare like with like."""
     now = timezone.now()
-    candidates = Referral.objects.filter(status=ReferralStatus.DECLINED) | Referral.objects.filter(
-        status=ReferralStatus.SENT, deadline__gte=now + timedelta(hours=1)
-    )
+    candidates = (
+        Referral.objects.filter(status=ReferralStatus.DECLINED)
+        | Referral.objects.filter(status=ReferralStatus.SENT, deadline__gte=now + timedelta(hours=1))
+    ).filter(consent_override=False)
     if to_org is not None:
         candidates = candidates.filter(to_org=to_org)
     rows = list(candidates.values_list("id", "from_org_id", "to_org_id"))

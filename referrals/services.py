@@ -280,8 +280,11 @@ def on_consent_withdrawn(*, consent: Consent, actor: User) -> None:
     hook, inside the withdrawal's transaction)."""
     if consent.kind != ConsentKind.SHARING:
         return
-    for referral in Referral.objects.filter(consent=consent, status__in=[ReferralStatus.SENT, ReferralStatus.ACCEPTED]):
+    open_statuses = (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
+    for referral in Referral.objects.filter(consent=consent, status__in=open_statuses):
         referral = _locked(referral)
+        if referral.status not in open_statuses:
+            continue  # answered (declined, completed) between the query and the lock: its ending stands
         _close(
             referral, actor, ReferralStatus.CANCELLED, EventKind.CANCELLED, _("The person withdrew consent to sharing.")
         )

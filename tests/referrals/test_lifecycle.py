@@ -139,6 +139,24 @@ def test_withdrawing_consent_cancels_the_open_referrals_that_relied_on_it(client
     assert client_for(bob).get(case_url(case_a)).status_code == 404
 
 
+def test_a_referral_answered_while_consent_is_withdrawn_keeps_its_answer(monkeypatch, alice, bob, referral, case_a):
+    """The receiver declines between the withdrawal's query and its row lock (as a concurrent request would): the
+    decline stands instead of being overwritten as cancelled."""
+    real_lock = services._locked
+
+    def declined_meanwhile(row):
+        monkeypatch.setattr(services, "_locked", real_lock)
+        services.referral_decline(actor=bob, referral=row, reason="no_capacity")
+        return real_lock(row)
+
+    monkeypatch.setattr(services, "_locked", declined_meanwhile)
+    consent = Consent.objects.get(case=case_a, kind="sharing")
+    case_services.consent_withdraw(actor=alice, consent=consent, withdrawn_on=date(2026, 11, 27))
+    referral.refresh_from_db()
+    assert referral.status == ReferralStatus.DECLINED and referral.decline_reason == "no_capacity"
+    assert not referral.events.filter(kind="cancelled").exists()
+
+
 def test_the_timeline_and_history_record_each_step_with_its_actor(bob, alice, accepted):
     services.referral_update(actor=bob, referral=accepted, note="Sudah di rumah aman.")
     services.referral_complete(actor=bob, referral=accepted, outcome="service_given")

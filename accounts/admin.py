@@ -9,6 +9,7 @@ from __future__ import annotations
 from functools import wraps
 from typing import Any
 
+from django import forms
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminUserCreationForm
@@ -22,6 +23,7 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import services
+from accounts.fields import MultiChoiceField
 from accounts.models import Membership, Organisation, User
 
 
@@ -88,6 +90,8 @@ class OrganisationAdmin(AdminRoleOnly, SimpleHistoryAdmin):
     list_filter = ["kind", "province", "is_active"]
     search_fields = ["name", "code"]
     fields = ["name", "code", "kind", "province", "services", "is_active"]
+    # The admin gives every TextField a textarea, MultiChoiceField included: it would never validate.
+    formfield_overrides = {MultiChoiceField: {"widget": forms.CheckboxSelectMultiple}}
 
     def save_model(self, request: HttpRequest, obj: Organisation, form: ModelForm, change: bool) -> None:
         services.organisation_save(actor=request.user, organisation=obj)  # type: ignore[arg-type]

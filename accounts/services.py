@@ -8,6 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from simple_history.utils import update_change_reason
 
+from accounts import hooks
 from accounts.choices import Role
 from accounts.models import Membership, Organisation, User
 
@@ -70,8 +71,14 @@ def organisation_save(*, actor: User | None, organisation: Organisation) -> Orga
     elif organisation.group.name != _group_name(organisation.code):
         organisation.group.name = _group_name(organisation.code)
         organisation.group.save(update_fields=["name"])
+    was_active = Organisation.objects.filter(pk=organisation.pk).values_list("is_active", flat=True).first()
     _with_actor(organisation, actor)
     organisation.save()
+    if was_active is not None and was_active != organisation.is_active:
+        # Its group carries the grants on its cases and on cases referred to it: only an active organisation's
+        # caseworkers sit in it.
+        for user in User.objects.filter(membership__organisation=organisation):
+            sync_groups(user)
     return organisation
 
 
@@ -116,6 +123,8 @@ def membership_set(
     membership.save()
     user.membership = membership  # keep the in-memory user in step (its cached membership would be stale)
     sync_groups(user)
+    for hook in hooks.membership_changed:
+        hook(user=user, actor=actor)
     return membership
 
 

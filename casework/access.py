@@ -67,15 +67,27 @@ def _perm(codename: str) -> Permission:
 
 
 def _may_reach_cases(user: User) -> bool:
-    return bool(user.is_authenticated and user.is_active and user.role == Role.CASEWORKER)
+    """An active caseworker of an active organisation: nobody else reaches case data, whatever grants linger."""
+    if not (user.is_authenticated and user.is_active and user.role == Role.CASEWORKER):
+        return False
+    organisation = user.organisation
+    return organisation is not None and organisation.is_active
+
+
+def _own_named_grants(user: User) -> QuerySet[CaseUserObjectPermission]:
+    """The user's own grants, on cases of the user's organisation only. Grants to a user are the named users of a
+    restricted case, who belong to its owner organisation; one who has moved elsewhere keeps none of them (they
+    are also deleted when the membership changes, see ``on_membership_changed``)."""
+    return CaseUserObjectPermission.objects.filter(
+        user=user,
+        content_object__owner_id=user.organisation.pk,  # type: ignore[union-attr]
+    )
 
 
 def codenames_for(user: User, case: Case) -> set[str]:
     if not _may_reach_cases(user):
         return set()
-    by_user = CaseUserObjectPermission.objects.filter(user=user, content_object=case).values_list(
-        "permission__codename", flat=True
-    )
+    by_user = _own_named_grants(user).filter(content_object=case).values_list("permission__codename", flat=True)
     by_group = CaseGroupObjectPermission.objects.filter(group__user=user, content_object=case).values_list(
         "permission__codename", flat=True
     )
@@ -97,7 +109,7 @@ def cases_with(user: User, *codenames: str) -> QuerySet[Case]:
     by_group = CaseGroupObjectPermission.objects.filter(group__user=user, permission_id__in=ids).values(
         "content_object_id"
     )
-    by_user = CaseUserObjectPermission.objects.filter(user=user, permission_id__in=ids).values("content_object_id")
+    by_user = _own_named_grants(user).filter(permission_id__in=ids).values("content_object_id")
     # One IN over a UNION, not "IN (...) OR IN (...)": PostgreSQL turns the union into a join driven by the grant
     # rows, so the cost follows the user's own cases, not the size of the network (bench/README.md).
     return Case.objects.filter(pk__in=by_group.union(by_user))
@@ -107,7 +119,7 @@ def named_case_ids(user: User) -> list[Any]:
     """The restricted cases a user is named on (a restricted case is granted to named users only)."""
     if not _may_reach_cases(user):
         return []
-    grants = CaseUserObjectPermission.objects.filter(user=user, permission__codename=FULL_VIEW)
+    grants = _own_named_grants(user).filter(permission__codename=FULL_VIEW)
     return list(grants.values_list("content_object_id", flat=True))
 
 
@@ -219,3 +231,14 @@ def who_has_access(case: Case) -> list[Grant]:
     named = sorted({row.user.username for row in grants["users"] if row.permission.codename == FULL_VIEW})
     lines.extend(Grant(username, "user", "named", [], [username]) for username in named)
     return lines
+
+
+def on_membership_changed(*, user: User, actor: User | None) -> None:
+    """A user who moves to another organisation, or stops being a caseworker, is no longer named on the restricted
+    cases of the organisation they left (accounts calls this through its hook, inside the membership's
+    transaction). Grants through the organisation's group follow the group, which accounts keeps in step."""
+    stale = CaseUserObjectPermission.objects.filter(user=user)
+    organisation = user.organisation
+    if organisation is not None and user.role == Role.CASEWORKER:
+        stale = stale.exclude(content_object__owner_id=organisation.pk)
+    stale.delete()

@@ -18,6 +18,11 @@ class CaseworkConfig(AppConfig):
         from casework import demo, reminders
 
         reminders.register()
+
+        from accounts import hooks
+        from casework import access
+
+        hooks.register(hooks.membership_changed, access.on_membership_changed)
         demo_hooks.register(demo.seed, order=20)
 
         from django.urls import reverse

@@ -11,7 +11,7 @@ from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, F, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
@@ -74,7 +74,12 @@ def caseworkers_with_access(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[U
     groups: dict[int, list[uuid.UUID]] = defaultdict(list)
     for case_id, group_id in group_grants:
         groups[group_id].append(case_id)
-    caseworkers = User.objects.filter(is_active=True, membership__role=Role.CASEWORKER, membership__is_active=True)
+    caseworkers = User.objects.filter(
+        is_active=True,
+        membership__role=Role.CASEWORKER,
+        membership__is_active=True,
+        membership__organisation__is_active=True,
+    )
     memberships = list(
         User.groups.through.objects.filter(group_id__in=list(groups), user__in=caseworkers).values_list(
             "user_id", "group_id"
@@ -85,7 +90,10 @@ def caseworkers_with_access(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[U
         for case_id in groups[group_id]:
             by_case[case_id][user_id] = users[user_id]
     named = CaseUserObjectPermission.objects.filter(
-        content_object_id__in=case_ids, permission__codename="view_case", user__in=caseworkers
+        content_object_id__in=case_ids,
+        permission__codename="view_case",
+        user__in=caseworkers,
+        user__membership__organisation_id=F("content_object__owner_id"),  # as access._own_named_grants
     ).select_related("user")
     for grant in named:
         by_case[grant.content_object_id][grant.user_id] = grant.user

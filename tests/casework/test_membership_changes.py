@@ -1,0 +1,99 @@
+"""Access follows the membership: a caseworker who moves to another organisation, and the caseworkers of an
+organisation that is deactivated, reach none of the cases they reached before."""
+
+import pytest
+from django.urls import reverse
+
+from accounts import services as account_services
+from accounts.choices import Role
+from casework import access
+from casework.models import CaseUserObjectPermission
+from casework.reminders import caseworkers_with_access
+from referrals import services as referral_services
+from tests.cases import open_case
+
+pytestmark = pytest.mark.django_db
+
+
+def opens(client, case, tab="case_detail"):
+    return client.get(reverse(f"casework:{tab}", args=[case.pk])).status_code
+
+
+def listed(client):
+    return [case.reference for case in client.get(reverse("casework:case_list")).context["page"].items]
+
+
+def test_a_caseworker_who_moves_keeps_nothing_of_the_restricted_cases_she_was_named_on(
+    client_for, alice, anna, bob, dave, org_b, restricted_case
+):
+    assert opens(client_for(alice), restricted_case, "case_identity") == 200
+    account_services.membership_set(actor=dave, user=alice, organisation=org_b, role=Role.CASEWORKER)
+    client = client_for(alice)
+    for tab in ["case_detail", "case_identity", "case_edit", "case_history"]:
+        assert opens(client, restricted_case, tab) == 404, tab
+    assert restricted_case.reference not in listed(client)
+    assert not CaseUserObjectPermission.objects.filter(user=alice).exists(), "the named grant is gone"
+    assert alice not in caseworkers_with_access([restricted_case.pk]).get(restricted_case.pk, [])
+
+
+def test_a_grant_left_behind_still_opens_nothing_outside_the_users_organisation(
+    client_for, alice, dave, org_b, restricted_case
+):
+    """Defence in depth: the gate itself counts a user's own grants only on cases of the user's organisation."""
+    account_services.membership_set(actor=dave, user=alice, organisation=org_b, role=Role.CASEWORKER)
+    access.grant_owner(restricted_case, named_users=[alice])  # as if the clean-up had been missed
+    assert access.access_for(alice, restricted_case) == access.NO_ACCESS
+    assert opens(client_for(alice), restricted_case) == 404
+    assert alice not in caseworkers_with_access([restricted_case.pk]).get(restricted_case.pk, [])
+
+
+def test_a_caseworker_who_becomes_coordinator_loses_her_named_grants(alice, dave, org_a, restricted_case):
+    account_services.membership_set(actor=dave, user=alice, organisation=org_a, role=Role.COORDINATOR)
+    assert not CaseUserObjectPermission.objects.filter(user=alice).exists()
+
+
+def test_colleagues_named_on_a_case_of_their_own_organisation_keep_it(alice, anna, dave, org_a):
+    case = open_case(alice, restricted=True, named=[alice, anna])
+    account_services.membership_set(actor=dave, user=anna, organisation=org_a, role=Role.CASEWORKER)
+    assert access.access_for(anna, case).full
+
+
+def test_deactivating_an_organisation_in_the_admin_takes_its_caseworkers_access(
+    client_for, alice, bob, dave, org_b, case_a
+):
+    own = open_case(bob, name="Kasus Milik B (rekaan)")
+    referral = referral_services.referral_send(
+        actor=alice,
+        case=case_a,
+        to_org=org_b,
+        services=["shelter"],
+        urgency="urgent",
+        reason="Rujukan rekaan.",
+        sections=["identity"],
+    )
+    referral_services.referral_accept(actor=bob, referral=referral)
+    assert opens(client_for(bob), own) == 200 and opens(client_for(bob), case_a) == 200
+
+    def edit(is_active):
+        data = {
+            "name": org_b.name,
+            "code": org_b.code,
+            "kind": org_b.kind,
+            "province": org_b.province,
+            "services": ["shelter", "medical"],
+        }
+        if is_active:
+            data["is_active"] = "on"
+        response = client_for(dave).post(reverse("admin:accounts_organisation_change", args=[org_b.pk]), data)
+        assert response.status_code == 302, response.context and response.context["adminform"].form.errors
+
+    edit(is_active=False)
+    org_b.refresh_from_db()
+    assert not org_b.is_active and org_b.services == ["shelter", "medical"]
+    assert bob not in org_b.group.user_set.all()
+    client = client_for(bob)
+    assert opens(client, own) == 404 and opens(client, case_a) == 404
+    assert bob not in caseworkers_with_access([own.pk]).get(own.pk, [])
+
+    edit(is_active=True)
+    assert opens(client_for(bob), own) == 200, "reactivating gives the access back"

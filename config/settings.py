@@ -340,8 +340,9 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 5
 
 # --- Jejaring ------------------------------------------------------------------------------------------------
 # Demo hints show the current two-factor code of seeded demo accounts on the verification page. They exist so
-# a newcomer can look around `make run` without an authenticator app, and are refused in production.
-DEMO_MODE = env_bool("JEJARING_DEMO", default=not PRODUCTION and not TESTING)
+# a newcomer can look around `make run` without an authenticator app, and are refused in production. On by default
+# only on a development laptop (DEBUG on): a server run with DEBUG off but without DJANGO_ENV=production gets none.
+DEMO_MODE = env_bool("JEJARING_DEMO", default=not PRODUCTION and DEBUG and not TESTING)
 if PRODUCTION and DEMO_MODE:
     raise ImproperlyConfigured("JEJARING_DEMO cannot be on when DJANGO_ENV=production")
 # The follow-up rhythm by risk level: first contact, then every N days (DOMAIN.md's suggestion).

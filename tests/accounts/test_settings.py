@@ -84,3 +84,24 @@ def test_every_variable_read_by_the_settings_is_documented_in_env_example():
     source = (ROOT / "config" / "settings.py").read_text()
     read = set(re.findall(r'(?:env|env_bool|env_int|env_list|secret)\(\s*"([A-Z0-9_]+)"', source))
     assert read <= documented, f"undocumented: {sorted(read - documented)}"
+
+
+@pytest.mark.parametrize(("debug", "expected"), [("1", "True"), ("0", "False")])
+def test_demo_hints_are_on_by_default_only_with_debug_on(tmp_path, debug, expected):
+    """A server started with DEBUG off but without DJANGO_ENV=production must not show anyone's second factor."""
+    env = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("DJANGO_", "JEJARING_", "DATABASE_", "CELERY_", "EMAIL_"))
+    }
+    env.update({"DJANGO_DEBUG": debug, "JEJARING_VAR_DIR": str(tmp_path)})
+    result = subprocess.run(
+        [sys.executable, "manage.py", "shell", "-c", "from django.conf import settings; print(settings.DEMO_MODE)"],
+        cwd=ROOT,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert result.returncode == 0, result.stderr
+    assert result.stdout.strip().splitlines()[-1] == expected

@@ -120,8 +120,14 @@ def test_a_coordinator_cannot_turn_two_factor_off(client_for, carol):
     assert TOTPDevice.objects.filter(user=carol).exists()
 
 
-def test_the_demo_code_hint_appears_only_in_demo_mode(client, carol, settings):
+def test_the_demo_code_hint_appears_only_in_demo_mode_and_only_for_demo_accounts(client, carol, settings):
     sign_in_with_password(client, "carol")
+    settings.DEMO_MODE = True
+    assert client.get(reverse("accounts:two_factor_verify")).context["demo_code"] is None, "carol is no demo account"
+    client.post(reverse("accounts:logout"))
+    carol.username = "koordinator.satu"  # a name seed_demo gives
+    carol.save()
+    sign_in_with_password(client, "koordinator.satu")
     settings.DEMO_MODE = False
     assert client.get(reverse("accounts:two_factor_verify")).context["demo_code"] is None
     settings.DEMO_MODE = True

@@ -30,6 +30,8 @@ SUBFIELD_LABELS = {
     "address": _("Address"),
     "family_contact": _("Family contact"),
 }
+# The identifiers the identity tab masks (services.REVEALABLE): history names the change, never the values.
+MASKED = frozenset({"nik", "passport", "date_of_birth", "phones", "address", "family_contact"})
 SKIP = {
     "id",
     "version",
@@ -88,7 +90,10 @@ def _subfield_changes(vault: Vault | None, column: str, row_id: Any, old: str, n
         after = vault.open_json(CASE, column, row_id, new)
         changes = []
         for key in sorted(set(before) | set(after)):
-            if before.get(key) != after.get(key):
+            if before.get(key) != after.get(key) and key in MASKED:
+                # Masked on the identity tab until revealed, each reveal logged: here too, only that it changed.
+                changes.append(Change(label=str(SUBFIELD_LABELS.get(key, key)), hidden=True))
+            elif before.get(key) != after.get(key):
                 changes.append(
                     Change(
                         label=str(SUBFIELD_LABELS.get(key, key)), old=_flat(before.get(key)), new=_flat(after.get(key))

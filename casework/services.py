@@ -430,6 +430,17 @@ def case_field_reveal(*, actor: User, case: Case, field: str, request: Any = Non
     return data.get(field, "")
 
 
+def case_edit_record(*, actor: User, case: Case, sensitive: dict[str, Any], request: Any = None) -> None:
+    """The edit form shows every identifier the identity tab masks, filled in: log it as the case viewed (edit) and
+    each of those values as revealed, as the "Show" button does."""
+    case_view_record(actor=actor, case=case, request=request, tab="edit")
+    for field, section in REVEALABLE.items():
+        if sensitive.get(section, {}).get(field):
+            audit.record_for(
+                AccessLog.Event.FIELD_REVEALED, actor=actor, obj=case, request=request, detail=f"{field} (edit)"
+            )
+
+
 @transaction.atomic
 def case_key_destroy(*, actor: User, case: Case) -> None:
     """Erase a case's sensitive data everywhere at once by destroying its data key (see vault.destroy_case_key)."""

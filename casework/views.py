@@ -391,7 +391,10 @@ def case_edit(request: AuthedRequest, case_id: str) -> HttpResponse:
         else:
             messages.success(request, _("Case saved."))
             return redirect("casework:case_detail", case_id=case.pk)
-    services.case_view_record(actor=request.user, case=case, request=request, tab="edit")
+    if request.method == "GET":  # the stored identifiers, filled in
+        services.case_edit_record(actor=request.user, case=case, sensitive=sensitive, request=request)
+    else:  # what this user typed, shown back
+        services.case_view_record(actor=request.user, case=case, request=request, tab="edit")
     return render(
         request,
         "casework/case_form.html",

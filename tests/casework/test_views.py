@@ -143,15 +143,31 @@ def test_the_history_tab_shows_who_changed_what_with_values_for_the_owner(client
         case=case_a,
         expected_version=case_a.version,
         summary={"risk_level": "low"},
+        identity={"full_name": "Nama Baru Rekaan", "aliases": []},
         contact={"phones": ["0813 1111 2222"]},
     )
     page = client_for(alice).get(reverse("casework:case_history", args=[case_a.pk]))
     entries = page.context["entries"]
     change = entries[0]
     assert change.who == "anna"
-    labels = {c.label: (c.old, c.new) for c in change.changes}
-    assert labels["Tingkat risiko"] == ("Tinggi", "Rendah")
-    assert labels["Nomor telepon"] == (MARKERS["phone"], "0813 1111 2222")
+    labels = {c.label: (c.old, c.new, c.hidden) for c in change.changes}
+    assert labels["Tingkat risiko"] == ("Tinggi", "Rendah", False)
+    assert labels["Nama"] == (MARKERS["name"], "Nama Baru Rekaan", False)
+    # What the identity tab masks until revealed is named as changed, without values.
+    assert labels["Nomor telepon"] == ("", "", True) and labels["NIK"] == ("", "", True)
+    html = page.content.decode()
+    for value in [MARKERS["phone"], "0813 1111 2222", MARKERS["nik"], MARKERS["address"]]:
+        assert value not in html
+    assert not AccessLog.objects.filter(event=AccessLog.Event.FIELD_REVEALED).exists()
+
+
+def test_opening_the_edit_form_logs_each_identifier_it_fills_in_as_revealed(client_for, alice, case_a):
+    page = client_for(alice).get(reverse("casework:case_edit", args=[case_a.pk]))
+    assert MARKERS["nik"] in page.content.decode()
+    revealed = AccessLog.objects.filter(event=AccessLog.Event.FIELD_REVEALED, actor=alice, object_id=case_a.pk)
+    details = set(revealed.values_list("detail", flat=True))
+    assert {"nik (edit)", "phones (edit)", "address (edit)"} <= details
+    assert AccessLog.objects.filter(event=AccessLog.Event.CASE_VIEWED, actor=alice, detail="edit").count() == 1
 
 
 def test_closing_needs_a_reason_and_a_safety_check_and_reopening_keeps_the_history(client_for, alice, case_a):

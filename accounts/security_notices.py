@@ -1,4 +1,5 @@
-"""Security notices to a user about their own account. Always emailed: they cannot be turned off."""
+"""Security notices. To a user about their own account; to the other admins when an admin changes a membership
+(memberships decide who can open which cases). Always emailed: they cannot be turned off."""
 
 from __future__ import annotations
 
@@ -8,10 +9,12 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts import notifications, reminders
-from accounts.models import Reminder, User
+from accounts.choices import Role
+from accounts.models import Membership, Reminder, User
 
 PASSWORD_CHANGED = "accounts.password_changed"
 TWO_FACTOR_CHANGED = "accounts.two_factor_changed"
+MEMBERSHIP_CHANGED = "accounts.membership_changed"
 
 
 def _the_user(batch: list[Reminder]) -> dict[int, list[User]]:
@@ -29,10 +32,40 @@ def notify(kind: str, user: User) -> None:
     )
 
 
+def _other_admins(batch: list[Reminder]) -> dict[int, list[User]]:
+    admins = list(User.objects.filter(is_active=True, membership__role=Role.ADMIN, membership__is_active=True))
+    return {r.pk: [admin for admin in admins if admin.pk != r.params["actor_id"]] for r in batch}
+
+
+def membership_changed(membership: Membership, actor: User) -> None:
+    """An admin gave someone an organisation and a role: the other admins hear of it, so that nobody (an admin
+    included) gains a caseworker's access to an organisation's cases unseen. (``services.membership_set`` calls this
+    for admins only; commands and seeds act as the system user, which is no admin.)"""
+    reminders.notify_now(
+        kind=MEMBERSHIP_CHANGED,
+        dedupe_key=f"{membership.pk}:{timezone.now().isoformat()}",
+        object_type="change_history",
+        params={"actor_id": actor.pk, "role": membership.role, "organisation": membership.organisation.code},
+    )
+
+
+def _membership_message(params: dict[str, str]) -> str:
+    role = Role(params["role"]).label if params.get("role") in Role.values else params.get("role")
+    return gettext(
+        "An admin changed a membership: %(role)s at %(organisation)s. Memberships decide who can open which "
+        "cases; check in the change history that it was intended."
+    ) % {"role": role, "organisation": params.get("organisation")}
+
+
 def register() -> None:
     for kind in (PASSWORD_CHANGED, TWO_FACTOR_CHANGED):
         reminders.register(reminders.Rule(kind=kind, recipients=_the_user))
+    reminders.register(reminders.Rule(kind=MEMBERSHIP_CHANGED, recipients=_other_admins))
     notifications.register_target("account", lambda _pk: reverse("accounts:account"))
+    notifications.register_target("change_history", lambda _pk: reverse("accounts:audit_changes"))
+    notifications.register_kind(
+        notifications.Kind(MEMBERSHIP_CHANGED, _("A membership was changed"), _membership_message, security=True)
+    )
     notifications.register_kind(
         notifications.Kind(
             PASSWORD_CHANGED,

@@ -8,7 +8,7 @@ from django.contrib.auth.models import Group
 from django.db import transaction
 from simple_history.utils import update_change_reason
 
-from accounts import hooks
+from accounts import hooks, security_notices
 from accounts.choices import Role
 from accounts.models import Membership, Organisation, User
 
@@ -113,6 +113,7 @@ def membership_set(
     is_active: bool = True,
     may_override_consent: bool = False,
 ) -> Membership:
+    by_admin = actor is not None and actor.role == Role.ADMIN  # before the change: the actor may be the user
     membership = Membership.objects.filter(user=user).first() or Membership(user=user)
     membership.organisation = organisation
     membership.role = role
@@ -123,6 +124,8 @@ def membership_set(
     membership.save()
     user.membership = membership  # keep the in-memory user in step (its cached membership would be stale)
     sync_groups(user)
+    if by_admin:
+        security_notices.membership_changed(membership, actor)  # type: ignore[arg-type]
     for hook in hooks.membership_changed:
         hook(user=user, actor=actor)
     return membership

@@ -88,3 +88,25 @@ def test_security_notices_cannot_be_turned_off_and_come_on_a_password_change(cli
     reminders.dispatch()
     assert Notification.objects.get(recipient=alice).kind == security_notices.PASSWORD_CHANGED
     assert [m.to for m in mail.outbox] == [["alice@test.jejaring.invalid"]]
+
+
+def test_a_membership_an_admin_changes_is_told_to_the_other_admins(client_for, dave, alice, org_b, network_org):
+    from accounts import services
+    from accounts.choices import Role
+    from tests.conftest import with_device
+    from tests.factories import UserFactory
+
+    dina = with_device(UserFactory(username="dina", organisation=network_org, role=Role.ADMIN))
+    reminders.dispatch()
+    before = set(Notification.objects.values_list("pk", flat=True))
+    services.membership_set(actor=dave, user=dave, organisation=org_b, role=Role.CASEWORKER)  # an admin, to themself
+    services.membership_set(actor=None, user=alice, organisation=org_b, role=Role.CASEWORKER)  # a command: no notice
+    reminders.dispatch()
+    new = Notification.objects.exclude(pk__in=before)
+    assert [(n.recipient, n.kind) for n in new] == [(dina, security_notices.MEMBERSHIP_CHANGED)]
+    dina_client = client_for(dina)
+    page = dina_client.get(reverse("accounts:notifications")).content.decode()
+    assert "ORGB" in page and "membership" not in page, "told in dina's language (Indonesian), naming no one"
+    opened = dina_client.get(reverse("accounts:notification_open", args=[new.get().pk]))
+    assert opened["Location"] == reverse("accounts:audit_changes")
+    assert "dave" not in mail.outbox[-1].body and mail.outbox[-1].to == ["dina@test.jejaring.invalid"]

@@ -167,6 +167,30 @@ def case_a(alice):
 
 
 @pytest.fixture
+def referral(alice, bob, case_a, org_b):
+    """alice (organisation A) refers case_a to organisation B (bob's), sharing identity only."""
+    from referrals import services
+
+    return services.referral_send(
+        actor=alice,
+        case=case_a,
+        to_org=org_b,
+        services=["shelter"],
+        urgency="urgent",
+        reason="Butuh rumah aman segera. (rekaan)",
+        sections=["identity"],
+    )
+
+
+@pytest.fixture
+def accepted(referral, bob):
+    """The same referral, accepted by bob."""
+    from referrals import services
+
+    return services.referral_accept(actor=bob, referral=referral)
+
+
+@pytest.fixture
 def restricted_case(alice, anna):
     """A case of organisation A that only alice is named on."""
     from tests.cases import open_case

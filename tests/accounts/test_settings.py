@@ -24,14 +24,14 @@ PRODUCTION = {
 }
 
 
-def run(env, *args):
+def run(env, *args, var_dir="/nonexistent/var"):  # by default: production must never touch the embedded secrets
     clean = {
         k: v
         for k, v in os.environ.items()
         if not k.startswith(("DJANGO_", "JEJARING_", "DATABASE_", "CELERY_", "EMAIL_"))
     }
     clean.update(env)
-    clean["JEJARING_VAR_DIR"] = "/nonexistent/var"  # production must never touch the embedded secrets
+    clean["JEJARING_VAR_DIR"] = var_dir
     return subprocess.run(
         [sys.executable, "manage.py", *args], cwd=ROOT, env=clean, capture_output=True, text=True, timeout=120
     )
@@ -89,19 +89,7 @@ def test_every_variable_read_by_the_settings_is_documented_in_env_example():
 @pytest.mark.parametrize(("debug", "expected"), [("1", "True"), ("0", "False")])
 def test_demo_hints_are_on_by_default_only_with_debug_on(tmp_path, debug, expected):
     """A server started with DEBUG off but without DJANGO_ENV=production must not show anyone's second factor."""
-    env = {
-        k: v
-        for k, v in os.environ.items()
-        if not k.startswith(("DJANGO_", "JEJARING_", "DATABASE_", "CELERY_", "EMAIL_"))
-    }
-    env.update({"DJANGO_DEBUG": debug, "JEJARING_VAR_DIR": str(tmp_path)})
-    result = subprocess.run(
-        [sys.executable, "manage.py", "shell", "-c", "from django.conf import settings; print(settings.DEMO_MODE)"],
-        cwd=ROOT,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
+    shell = "from django.conf import settings; print(settings.DEMO_MODE)"
+    result = run({"DJANGO_DEBUG": debug}, "shell", "-c", shell, var_dir=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected

@@ -9,7 +9,6 @@ from accounts.choices import Role
 from casework import access
 from casework.models import CaseUserObjectPermission
 from casework.reminders import caseworkers_with_access
-from referrals import services as referral_services
 from tests.cases import open_case
 
 pytestmark = pytest.mark.django_db
@@ -59,19 +58,9 @@ def test_colleagues_named_on_a_case_of_their_own_organisation_keep_it(alice, ann
 
 
 def test_deactivating_an_organisation_in_the_admin_takes_its_caseworkers_access(
-    client_for, alice, bob, dave, org_b, case_a
+    client_for, alice, bob, dave, org_b, case_a, accepted
 ):
     own = open_case(bob, name="Kasus Milik B (rekaan)")
-    referral = referral_services.referral_send(
-        actor=alice,
-        case=case_a,
-        to_org=org_b,
-        services=["shelter"],
-        urgency="urgent",
-        reason="Rujukan rekaan.",
-        sections=["identity"],
-    )
-    referral_services.referral_accept(actor=bob, referral=referral)
     assert opens(client_for(bob), own) == 200 and opens(client_for(bob), case_a) == 200
 
     def edit(is_active):

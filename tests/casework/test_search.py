@@ -94,3 +94,6 @@ def test_an_empty_search_says_why_beside_the_box(client_for, alice, case_a):
     assert 'id="id_q_error"' in html and 'aria-invalid="true"' in html
     assert "Ketik nomor kasus, nama, NIK, atau nomor telepon untuk mencari." in html
     assert case_a.reference in html, "the list is still there"
+    # The page answers a POST to /cases/search/: its filter form and page links must lead back to the list.
+    assert f'method="get" action="{reverse("casework:case_list")}"' in html
+    assert client_for(alice).get(reverse("casework:case_list"), {"status": "open"}).status_code == 200

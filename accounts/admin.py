@@ -22,7 +22,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
-from accounts import services
+from accounts import hooks, services
 from accounts.fields import MultiChoiceField
 from accounts.models import Membership, Organisation, User
 
@@ -97,8 +97,32 @@ class OrganisationAdmin(AdminRoleOnly, SimpleHistoryAdmin):
         services.organisation_save(actor=request.user, organisation=obj)  # type: ignore[arg-type]
 
 
+class MembershipForm(forms.ModelForm):
+    """Refuses, beside the membership, a move that ``services.membership_set`` would refuse (see accounts.hooks)."""
+
+    class Meta:
+        model = Membership
+        fields = ["organisation", "role", "is_active", "may_override_consent"]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        current = self.instance
+        organisation, role = data.get("organisation"), data.get("role")
+        if (
+            current.pk
+            and organisation
+            and role
+            and (current.organisation_id != organisation.pk or current.role != role)
+        ):
+            reasons = hooks.membership_change_blocked(user=current.user, organisation=organisation, role=role)
+            if reasons:
+                raise forms.ValidationError(reasons)
+        return data
+
+
 class MembershipInline(AdminRoleOnly, admin.StackedInline):
     model = Membership
+    form = MembershipForm
     fields = ["organisation", "role", "is_active", "may_override_consent"]
     extra = 1
     max_num = 1

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from django.contrib.auth.models import Group
+from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import update_change_reason
 
@@ -115,6 +116,10 @@ def membership_set(
 ) -> Membership:
     by_admin = actor is not None and actor.role == Role.ADMIN  # before the change: the actor may be the user
     membership = Membership.objects.filter(user=user).first() or Membership(user=user)
+    if membership.pk and (membership.organisation_id != organisation.pk or membership.role != role):
+        reasons = hooks.membership_change_blocked(user=user, organisation=organisation, role=role)
+        if reasons:
+            raise ValidationError(reasons)
     membership.organisation = organisation
     membership.role = role
     membership.is_active = is_active

@@ -15,10 +15,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
+from django.utils.translation import gettext
 
 from accounts.choices import Role
-from accounts.models import User
+from accounts.models import Membership, Organisation, User
 from casework.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Section
 
 FULL_VIEW = "view_case"
@@ -236,9 +237,40 @@ def who_has_access(case: Case) -> list[Grant]:
 def on_membership_changed(*, user: User, actor: User | None) -> None:
     """A user who moves to another organisation, or stops being a caseworker, is no longer named on the restricted
     cases of the organisation they left (accounts calls this through its hook, inside the membership's
-    transaction). Grants through the organisation's group follow the group, which accounts keeps in step."""
+    transaction). A membership merely suspended keeps its grants: the gate ignores them until it is active again.
+    Grants through the organisation's group follow the group, which accounts keeps in step."""
+    membership = Membership.objects.filter(user=user).first()
     stale = CaseUserObjectPermission.objects.filter(user=user)
-    organisation = user.organisation
-    if organisation is not None and user.role == Role.CASEWORKER:
-        stale = stale.exclude(content_object__owner_id=organisation.pk)
+    if membership is not None and membership.role == Role.CASEWORKER:
+        stale = stale.exclude(content_object__owner_id=membership.organisation_id)
     stale.delete()
+
+
+def last_named_on(*, user: User, organisation: Organisation, role: str) -> list[str]:
+    """Why a membership may not move (accounts asks through its hook): the restricted cases of the user's current
+    organisation on which nobody else is named would be left for no one to open, since only their named
+    caseworkers may change who is named. The references identify no one."""
+    current = Membership.objects.filter(user=user).select_related("organisation").first()
+    if current is None or (current.organisation_id == organisation.pk and role == Role.CASEWORKER):
+        return []
+    view = permission_ids(FULL_VIEW)
+    named_by_others = CaseUserObjectPermission.objects.filter(
+        content_object_id=OuterRef("pk"), permission_id__in=view
+    ).exclude(user=user)
+    mine = CaseUserObjectPermission.objects.filter(user=user, permission_id__in=view).values("content_object_id")
+    alone = (
+        Case.objects.filter(pk__in=mine, owner_id=current.organisation_id, is_restricted=True)
+        .exclude(Exists(named_by_others))
+        .order_by("reference")
+        .values_list("reference", flat=True)
+    )
+    references = list(alone)
+    if not references:
+        return []
+    return [
+        gettext(
+            "%(user)s is the only caseworker named on restricted cases of %(organisation)s: %(references)s. Ask a "
+            "colleague there to name another caseworker on them first, so that they are not left for no one to open."
+        )
+        % {"user": user.username, "organisation": current.organisation.code, "references": ", ".join(references)}
+    ]

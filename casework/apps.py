@@ -23,6 +23,7 @@ class CaseworkConfig(AppConfig):
         from casework import access
 
         hooks.register(hooks.membership_changed, access.on_membership_changed)
+        hooks.register(hooks.membership_blockers, access.last_named_on)
         demo_hooks.register(demo.seed, order=20)
 
         from django.urls import reverse

@@ -98,11 +98,13 @@ def test_a_named_colleague_opens_the_restricted_case_and_the_list_hides_it_from_
     assert restricted_case.reference not in references
 
 
-def test_a_former_caseworker_turned_coordinator_loses_every_case(client_for, alice, case_a, restricted_case, org_a):
+def test_a_former_caseworker_turned_coordinator_loses_every_case(client_for, alice, anna, case_a, org_a):
     from accounts import services
     from accounts.choices import Role
+    from tests.cases import open_case
     from tests.conftest import with_device
 
+    open_case(alice, restricted=True, named=[alice, anna])  # anna stays named, so alice may change role
     services.membership_set(actor=None, user=alice, organisation=org_a, role=Role.COORDINATOR)
     with_device(alice)
     client = client_for(alice)

@@ -22,7 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts import audit, history_registry
 from accounts.choices import Role
 from accounts.forms import DateInputField, StyledFormMixin
-from accounts.http import AuthedRequest
+from accounts.http import AuthedRequest, row_id
 from accounts.models import AccessLog, AccessLogVerification, AuditFlag, Organisation, User
 from accounts.permissions import role_required
 
@@ -84,18 +84,19 @@ class LogPage:
 
 
 def log_page(entries: QuerySet[AccessLog], cursor: str) -> LogPage:
-    if cursor.isascii() and cursor.isdigit() and len(cursor) <= 18:  # not "²", nor 5,000 digits
-        entries = entries.filter(id__lt=int(cursor))
+    before = row_id(cursor)
+    if before is not None:
+        entries = entries.filter(id__lt=before)
     rows = list(entries[: PAGE + 1])
     return LogPage(entries=rows[:PAGE], next_cursor=str(rows[PAGE - 1].pk) if len(rows) > PAGE else "")
 
 
 def _flag_window(request: AuthedRequest) -> dict[str, Any]:
     """The entries behind a flag: ?flag=<id> narrows the log to its user and window."""
-    flag_id = request.GET.get("flag", "")
-    if not (flag_id.isascii() and flag_id.isdigit() and len(flag_id) <= 18):
+    flag_id = row_id(request.GET.get("flag", ""))
+    if flag_id is None:
         return {}
-    flag = AuditFlag.objects.filter(pk=int(flag_id)).first()
+    flag = AuditFlag.objects.filter(pk=flag_id).first()
     if flag is None:
         return {}
     return {

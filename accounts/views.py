@@ -24,6 +24,7 @@ from accounts.forms import (
     StyledSetPasswordForm,
     TokenForm,
 )
+from accounts.http import row_id
 from accounts.models import AccessLog
 from accounts.services import user_set_language
 
@@ -261,8 +262,7 @@ def notification_open(request: HttpRequest, notification_id: int) -> HttpRespons
 @login_required
 @require_POST
 def notifications_mark_read(request: HttpRequest) -> HttpResponse:
-    # ASCII digits only ("²".isdigit() is true, yet int() refuses it), and short enough for a database integer.
-    ids = [int(pk) for pk in request.POST.getlist("id") if pk.isascii() and pk.isdigit() and len(pk) <= 18]
+    ids = [pk for pk in map(row_id, request.POST.getlist("id")) if pk is not None]
     notifications.mark_read(actor=request.user, notification_ids=ids or None)  # type: ignore[arg-type]
     return redirect("accounts:notifications")
 

@@ -65,7 +65,7 @@ def _require(actor: User, referral: Referral, *sides: Side) -> None:
 def _require_status(referral: Referral, *statuses: str) -> None:
     if referral.status not in statuses:
         raise ValidationError(
-            _("This referral is %(status)s: that cannot be done now.") % {"status": referral.get_status_display()}
+            _("This referral is %(status)s: that cannot be done now.") % {"status": referral.status_label}
         )
 
 

@@ -85,8 +85,13 @@ def referral_create(request: AuthedRequest, case_id: str) -> HttpResponse:
     )
 
 
-# The referral page shows several small forms at once: distinct element ids keep each label tied to its own field.
-AUTO_IDS = {DeclineForm: "decline_%s", CompleteForm: "complete_%s", UpdateForm: "update_%s", CancelForm: "cancel_%s"}
+# The referral page shows several small forms at once, each under its name: "<name>_form" in the context, and
+# "<name>_<field>" element ids, distinct so that each label stays tied to its own field.
+FORMS = {DeclineForm: "decline", CompleteForm: "complete", UpdateForm: "update", CancelForm: "cancel"}
+
+
+def _form(form_class: Any, data: Any = None) -> Any:
+    return form_class(data, auto_id=f"{FORMS[form_class]}_%s")
 
 
 def _detail_context(request: AuthedRequest, referral: Referral) -> dict[str, Any]:
@@ -103,10 +108,7 @@ def _detail_context(request: AuthedRequest, referral: Referral) -> dict[str, Any
         "reason": services.reason_of(referral) if reads_notes else "",
         "override_reason": services.override_reason_of(referral) if reads_notes and referral.consent_override else "",
         "events": [{"event": e, "note": services.event_note(e, referral.case) if reads_notes else ""} for e in events],
-        "decline_form": DeclineForm(auto_id=AUTO_IDS[DeclineForm]),
-        "complete_form": CompleteForm(auto_id=AUTO_IDS[CompleteForm]),
-        "update_form": UpdateForm(auto_id=AUTO_IDS[UpdateForm]),
-        "cancel_form": CancelForm(auto_id=AUTO_IDS[CancelForm]),
+        **{f"{name}_form": _form(form_class) for form_class, name in FORMS.items()},
         "can_open_case": side is Side.SENDER or (side is Side.RECEIVER and referral.status == ReferralStatus.ACCEPTED),
     }
 
@@ -142,7 +144,7 @@ def _act(
     referral = selectors.get_referral_for(request.user, referral_id, request=request)
     if referral.side not in sides:  # type: ignore[attr-defined]
         raise PermissionDenied
-    form = form_class(request.POST, auto_id=AUTO_IDS[form_class]) if form_class else None
+    form = _form(form_class, request.POST) if form_class else None
     if form is not None and not form.is_valid():
         context = _detail_context(request, referral)
         if referral.status not in SHOWN_IN[form_class]:
@@ -150,17 +152,10 @@ def _act(
             # errors, so say why nothing can be done instead.
             messages.error(
                 request,
-                _("This referral is %(status)s: that cannot be done now.") % {"status": referral.get_status_display()},
+                _("This referral is %(status)s: that cannot be done now.") % {"status": referral.status_label},
             )
             return render(request, "referrals/referral_detail.html", context, status=200)
-        context[
-            {
-                DeclineForm: "decline_form",
-                CompleteForm: "complete_form",
-                UpdateForm: "update_form",
-                CancelForm: "cancel_form",
-            }[form_class]
-        ] = form
+        context[f"{FORMS[form_class]}_form"] = form
         messages.error(request, _("Please correct the fields marked below. Nothing you typed has been lost."))
         return render(request, "referrals/referral_detail.html", context, status=200)
     try:
@@ -246,7 +241,7 @@ def referral_reassign(request: AuthedRequest, referral_id: str) -> HttpResponse:
         messages.warning(
             request,
             _("Referral %(reference)s is already %(status)s and can no longer be reassigned.")
-            % {"reference": referral.reference, "status": referral.get_status_display().lower()},
+            % {"reference": referral.reference, "status": referral.status_label.lower()},
         )
         return redirect("referrals:referral_detail", referral_id=referral.pk)
     suggestions = selectors.suggested_organisations(referral)

@@ -67,7 +67,7 @@ def _perm(codename: str) -> Permission:
     return Permission.objects.get(content_type__app_label="casework", codename=codename)
 
 
-def _may_reach_cases(user: User) -> bool:
+def may_reach_cases(user: User) -> bool:
     """An active caseworker of an active organisation: nobody else reaches case data, whatever grants linger."""
     if not (user.is_authenticated and user.is_active and user.role == Role.CASEWORKER):
         return False
@@ -86,7 +86,7 @@ def _own_named_grants(user: User) -> QuerySet[CaseUserObjectPermission]:
 
 
 def codenames_for(user: User, case: Case) -> set[str]:
-    if not _may_reach_cases(user):
+    if not may_reach_cases(user):
         return set()
     by_user = _own_named_grants(user).filter(content_object=case).values_list("permission__codename", flat=True)
     by_group = CaseGroupObjectPermission.objects.filter(group__user=user, content_object=case).values_list(
@@ -104,7 +104,7 @@ def access_for(user: User, case: Case) -> CaseAccess:
 
 def cases_with(user: User, *codenames: str) -> QuerySet[Case]:
     """Cases on which the user holds any of these permissions, directly or through a group."""
-    if not _may_reach_cases(user):
+    if not may_reach_cases(user):
         return Case.objects.none()
     ids = permission_ids(*codenames)
     by_group = CaseGroupObjectPermission.objects.filter(group__user=user, permission_id__in=ids).values(
@@ -118,7 +118,7 @@ def cases_with(user: User, *codenames: str) -> QuerySet[Case]:
 
 def named_case_ids(user: User) -> list[Any]:
     """The restricted cases a user is named on (a restricted case is granted to named users only)."""
-    if not _may_reach_cases(user):
+    if not may_reach_cases(user):
         return []
     grants = _own_named_grants(user).filter(permission__codename=FULL_VIEW)
     return list(grants.values_list("content_object_id", flat=True))

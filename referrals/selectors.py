@@ -40,11 +40,11 @@ def side_of(user: User, referral: Referral) -> Side:
     role = user.role
     if role == Role.COORDINATOR:
         return Side.COORDINATOR
-    if role != Role.CASEWORKER or user.organisation is None:
+    if not case_access.may_reach_cases(user):  # an active caseworker of an active organisation, as for any case
         return Side.NONE
-    if user.organisation.pk == referral.to_org_id:
+    if user.organisation.pk == referral.to_org_id:  # type: ignore[union-attr]
         return Side.RECEIVER
-    if user.organisation.pk == referral.from_org_id and case_access.access_for(user, referral.case).full:
+    if user.organisation.pk == referral.from_org_id and case_access.access_for(user, referral.case).full:  # type: ignore[union-attr]
         return Side.SENDER
     return Side.NONE
 
@@ -81,7 +81,7 @@ def summary_of(referral: Referral) -> Summary:
     case = referral.case
     return Summary(
         services=Referral._meta.get_field("services").labels(referral.services),  # type: ignore[union-attr]
-        urgency=referral.get_urgency_display(),
+        urgency=referral.urgency_label,
         province=case.get_origin_province_display() or "—",
         gender=case.get_gender_display(),
         age_band=case.get_age_band_display(),
@@ -100,6 +100,8 @@ INBOX_SIZE = {"incoming": 50, "in_progress": 25, "outgoing": 25}
 
 
 def inbox(user: User) -> dict[str, list[Referral]]:
+    if not case_access.may_reach_cases(user):
+        return {name: [] for name in INBOX_SIZE}
     organisation = user.organisation
     base = Referral.objects.select_related("from_org", "to_org")  # the lists show no field of the case
     # Outgoing: the organisation's referrals, walked newest first. An open case of one's own organisation is granted

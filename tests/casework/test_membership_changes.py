@@ -133,6 +133,9 @@ def test_deactivating_an_organisation_in_the_admin_takes_its_caseworkers_access(
     assert bob not in org_b.group.user_set.all()
     client = client_for(bob)
     assert opens(client, own) == 404 and opens(client, case_a) == 404
+    # Nor the referral it accepted: its reason and timeline notes are the case's too.
+    assert client.get(reverse("referrals:referral_detail", args=[accepted.pk])).status_code == 404
+    assert not any(client.get(reverse("referrals:inbox")).context[name] for name in ["incoming", "in_progress"])
     assert bob not in caseworkers_with_access([own.pk]).get(own.pk, [])
 
     edit(is_active=True)

@@ -23,8 +23,8 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import hooks, services
-from accounts.fields import MultiChoiceField
 from accounts.models import Membership, Organisation, User
+from core.fields import MultiChoiceField
 
 
 def is_network_admin(request: HttpRequest) -> bool:

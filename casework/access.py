@@ -54,6 +54,20 @@ class CaseAccess:
     def is_referred(self) -> bool:
         return not self.full and bool(self.sections)
 
+    def allows(self, action: str) -> bool:
+        """The one answer to "may this user do ``action`` to this case": ``view`` (any part of it), ``change``
+        (the whole case, as its owner), ``view_<section>`` (that section: the whole case, or a referral that shared
+        it), ``record_service`` (the owner, or a receiving organisation recording its own service)."""
+        if action == "view":
+            return self.any
+        if action == "change":
+            return self.can_change
+        if action == "record_service":
+            return self.can_change or self.is_referred
+        if action.startswith("view_") and action.removeprefix("view_") in Section.values:
+            return self.can_see(action.removeprefix("view_"))
+        raise ValueError(f"unknown case action {action!r}")
+
 
 NO_ACCESS = CaseAccess(full=False, can_change=False, sections=frozenset())
 
@@ -234,7 +248,7 @@ def who_has_access(case: Case) -> list[Grant]:
     return lines
 
 
-def on_membership_changed(*, user: User, actor: User | None) -> None:
+def on_membership_changed(*, user: User, actor: User | None, **_kwargs: Any) -> None:
     """A user who moves to another organisation, or stops being a caseworker, is no longer named on the restricted
     cases of the organisation they left (accounts calls this through its hook, inside the membership's
     transaction). A membership merely suspended keeps its grants: the gate ignores them until it is active again.

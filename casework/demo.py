@@ -203,8 +203,8 @@ def _demo_case(
 
 def schedule_demo_reminders(out: Any) -> None:
     """So that `make run` shows reminders arriving: a few follow-ups fall due 2 and 4 minutes after start."""
-    from accounts import reminders
     from casework.reminders import FOLLOW_UP_DUE
+    from notifications import reminders
 
     now = timezone.now()
     cases = (

@@ -14,11 +14,11 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.fields import MultiChoiceField
 from accounts.models import Organisation, User
 from casework.access import CaseAccess
 from casework.models import ENCRYPTED_SECTIONS, Case, CaseNote, Consent, Section, ServiceRecord
 from casework.vault import CASE, Vault
+from core.fields import MultiChoiceField
 
 SUBFIELD_LABELS = {
     "full_name": _("Name"),

@@ -17,11 +17,12 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import notifications, reminders
 from accounts.choices import Role
-from accounts.models import Reminder, User
+from accounts.models import User
 from casework.choices import CaseStatus
 from casework.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from notifications import inbox, reminders
+from notifications.models import Reminder
 
 FOLLOW_UP_DUE = "casework.follow_up_due"
 FOLLOW_UP_OVERDUE = "casework.follow_up_overdue"
@@ -222,16 +223,16 @@ def register() -> None:
     reminders.register(
         reminders.Rule(kind=INACTIVE, recipients=_assigned_first, still_due=_inactive_still_due, scan=_scan_inactive)
     )
-    notifications.register_target("case", lambda pk: reverse("casework:case_detail", args=[pk]))
-    notifications.register_kind(
-        notifications.Kind(
+    inbox.register_target("case", lambda pk: reverse("casework:case_detail", args=[pk]))
+    inbox.register_kind(
+        inbox.Kind(
             FOLLOW_UP_DUE,
             _("A follow-up falls due"),
             lambda p: gettext("A follow-up of case %(reference)s is due (%(date)s).") % {**p, "date": _date(p)},
         )
     )
-    notifications.register_kind(
-        notifications.Kind(
+    inbox.register_kind(
+        inbox.Kind(
             FOLLOW_UP_OVERDUE,
             _("A colleague's follow-up is overdue"),
             lambda p: (
@@ -240,8 +241,8 @@ def register() -> None:
             ),
         )
     )
-    notifications.register_kind(
-        notifications.Kind(
+    inbox.register_kind(
+        inbox.Kind(
             INACTIVE,
             _("A case has had no activity"),
             lambda p: gettext("Nothing has been recorded on case %(reference)s for %(days)s days.") % p,

@@ -18,10 +18,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import notifications, reminders
 from accounts.choices import Role, ServiceType
-from accounts.models import Reminder, User
+from accounts.models import User
 from casework.reminders import caseworkers_with_access
+from notifications import inbox, reminders
+from notifications.models import Reminder
 from referrals.choices import ReferralStatus, Urgency
 from referrals.models import Referral
 
@@ -274,5 +275,5 @@ def register() -> None:
     still = {UNANSWERED: _still_sent, ESCALATED: _still_sent, STALE: _still_accepted}
     for kind, (label, message) in MESSAGES.items():
         reminders.register(reminders.Rule(kind=kind, recipients=_recipients, still_due=still.get(kind)))
-        notifications.register_kind(notifications.Kind(kind, label, message))
-    notifications.register_target("referral", lambda pk: reverse("referrals:referral_detail", args=[pk]))
+        inbox.register_kind(inbox.Kind(kind, label, message))
+    inbox.register_target("referral", lambda pk: reverse("referrals:referral_detail", args=[pk]))

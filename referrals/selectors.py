@@ -19,12 +19,15 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from accounts import audit, pagination, provinces
 from accounts.choices import Role
-from accounts.models import AccessLog, Organisation, User
-from accounts.pagination import Page
+from accounts.models import Organisation, User
+from audit import access_log
+from audit.models import AccessLog
 from casework import access as case_access
-from casework.models import ENCRYPTED_SECTIONS
+from casework.models import ENCRYPTED_SECTIONS, Case
+from casework.vault import Vault
+from core import pagination, provinces
+from core.pagination import Page
 from referrals.choices import ReferralStatus
 from referrals.models import Referral, ReferralEvent
 
@@ -59,7 +62,9 @@ def get_referral_for(user: User, referral_id: Any, *, request: HttpRequest | Non
         raise Http404 from None
     side = side_of(user, referral)
     if side is Side.NONE:
-        audit.record_for(AccessLog.Event.ACCESS_DENIED, actor=user, obj=referral, request=request, detail="referral")
+        access_log.record_for(
+            AccessLog.Event.ACCESS_DENIED, actor=user, obj=referral, request=request, detail="referral"
+        )
         raise Http404
     referral.side = side  # type: ignore[attr-defined]
     return referral
@@ -87,6 +92,11 @@ def summary_of(referral: Referral) -> Summary:
         age_band=case.get_age_band_display(),
         exploitation=case.exploitation_labels(),
     )
+
+
+def of_case(case: Any) -> list[Referral]:
+    """The referrals of one case, newest first (for its owner, through the case gate)."""
+    return list(Referral.objects.filter(case=case).select_related("to_org").order_by("-sent_at"))
 
 
 def timeline(referral: Referral) -> list[ReferralEvent]:
@@ -172,3 +182,22 @@ def suggested_organisations(referral: Referral) -> list[tuple[Organisation, floa
         rows.append((organisation, provinces.distance_km(referral.from_org.province, organisation.province), offers))
     rows.sort(key=lambda row: (not row[2], row[1], row[0].name))
     return rows
+
+
+# --- Decrypted reads of a referral the user may see ----------------------------------------------------------
+
+# The labels bound into the associated data of referral ciphertexts (fixed strings, like casework.vault's).
+LABEL = "referrals.referral"
+EVENT_LABEL = "referrals.referralevent"
+
+
+def reason_of(referral: Referral) -> str:
+    return Vault.for_case(referral.case).open(LABEL, "reason_enc", referral.pk, referral.reason_enc)
+
+
+def override_reason_of(referral: Referral) -> str:
+    return Vault.for_case(referral.case).open(LABEL, "override_reason_enc", referral.pk, referral.override_reason_enc)
+
+
+def event_note(event: ReferralEvent, case: Case) -> str:
+    return Vault.for_case(case).open(EVENT_LABEL, "note_enc", event.pk, event.note_enc)

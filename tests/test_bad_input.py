@@ -42,9 +42,9 @@ from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from accounts import notifications
 from accounts.choices import ServiceType
-from accounts.models import AccessLog, NotificationPreference, Reminder, User
+from accounts.models import User
+from audit.models import AccessLog
 from casework import services as case_services
 from casework.choices import (
     CHILD_BANDS,
@@ -75,6 +75,8 @@ from casework.models import (
     Consent,
     ServiceRecord,
 )
+from notifications import inbox
+from notifications.models import NotificationPreference, Reminder
 from referrals import services as referral_services
 from referrals.choices import DeclineReason, Outcome, ReferralStatus, Urgency
 from referrals.models import Referral, ReferralEvent
@@ -476,7 +478,7 @@ def test_language_switch(client_for, alice, data, signed_in):
         assert cookie.value in languages
 
 
-KIND_CODES = sorted(kind.code for kind in notifications.kinds())
+KIND_CODES = sorted(kind.code for kind in inbox.kinds())
 
 
 @fuzz(20)
@@ -486,15 +488,15 @@ KIND_CODES = sorted(kind.code for kind in notifications.kinds())
 )
 def test_notification_email_preferences_and_mark_read(client_for, alice, email, ids):
     client = client_for(alice)
-    response = client.post(reverse("accounts:notification_preferences"), {"email": email})
+    response = client.post(reverse("notifications:preferences"), {"email": email})
     inert(response)
     assert response.status_code == 302
-    security = {kind.code for kind in notifications.kinds() if kind.security}
+    security = {kind.code for kind in inbox.kinds() if kind.security}
     saved = dict(NotificationPreference.objects.filter(user=alice).values_list("kind", "email"))
     assert set(saved) == set(KIND_CODES) - security, "only the known kinds are stored"
     assert {kind for kind, on in saved.items() if on} == (set(email) & set(KIND_CODES)) - security
-    inert(client.get(reverse("accounts:notification_preferences")))
-    response = client.post(reverse("accounts:notifications_mark_read"), {"id": ids})
+    inert(client.get(reverse("notifications:preferences")))
+    response = client.post(reverse("notifications:mark_read"), {"id": ids})
     inert(response)
     assert response.status_code == 302
 
@@ -522,13 +524,13 @@ AUDIT_DATES = st.one_of(RECENT, st.just(""))
 def test_access_log_filters_and_export(client_for, dave, org_a, org_b, case_a, data):
     client = client_for(dave)
     params = resolve(data, {"org_a": org_a, "org_b": org_b})
-    response = client.get(reverse("accounts:audit_log"), params)
+    response = client.get(reverse("audit:log"), params)
     text = inert(response)
     assert response.status_code == 200
     form = response.context["form"]
     if form.is_bound and form.errors:
         errors_shown(text, form)
-    export = client.get(reverse("accounts:audit_export"), params)
+    export = client.get(reverse("audit:export"), params)
     assert export.status_code == 200
     assert b"".join(export.streaming_content).startswith(b"id,time,event")
 
@@ -547,7 +549,7 @@ def test_access_log_filters_and_export(client_for, dave, org_a, org_b, case_a, d
     )
 )
 def test_change_history_filters(client_for, dave, case_a, data):
-    response = client_for(dave).get(reverse("accounts:audit_changes"), data)
+    response = client_for(dave).get(reverse("audit:changes"), data)
     text = inert(response)
     assert response.status_code == 200
     form = response.context["form"]

@@ -29,7 +29,7 @@ from core.fields import MultiChoiceField
 
 def is_network_admin(request: HttpRequest) -> bool:
     user = request.user
-    return bool(user.is_active and user.is_authenticated and user.is_network_admin and user.is_verified())  # type: ignore[union-attr]
+    return bool(user.is_active and user.is_authenticated and user.is_network_admin and user.is_verified())
 
 
 class JejaringAdminSite(admin.AdminSite):

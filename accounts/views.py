@@ -22,6 +22,7 @@ from accounts.forms import (
     StyledSetPasswordForm,
     TokenForm,
 )
+from accounts.http import AuthedRequest
 from accounts.services import user_set_language
 from core.http import posted, safe_next
 
@@ -54,22 +55,22 @@ class SignOutView(auth_views.LogoutView):
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Each role lands where its work is."""
-    return render(request, "home.html", {"role": request.user.role})  # type: ignore[union-attr]
+    return render(request, "home.html", {"role": request.user.role})
 
 
 @login_required
 @require_GET
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
         "accounts/account.html",
         {
             "has_device": user_has_device(user, confirmed=True),
-            "recovery_left": two_factor.remaining_recovery_codes(user),  # type: ignore[arg-type]
-            "may_disable": not user.two_factor_required,  # type: ignore[union-attr]
+            "recovery_left": two_factor.remaining_recovery_codes(user),
+            "may_disable": not user.two_factor_required,
         },
     )
 
@@ -81,24 +82,24 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
-            user_set_language(actor=request.user, language=language)  # type: ignore[arg-type]
+            user_set_language(actor=request.user, language=language)
         set_language_cookie(response, language)
     return response
 
 
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthedRequest) -> HttpResponse:
     """Enrol an authenticator by QR code. A user who already has one must verify it first to replace it."""
     user = request.user
-    if user_has_device(user, confirmed=True) and not user.is_verified():  # type: ignore[union-attr]
+    if user_has_device(user, confirmed=True) and not user.is_verified():
         return redirect("accounts:two_factor_verify")
-    device = two_factor.pending_device(user)  # type: ignore[arg-type]
+    device = two_factor.pending_device(user)
     form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             codes = two_factor.confirm_device(device)
             otp_login(request, device)
-            hooks.security_event_happened(hooks.TWO_FACTOR_CHANGED, user=user, request=request)  # type: ignore[arg-type]
+            hooks.security_event_happened(hooks.TWO_FACTOR_CHANGED, user=user, request=request)
             messages.success(request, _("Two-factor sign-in is on."))
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": safe_next(request)})
         form.add_error("token", _("That code is not right. Check the time on your phone and try the newest code."))
@@ -107,51 +108,51 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "qr_svg": two_factor.qr_svg(device),
         "secret": two_factor.manual_secret(device),
         "next": request.GET.get("next", ""),
-        "required": user.two_factor_required,  # type: ignore[union-attr]
+        "required": user.two_factor_required,
     }
     return render(request, "accounts/two_factor_setup.html", context)
 
 
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    if user.is_verified():  # type: ignore[union-attr]
+    if user.is_verified():
         return redirect(safe_next(request))
     if not user_has_device(user, confirmed=True):
         return redirect("accounts:two_factor_setup")
     form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        device = two_factor.verify(user, form.cleaned_data["token"])  # type: ignore[arg-type]
+        device = two_factor.verify(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
             if device.name == two_factor.RECOVERY_DEVICE:
-                left = two_factor.remaining_recovery_codes(user)  # type: ignore[arg-type]
+                left = two_factor.remaining_recovery_codes(user)
                 messages.warning(request, _("You used a recovery code. %(count)d are left.") % {"count": left})
             return redirect(safe_next(request))
-        hooks.security_event_happened(hooks.SECOND_FACTOR_FAILED, user=user, request=request)  # type: ignore[arg-type]
+        hooks.security_event_happened(hooks.SECOND_FACTOR_FAILED, user=user, request=request)
         form.add_error("token", _("That code is not right, or was already used. Try again."))
-    context = {"form": form, "next": request.GET.get("next", ""), "demo_code": two_factor.demo_code(user)}  # type: ignore[arg-type]
+    context = {"form": form, "next": request.GET.get("next", ""), "demo_code": two_factor.demo_code(user)}
     return render(request, "accounts/two_factor_verify.html", context)
 
 
 @login_required
 @require_POST
-def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
+def recovery_codes_renew(request: AuthedRequest) -> HttpResponse:
     if not user_has_device(request.user, confirmed=True):
         return redirect("accounts:two_factor_setup")
-    codes = two_factor.new_recovery_codes(request.user)  # type: ignore[arg-type]
+    codes = two_factor.new_recovery_codes(request.user)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": resolve_url("accounts:account")})
 
 
 @login_required
 @require_POST
-def two_factor_disable(request: HttpRequest) -> HttpResponse:
+def two_factor_disable(request: AuthedRequest) -> HttpResponse:
     """Caseworkers may turn two-factor sign-in off again; roles that require it may not."""
-    if request.user.two_factor_required:  # type: ignore[union-attr]
+    if request.user.two_factor_required:
         messages.error(request, _("Your role requires two-factor sign-in."))
         return redirect("accounts:account")
-    two_factor.disable(request.user)  # type: ignore[arg-type]
-    hooks.security_event_happened(hooks.TWO_FACTOR_CHANGED, user=request.user, request=request)  # type: ignore[arg-type]
+    two_factor.disable(request.user)
+    hooks.security_event_happened(hooks.TWO_FACTOR_CHANGED, user=request.user, request=request)
     messages.success(request, _("Two-factor sign-in is off."))
     return redirect("accounts:account")
 
@@ -163,7 +164,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(self.request, _("Your password has been changed."))
-        hooks.security_event_happened(hooks.PASSWORD_CHANGED, user=self.request.user, request=self.request)  # type: ignore[arg-type]
+        hooks.security_event_happened(hooks.PASSWORD_CHANGED, user=self.request.user, request=self.request)
         return response
 
     def get_success_url(self) -> str:

@@ -42,4 +42,4 @@ class ChangeFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["record"].choices = [("", "—")] + [(a.key, a.label) for a in history_registry.audited()]  # type: ignore[attr-defined]
+        self.fields["record"].choices = [("", "—")] + [(a.key, a.label) for a in history_registry.audited()]

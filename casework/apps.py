@@ -33,7 +33,7 @@ class CaseworkConfig(AppConfig):
 
         history_registry.ACCESS_PANELS["case"] = lambda pk: reverse("casework:case_access_admin", args=[pk])
 
-        def of_case(qs, ref):  # type: ignore[no-untyped-def]
+        def of_case(qs, ref):
             return qs.filter(case_id__in=Case.objects.filter(reference__iexact=ref).values("pk"))
 
         history_registry.register(

@@ -223,6 +223,6 @@ def schedule_demo_reminders(out: Any) -> None:
             object_type="case",
             object_id=case.pk,
             object_ref=case.reference,
-            params={"date": case.next_follow_up.isoformat()},  # type: ignore[union-attr]
+            params={"date": case.next_follow_up.isoformat() if case.next_follow_up else ""},
         )
         out.write(f"Demo reminder: follow-up of {case.reference} falls due in {minutes} minutes.\n")

@@ -180,7 +180,7 @@ class Case(models.Model):
         return self.birth_year is not None and timezone.localdate().year - self.birth_year < 18
 
     def exploitation_labels(self) -> list[str]:
-        return Case._meta.get_field("exploitation_types").labels(self.exploitation_types)  # type: ignore[union-attr]
+        return Case._meta.get_field("exploitation_types").labels(self.exploitation_types)
 
 
 class CaseKey(models.Model):

@@ -47,7 +47,7 @@ def get_case_for(user: User, case_id: Any, action: str = "view", *, request: Htt
     if not granted.allows(action):
         access_log.record_for(AccessLog.Event.ACCESS_DENIED, actor=user, obj=case, request=request, detail=action)
         raise Http404
-    case.access = granted  # type: ignore[attr-defined]
+    case.access = granted
     return case
 
 
@@ -196,7 +196,7 @@ def duplicate_matches(
 
 def case_sensitive(case: Case) -> dict[str, Any]:
     """The decrypted parts of a case the user's access allows (``case.access`` from get_case_for)."""
-    granted: CaseAccess = case.access  # type: ignore[attr-defined]
+    granted: CaseAccess = case.access
     vault = Vault.for_case(case)
     data: dict[str, Any] = {}
     if granted.can_see(Section.IDENTITY):
@@ -218,7 +218,7 @@ class NoteView:
 
 def case_notes(case: Case) -> list[NoteView]:
     """All notes for the owner; only shareable notes for a referred organisation that was sent notes."""
-    granted: CaseAccess = case.access  # type: ignore[attr-defined]
+    granted: CaseAccess = case.access
     notes = CaseNote.objects.filter(case=case).select_related("author")
     if not granted.full:
         if not granted.can_see(Section.NOTES):
@@ -236,7 +236,7 @@ class ServiceView:
 
 def case_services(case: Case, *, viewer: User) -> list[ServiceView]:
     """Services given; a referred organisation reads the outcomes of its own services only."""
-    granted: CaseAccess = case.access  # type: ignore[attr-defined]
+    granted: CaseAccess = case.access
     records = ServiceRecord.objects.filter(case=case).select_related("provider", "recorded_by")
     vault = Vault.for_case(case)
     own = viewer.organisation.pk if viewer.organisation else None

@@ -41,7 +41,7 @@ class StyledFormMixin:
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():  # type: ignore[attr-defined]
+        for field in self.fields.values():
             widget = field.widget
             if type(widget) in (forms.CheckboxSelectMultiple, forms.RadioSelect):
                 kind = StyledChoices if isinstance(widget, forms.CheckboxSelectMultiple) else StyledRadios

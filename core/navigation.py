@@ -30,8 +30,9 @@ def register(item: NavItem) -> None:
 
 
 def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
-    role = request.user.role  # type: ignore[union-attr]
-    if not request.user.is_verified() and request.user.two_factor_required:  # type: ignore[union-attr]
+    user: Any = request.user  # a signed-in user (accounts.User): core names no model of the domain
+    role = user.role
+    if not user.is_verified() and user.two_factor_required:
         return []
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []

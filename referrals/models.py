@@ -94,7 +94,7 @@ class Referral(models.Model):
         return str(Urgency(self.urgency).label)
 
     def sections_labels(self) -> list[str]:
-        return Referral._meta.get_field("sections").labels(self.sections)  # type: ignore[union-attr]
+        return Referral._meta.get_field("sections").labels(self.sections)
 
     @property
     def waited(self) -> object:

@@ -45,9 +45,10 @@ def side_of(user: User, referral: Referral) -> Side:
         return Side.COORDINATOR
     if not case_access.may_reach_cases(user):  # an active caseworker of an active organisation, as for any case
         return Side.NONE
-    if user.organisation.pk == referral.to_org_id:  # type: ignore[union-attr]
+    organisation_id = user.membership.organisation_id
+    if organisation_id == referral.to_org_id:
         return Side.RECEIVER
-    if user.organisation.pk == referral.from_org_id and case_access.access_for(user, referral.case).full:  # type: ignore[union-attr]
+    if organisation_id == referral.from_org_id and case_access.access_for(user, referral.case).full:
         return Side.SENDER
     return Side.NONE
 
@@ -85,7 +86,7 @@ class Summary:
 def summary_of(referral: Referral) -> Summary:
     case = referral.case
     return Summary(
-        services=Referral._meta.get_field("services").labels(referral.services),  # type: ignore[union-attr]
+        services=Referral._meta.get_field("services").labels(referral.services),
         urgency=referral.urgency_label,
         province=case.get_origin_province_display() or "—",
         gender=case.get_gender_display(),

@@ -70,7 +70,7 @@ def grants_sync(case: Case, organisation: Organisation) -> None:
     for shared in Referral.objects.filter(case=case, to_org=organisation, status=ReferralStatus.ACCEPTED).values_list(
         "sections", flat=True
     ):
-        sections.update(Referral._meta.get_field("sections").to_python(shared))  # type: ignore[union-attr]
+        sections.update(Referral._meta.get_field("sections").to_python(shared))
     if Referral.objects.filter(case=case, to_org=organisation, status=ReferralStatus.ACCEPTED).exists():
         case_access.grant_sections(case, organisation.group, sections)
 

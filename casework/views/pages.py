@@ -33,7 +33,7 @@ def case_detail(request: AuthedRequest, case_id: str) -> HttpResponse:
         case,
         "summary",
         "casework/case_summary.html",
-        consents=selectors.case_consents(case) if case.access.full else [],  # type: ignore[attr-defined]
+        consents=selectors.case_consents(case) if case.access.full else [],
         due=selectors.follow_up_due(case),
         sensitive=selectors.case_sensitive(case),
     )
@@ -43,7 +43,7 @@ def case_detail(request: AuthedRequest, case_id: str) -> HttpResponse:
 @require_GET
 def case_identity(request: AuthedRequest, case_id: str) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id, request=request)
-    if not (case.access.can_see(Section.IDENTITY) or case.access.can_see(Section.CONTACT)):  # type: ignore[attr-defined]
+    if not (case.access.can_see(Section.IDENTITY) or case.access.can_see(Section.CONTACT)):
         return redirect("casework:case_detail", case_id=case.pk)
     return _case_page(
         request, case, "identity", "casework/case_identity.html", sensitive=selectors.case_sensitive(case)
@@ -54,7 +54,7 @@ def case_identity(request: AuthedRequest, case_id: str) -> HttpResponse:
 @require_POST
 def case_reveal(request: AuthedRequest, case_id: str, field: str) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id, request=request)
-    if field not in services.REVEALABLE or not case.access.can_see(services.REVEALABLE[field]):  # type: ignore[attr-defined]
+    if field not in services.REVEALABLE or not case.access.can_see(services.REVEALABLE[field]):
         raise Http404
     value = services.case_field_reveal(actor=request.user, case=case, field=field, request=request)
     if isinstance(value, list):
@@ -78,7 +78,7 @@ def case_history_view(request: AuthedRequest, case_id: str) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id, request=request)
     return _case_page(
         request, case, "history", "casework/case_history.html", entries=case_history(case, viewer_access=case.access)
-    )  # type: ignore[attr-defined]
+    )
 
 
 @caseworker_only

@@ -27,7 +27,7 @@ from core.http import posted
 @require_http_methods(["GET", "POST"])
 def case_notes(request: AuthedRequest, case_id: str) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id, request=request)
-    form = NoteForm(posted(request)) if case.access.can_change else None  # type: ignore[attr-defined]
+    form = NoteForm(posted(request)) if case.access.can_change else None
     if request.method == "POST":
         if form is None:
             raise Http404
@@ -42,7 +42,7 @@ def case_notes(request: AuthedRequest, case_id: str) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def case_services(request: AuthedRequest, case_id: str) -> HttpResponse:
     case = selectors.get_case_for(request.user, case_id, request=request)
-    granted = case.access  # type: ignore[attr-defined]
+    granted = case.access
     form = None
     if granted.can_change or granted.is_referred:
         form = ServiceForm(posted(request), provider=None if granted.can_change else request.user.organisation)

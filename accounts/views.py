@@ -24,6 +24,7 @@ from accounts.forms import (
 )
 from accounts.http import AuthedRequest
 from accounts.services import user_set_language
+from core import home as home_panels
 from core.http import posted, safe_next
 
 
@@ -57,7 +58,8 @@ class SignOutView(auth_views.LogoutView):
 @require_GET
 def home(request: AuthedRequest) -> HttpResponse:
     """Each role lands where its work is."""
-    return render(request, "home.html", {"role": request.user.role})
+    role = request.user.role
+    return render(request, "home.html", {"role": role, "panels": home_panels.panels_for(request, role)})
 
 
 @login_required

@@ -12,6 +12,10 @@ from typing import Any
 consent_withdrawn: list[Callable[..., Any]] = []
 # Called inside the transaction that closes a case: hook(case=..., actor=...).
 case_closed: list[Callable[..., Any]] = []
+# Called inside the transaction that erases a case (its key destroyed): hook(case=..., actor=...).
+case_erased: list[Callable[..., Any]] = []
+# What other apps hold about a case, for the subject access export: hook(case=...) -> (title, list of dicts).
+case_export_parts: list[Callable[..., Any]] = []
 
 
 def register(hooks: list[Callable[..., Any]], hook: Callable[..., Any]) -> None:

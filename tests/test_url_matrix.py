@@ -51,6 +51,8 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "audit:flags": ("admin", {"get"}),
     "audit:flag_review": ("admin", {"post"}),
     "audit:changes": ("admin", {"get"}),
+    "audit:breaches": ("admin", {"get", "post"}),
+    "audit:breach_detail": ("admin", {"get", "post"}),
     "casework:case_list": ("caseworker", {"get"}),
     "casework:case_search": ("caseworker", {"post"}),
     "casework:case_export": ("caseworker", {"get"}),
@@ -71,6 +73,16 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "casework:case_restriction": ("case", {"get", "post"}),
     "casework:case_access": ("case", {"get"}),
     "casework:case_access_admin": ("admin", {"get"}),
+    "casework:case_attachments": ("case", {"get", "post"}),
+    "casework:attachment_download": ("case", {"get"}),
+    "casework:attachment_delete": ("case", {"post"}),
+    "casework:case_print": ("case", {"get"}),
+    "casework:case_rights": ("case", {"get"}),
+    "casework:rights_request": ("case", {"post"}),
+    "casework:rights_approve": ("case", {"post"}),
+    "casework:export_page": ("case", {"get"}),
+    "casework:export_zip": ("case", {"get"}),
+    "casework:retention": ("caseworker", {"get", "post"}),
     "referrals:inbox": ("caseworker", {"get"}),
     "referrals:queue": ("coordinator", {"get"}),
     "referrals:case_referrals": ("case", {"get"}),
@@ -153,9 +165,16 @@ def world(alice, anna, bob, cecep, carol, dave, case_a, org_b):
         u.username: Notification.objects.create(recipient=u, kind="casework.follow_up_due", object_ref="X")
         for u in (alice, bob, cecep, carol, dave)
     }
+    from audit.models import Breach
+    from tests.casework.attachment_helpers import attach, approved_export
+
+    breach = Breach.objects.create(what="uji", discovered_at=case_a.created_at, recorded_by=dave)
     return {
         "A": case_a,
         "B": case_b,
+        "breach": breach,
+        "attachments": {case_a.pk: attach(alice, case_a), case_b.pk: attach(bob, case_b)},
+        "exports": {case_a.pk: approved_export(alice, anna, case_a), case_b.pk: approved_export(bob, None, case_b)},
         "flag": flag,
         "notes": notes,
         "users": {u.username: u for u in (alice, bob, cecep, carol, dave)},
@@ -177,6 +196,12 @@ def url_for(name: str, world: dict, *, case=None, referral=None, who: str = "ali
         return reverse(name, args=[world["flag"].pk])
     if name == "casework:case_access_admin":
         return reverse(name, args=[world["A"].pk])
+    if name == "audit:breach_detail":
+        return reverse(name, args=[world["breach"].pk])
+    if name in ("casework:attachment_download", "casework:attachment_delete"):
+        return reverse(name, args=[case.pk, world["attachments"][case.pk].pk])
+    if name in ("casework:rights_approve", "casework:export_page", "casework:export_zip"):
+        return reverse(name, args=[case.pk, world["exports"][case.pk].pk])
     if name == "casework:case_reveal":
         return reverse(name, args=[case.pk, "nik"])
     if name == "casework:consent_withdraw":
@@ -186,6 +211,8 @@ def url_for(name: str, world: dict, *, case=None, referral=None, who: str = "ali
         return reverse(name, args=[case.pk, consent.pk])
     if name.startswith("referrals:referral_") and name != "referrals:referral_create":
         return reverse(name, args=[referral.pk])
+    if name == "casework:rights_request":
+        return reverse(name, args=[case.pk])
     if name.startswith(("casework:case_", "referrals:case_", "referrals:referral_create")) and name not in (
         "casework:case_list",
         "casework:case_search",

@@ -33,7 +33,7 @@ class AttachmentForm(StyledFormMixin, forms.Form):
         label=_("Files"),
         help_text=_("PDF, JPEG, PNG, WEBP, HEIC, DOCX or ODT, at most %(mb)s MB each. Photos lose their location.")
         % {"mb": 25},
-        error_messages={"required": _("Choose at least one file.")},
+        error_messages={"required": _("Choose at least one file."), "empty": _("This file is empty.")},
     )
     section = forms.ChoiceField(
         label=_("Part of the case"),

@@ -153,7 +153,7 @@ class Breach(models.Model):
         return f"BR-{self.pk:04d}"
 
     @property
-    def deadline(self):  # noqa: ANN201
+    def deadline(self):
         from datetime import timedelta
 
         from django.conf import settings

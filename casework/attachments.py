@@ -99,7 +99,7 @@ def detect(upload: IO[bytes]) -> str:
     upload.seek(0)
     if not head:
         raise Refused(_("This file is empty."))
-    if head.startswith(_PROGRAMS) or head.startswith(b"PK") and _is_android_package(upload):
+    if head.startswith(_PROGRAMS) or (head.startswith(b"PK") and _is_android_package(upload)):
         raise Refused(_("This file is a program, not a document or a photo. Programs cannot be attached."))
     if head.startswith(b"%PDF-"):
         return PDF

@@ -76,10 +76,12 @@ def register() -> None:
         inbox.Kind(
             RETENTION_REVIEW,
             _("Closed cases are due for a retention review"),
-            lambda p: gettext(
-                "%(count)s closed cases of your organisation are past the retention period. Review them: propose "
-                "their erasure or record why they are kept."
-            )
-            % p,
+            lambda p: (
+                gettext(
+                    "%(count)s closed cases of your organisation are past the retention period. Review them: propose "
+                    "their erasure or record why they are kept."
+                )
+                % p
+            ),
         )
     )

@@ -298,7 +298,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles" if PRODUCTION else VAR_DIR / "static")))
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
         "BACKEND": (
@@ -332,8 +332,11 @@ if _attachments_bucket:
 else:
     STORAGES["attachments"] = {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(VAR_DIR / "attachments"), "directory_permissions_mode": 0o700,
-                    "file_permissions_mode": 0o600},
+        "OPTIONS": {
+            "location": str(VAR_DIR / "attachments"),
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
     }
 # Uploads above this many bytes are spooled by Django to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

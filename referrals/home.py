@@ -30,9 +30,7 @@ def panel_data(request: HttpRequest) -> dict[str, Any]:
         sent_by_me=Count("id", filter=Q(sent_by=user)),
     )
     now = timezone.now()
-    soonest = list(
-        waiting.filter(to_org=organisation).select_related("from_org").order_by("deadline", "id")[:SHOWN]
-    )
+    soonest = list(waiting.filter(to_org=organisation).select_related("from_org").order_by("deadline", "id")[:SHOWN])
     inbox = reverse("referrals:inbox")
     return {
         "incoming": counts["incoming"],

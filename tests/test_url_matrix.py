@@ -166,7 +166,7 @@ def world(alice, anna, bob, cecep, carol, dave, case_a, org_b):
         for u in (alice, bob, cecep, carol, dave)
     }
     from audit.models import Breach
-    from tests.casework.attachment_helpers import attach, approved_export
+    from tests.casework.attachment_helpers import approved_export, attach
 
     breach = Breach.objects.create(what="uji", discovered_at=case_a.created_at, recorded_by=dave)
     return {

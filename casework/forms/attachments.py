@@ -29,7 +29,7 @@ class MultipleFileField(forms.FileField):
 
 
 class AttachmentForm(StyledFormMixin, forms.Form):
-    files = MultipleFileField(
+    uploads = MultipleFileField(
         label=_("Files"),
         help_text=_("PDF, JPEG, PNG, WEBP, HEIC, DOCX or ODT, at most %(mb)s MB each. Photos lose their location.")
         % {"mb": 25},
@@ -48,15 +48,15 @@ class AttachmentForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["files"].help_text = _(
+        self.fields["uploads"].help_text = _(
             "PDF, JPEG, PNG, WEBP, HEIC, DOCX or ODT, at most %(mb)s MB each. Photos lose their location and camera "
             "details."
         ) % {"mb": files.max_bytes() >> 20}
-        self.fields["files"].widget.attrs.update({"accept": ".pdf,.jpg,.jpeg,.png,.webp,.heic,.docx,.odt"})
+        self.fields["uploads"].widget.attrs.update({"accept": ".pdf,.jpg,.jpeg,.png,.webp,.heic,.docx,.odt"})
         self.prepared: list[Incoming] = []
 
-    def clean_files(self) -> list[Any]:
-        uploads = self.cleaned_data["files"]
+    def clean_uploads(self) -> list[Any]:
+        uploads = self.cleaned_data["uploads"]
         errors = []
         prepared = []
         for upload in uploads:

@@ -40,14 +40,17 @@ def prepare(upload: Any) -> Incoming:
         raise files.Refused(_("This file is empty."))
     if size > files.max_bytes():
         raise files.Refused(
-            _("This file is larger than %(mb)s MB. Attach a smaller file or split it.") % {"mb": files.max_bytes() >> 20}
+            _("This file is larger than %(mb)s MB. Attach a smaller file or split it.")
+            % {"mb": files.max_bytes() >> 20}
         )
     content = upload.file if hasattr(upload, "file") else upload
     kind = files.detect(content)
     name = str(getattr(upload, "name", "") or "lampiran")
     if kind in files.IMAGES:
         clean, kind = files.scrub_image(content, kind)
-        return Incoming(name=files.safe_filename(name, kind), content=clean, size=len(clean.getbuffer()), content_type=kind)
+        return Incoming(
+            name=files.safe_filename(name, kind), content=clean, size=len(clean.getbuffer()), content_type=kind
+        )
     return Incoming(name=files.safe_filename(name, kind), content=content, size=size, content_type=kind)
 
 
@@ -68,7 +71,7 @@ def attachment_add(
     if section not in [s.value for s in ATTACHMENT_SECTIONS]:
         raise ValidationError({"section": _("Choose the part of the case this document belongs to.")})
     if not incoming:
-        raise ValidationError({"files": _("Choose at least one file.")})
+        raise ValidationError({"uploads": _("Choose at least one file.")})
     vault = Vault.for_case(case)
     key = vault.key()
     stored: list[Attachment] = []

@@ -289,7 +289,7 @@ def export_zip_stream(*, actor: User, case: Case, rights: RightsRequest, request
     live = [] if case.erased_at else selectors.case_attachments(case)
     key = Vault.for_case(case).key() if live else b""
     sink = _Sink()
-    archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED)  # type: ignore[arg-type]
+    archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED)  # type: ignore[call-overload]
     with archive.open("export.json", "w") as entry:
         entry.write(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode())
     yield sink.drain()
@@ -377,4 +377,3 @@ def request_of(case: Case, request_id: Any) -> RightsRequest | None:
 
 def case_requests(case: Case) -> list[RightsRequest]:
     return list(RightsRequest.objects.filter(case=case).select_related("requested_by", "approved_by"))
-

@@ -96,7 +96,7 @@ def attachment_download(request: AuthedRequest, case_id: str, attachment_id: str
     # not a download cut short.
     first = next(stream)
     response = StreamingHttpResponse(itertools.chain([first], stream), content_type=attachment.content_type)
-    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name)
+    response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or "attachment"
     response["Content-Length"] = str(attachment.size)
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store, private"

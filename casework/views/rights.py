@@ -24,7 +24,7 @@ from casework.views.pages import _case_page
 from core.forms import attach_errors
 
 
-def _rights_page(request: AuthedRequest, case, form: RightsRequestForm) -> HttpResponse:  # noqa: ANN001
+def _rights_page(request: AuthedRequest, case, form: RightsRequestForm) -> HttpResponse:
     return _case_page(
         request,
         case,
@@ -81,7 +81,7 @@ def rights_approve(request: AuthedRequest, case_id: str, request_id: str) -> Htt
     return redirect("casework:case_rights", case_id=case.pk)
 
 
-def _export(request: AuthedRequest, case_id: str, request_id: str):  # noqa: ANN202
+def _export(request: AuthedRequest, case_id: str, request_id: str):
     case = selectors.get_case_for(request.user, case_id, "change", request=request)
     try:
         rights = service.export_for(actor=request.user, case=case, rights_id=request_id)
@@ -106,8 +106,8 @@ def export_zip(request: AuthedRequest, case_id: str, request_id: str) -> Streami
     case, rights = _export(request, case_id, request_id)
     stream = service.export_zip_stream(actor=request.user, case=case, rights=rights, request=request)
     response = StreamingHttpResponse(stream, content_type="application/zip")
-    response["Content-Disposition"] = content_disposition_header(
-        as_attachment=True, filename=f"jejaring-{case.reference}-export.zip"
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=f"jejaring-{case.reference}-export.zip") or "attachment"
     )
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "no-store, private"

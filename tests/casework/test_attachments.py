@@ -30,7 +30,10 @@ MARKER_BODY = "ISI-PENANDA-6640"
 def _attachments_in_tmp(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
-        "attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
     }
     settings.JEJARING_ATTACHMENT_CHUNK_BYTES = 64 * 1024  # several chunks from a small file
 
@@ -114,7 +117,7 @@ def test_no_plaintext_of_the_file_or_its_name_at_rest(alice, case_a, client_for,
     data = pdf_bytes(MARKER_BODY, size=150 * 1024)
     response = client_for(alice).post(
         reverse("casework:case_attachments", args=[case_a.pk]),
-        {"files": [upload(MARKER_NAME, data)], "section": "notes", "description": "DESKRIPSI-PENANDA-3391"},
+        {"uploads": [upload(MARKER_NAME, data)], "section": "notes", "description": "DESKRIPSI-PENANDA-3391"},
     )
     assert response.status_code == 302
     attachment = Attachment.objects.get(case=case_a)
@@ -126,7 +129,7 @@ def test_no_plaintext_of_the_file_or_its_name_at_rest(alice, case_a, client_for,
     with connection.cursor() as cursor:
         tables = connection.introspection.table_names(cursor)
         for table in tables:
-            cursor.execute(f'SELECT * FROM "{table}"')  # noqa: S608
+            cursor.execute(f'SELECT * FROM "{table}"')
             dump = repr(cursor.fetchall())
             for marker in ("NAMAFILE-PENANDA", "DESKRIPSI-PENANDA", MARKER_BODY):
                 assert marker not in dump, (table, marker)
@@ -151,7 +154,7 @@ def test_a_photo_loses_its_gps_and_camera_tags(alice, case_a, client_for):
         assert before.getexif().get(0x8825)  # the fixture really carries GPS
     client_for(alice).post(
         reverse("casework:case_attachments", args=[case_a.pk]),
-        {"files": [upload("foto.jpg", original, "image/jpeg")], "section": "identity"},
+        {"uploads": [upload("foto.jpg", original, "image/jpeg")], "section": "identity"},
     )
     attachment = Attachment.objects.get(case=case_a)
     clean = _plain(attachment)
@@ -179,10 +182,10 @@ def test_refused_files_say_why_beside_the_field_and_nothing_is_stored(alice, cas
     client = client_for(alice)
     response = client.post(
         reverse("casework:case_attachments", args=[case_a.pk]),
-        {"files": [upload(name, data), upload("baik.pdf", pdf_bytes())], "section": "notes"},
+        {"uploads": [upload(name, data), upload("baik.pdf", pdf_bytes())], "section": "notes"},
     )
     assert response.status_code == 200
-    errors = response.context["form"].errors["files"]
+    errors = response.context["form"].errors["uploads"]
     assert any(message in e for e in errors), errors
     assert Attachment.objects.count() == 0
     assert not any(files.storage().listdir("")[0] + files.storage().listdir("")[1])
@@ -192,20 +195,22 @@ def test_an_oversized_file_is_refused(alice, case_a, client_for, settings):
     settings.JEJARING_ATTACHMENT_MAX_MB = 1
     response = client_for(alice).post(
         reverse("casework:case_attachments", args=[case_a.pk]),
-        {"files": [upload("besar.pdf", pdf_bytes(size=1024 * 1024 + 10))], "section": "notes"},
+        {"uploads": [upload("besar.pdf", pdf_bytes(size=1024 * 1024 + 10))], "section": "notes"},
     )
     assert response.status_code == 200
-    assert "1 MB" in " ".join(response.context["form"].errors["files"])
+    assert "1 MB" in " ".join(response.context["form"].errors["uploads"])
     assert Attachment.objects.count() == 0
 
 
-def test_several_files_at_once_and_deletion_keeps_history(alice, case_a, client_for, django_capture_on_commit_callbacks):
+def test_several_files_at_once_and_deletion_keeps_history(
+    alice, case_a, client_for, django_capture_on_commit_callbacks
+):
     from tests.casework.attachment_helpers import png_bytes
 
     client = client_for(alice)
     response = client.post(
         reverse("casework:case_attachments", args=[case_a.pk]),
-        {"files": [upload("a.pdf", pdf_bytes()), upload("b.png", png_bytes())], "section": "notes"},
+        {"uploads": [upload("a.pdf", pdf_bytes()), upload("b.png", png_bytes())], "section": "notes"},
     )
     assert response.status_code == 302
     assert Attachment.objects.filter(case=case_a).count() == 2

@@ -16,7 +16,10 @@ pytestmark = pytest.mark.django_db
 def _attachments_in_tmp(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
-        "attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
     }
 
 

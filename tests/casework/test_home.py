@@ -21,7 +21,7 @@ pytestmark = pytest.mark.django_db
 def _cases(alice, anna, n=1):
     today = timezone.localdate()
     made = []
-    for i in range(n):
+    for _i in range(n):
         made += [
             open_case(alice, risk_level="high"),
             open_case(alice, risk_level="low"),

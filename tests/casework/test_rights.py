@@ -27,7 +27,10 @@ pytestmark = pytest.mark.django_db
 def _attachments_in_tmp(settings, tmp_path):
     settings.STORAGES = {
         **settings.STORAGES,
-        "attachments": {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}},
+        "attachments": {
+            "BACKEND": "django.core.files.storage.FileSystemStorage",
+            "OPTIONS": {"location": str(tmp_path)},
+        },
     }
 
 
@@ -100,7 +103,10 @@ def test_an_export_is_available_for_24_hours_only(alice, anna, case_a, client_fo
     with time_machine.travel(timezone.now() + timedelta(hours=25)):
         assert client_for(alice).get(url).status_code == 404
     unapproved = rights.rights_request(actor=anna, case=open_case(anna), kind="export")
-    assert client_for(anna).get(reverse("casework:export_zip", args=[unapproved.case_id, unapproved.pk])).status_code == 404
+    assert (
+        client_for(anna).get(reverse("casework:export_zip", args=[unapproved.case_id, unapproved.pk])).status_code
+        == 404
+    )
 
 
 def test_an_erased_case_shows_no_identity_anywhere_and_keeps_its_statistics(

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404, HttpResponse, StreamingHttpResponse
@@ -150,5 +151,11 @@ def retention_list(request: AuthedRequest) -> HttpResponse:
     return render(
         request,
         "casework/retention.html",
-        {"due": due, "form": form, "batches": service.pending_batches(request.user), "me": request.user.pk},
+        {
+            "due": due,
+            "form": form,
+            "batches": service.pending_batches(request.user),
+            "me": request.user.pk,
+            "retention_years": settings.JEJARING_RETENTION_YEARS,
+        },
     )

@@ -309,4 +309,12 @@ def reminders_job(seeded_before: datetime | None, log: Callable[[str], None] = p
     )
 
 
-JOBS: dict[str, Callable[..., JobResult]] = {"reminders": reminders_job}
+def attachments_job(seeded_before: datetime | None, log: Callable[[str], None] = print) -> JobResult:
+    """Issue 13: upload and download of a 20 MB file (bench/attachments.py)."""
+    from bench.attachments import attachments_job as job
+
+    result: JobResult = job(seeded_before, log)
+    return result
+
+
+JOBS: dict[str, Callable[..., JobResult]] = {"reminders": reminders_job, "attachments": attachments_job}

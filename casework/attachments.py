@@ -233,10 +233,12 @@ def encrypt_to_storage(data_key: bytes, attachment_id: object, source: IO[bytes]
             plain = _read_exact(source, chunk_size())
             written += len(plain)
             nonce = os.urandom(NONCE_BYTES)
-            body = nonce + aead.encrypt(nonce, plain, chunk_aad(attachment_id, index, total))
-            sealed.write(_LENGTH.pack(len(body)))
+            body = aead.encrypt(nonce, plain, chunk_aad(attachment_id, index, total))
+            del plain
+            sealed.write(_LENGTH.pack(NONCE_BYTES + len(body)))
+            sealed.write(nonce)
             sealed.write(body)
-            del plain, body
+            del body
         if written != size or source.read(1):
             raise Refused(_("The file changed while it was being saved. Attach it again."))
         sealed.seek(0)
@@ -262,7 +264,10 @@ def decrypt_chunks(data_key: bytes, attachment_id: object, storage_name: str, to
             if len(body) != length:
                 raise DecryptionFailed("attachment is cut short")
             try:
-                yield aead.decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], chunk_aad(attachment_id, index, total))
+                view = memoryview(body)  # no copy of the ciphertext
+                plain = aead.decrypt(view[:NONCE_BYTES], view[NONCE_BYTES:], chunk_aad(attachment_id, index, total))
+                del view, body
+                yield plain
             except InvalidTag:
                 raise DecryptionFailed("attachment chunk does not match its key, attachment or place") from None
         if sealed.read(1):

@@ -3,7 +3,7 @@ delete."""
 
 from __future__ import annotations
 
-import itertools
+from collections.abc import Iterator
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
@@ -94,8 +94,13 @@ def attachment_download(request: AuthedRequest, case_id: str, attachment_id: str
     name, stream = service.attachment_download(actor=request.user, attachment=attachment, request=request)
     # The first chunk is opened before the answer starts, so that a broken or erased file is a clear error page,
     # not a download cut short.
-    first = next(stream)
-    response = StreamingHttpResponse(itertools.chain([first], stream), content_type=attachment.content_type)
+    first = [next(stream)]
+
+    def chunks() -> Iterator[bytes]:
+        yield first.pop()  # not kept once sent
+        yield from stream
+
+    response = StreamingHttpResponse(chunks(), content_type=attachment.content_type)
     response["Content-Disposition"] = content_disposition_header(as_attachment=True, filename=name) or "attachment"
     response["Content-Length"] = str(attachment.size)
     response["X-Content-Type-Options"] = "nosniff"

@@ -234,7 +234,7 @@ class _Batch:
             **summary,
         )
         vault = Vault.new(case.pk)
-        services._seal_sensitive(
+        services.cases._seal_sensitive(
             vault, case, identity=identity, contact=contact, narrative=rng.choice(STORIES), needs=_needs(rng)
         )
         case._history_user, case._history_date = actor, created  # type: ignore[attr-defined]

@@ -30,13 +30,15 @@ def panel_data(request: HttpRequest) -> dict[str, Any]:
     today = timezone.localdate()
     visible = selectors.visible_cases(user).exclude(status=CaseStatus.CLOSED)  # type: ignore[arg-type]
     mine = Q(assigned_to=user)
+    # One aggregate query for every figure of the follow-ups and the risk levels.
     due = visible.aggregate(
         today_mine=Count("id", filter=Q(next_follow_up=today) & mine),
         overdue_mine=Count("id", filter=Q(next_follow_up__lt=today) & mine),
         today_all=Count("id", filter=Q(next_follow_up=today)),
         overdue_all=Count("id", filter=Q(next_follow_up__lt=today)),
+        **{f"risk_{level}": Count("id", filter=Q(risk_level=level)) for level in RiskLevel.values},
     )
-    by_risk = dict(visible.order_by().values_list("risk_level").annotate(n=Count("id")).values_list("risk_level", "n"))
+    by_risk = {level: due[f"risk_{level}"] for level in RiskLevel.values}
     recent_ids = audit_selectors.recently_viewed_object_ids(user, limit=8)  # type: ignore[arg-type]
     references = dict(selectors.visible_cases(user).filter(pk__in=recent_ids).values_list("pk", "reference"))  # type: ignore[arg-type]
     return {

@@ -25,7 +25,8 @@ def panel_data(request: HttpRequest) -> dict[str, Any]:
         return {}
     organisation = user.organisation  # type: ignore[union-attr]
     waiting = Referral.objects.filter(status=ReferralStatus.SENT)
-    counts = waiting.aggregate(
+    # Only the organisation's own rows are read (the to_org and sent_by indexes), not every waiting referral.
+    counts = waiting.filter(Q(to_org=organisation) | Q(sent_by=user)).aggregate(
         incoming=Count("id", filter=Q(to_org=organisation)),
         sent_by_me=Count("id", filter=Q(sent_by=user)),
     )

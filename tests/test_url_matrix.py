@@ -317,3 +317,56 @@ def test_lists_searches_exports_and_notifications_hold_nothing_of_other_organisa
     assert world["B"].reference in texts[0], "bob's own case is listed"
     reminders.dispatch(send_email=False)
     assert not Notification.objects.filter(recipient=bob, object_id=case_a.pk).exists()
+
+
+# --- Attachments follow their section: a receiver with and without it shared, a restricted case's colleague -------
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["identity-shared", "identity-not-shared"])
+def test_attachment_urls_for_a_referral_receiver(client_for, alice, bob, case_a, org_b, shared):
+    from tests.casework.attachment_helpers import attach
+
+    document = attach(alice, case_a, section="identity")
+    referral = referral_services.referral_send(
+        actor=alice,
+        case=case_a,
+        to_org=org_b,
+        services=["shelter"],
+        urgency="routine",
+        reason="x",
+        sections=["identity"] if shared else ["needs"],
+    )
+    referral_services.referral_accept(actor=bob, referral=referral)
+    client = client_for(bob)
+    urls = {
+        "casework:case_attachments": reverse("casework:case_attachments", args=[case_a.pk]),
+        "casework:attachment_download": reverse("casework:attachment_download", args=[case_a.pk, document.pk]),
+    }
+    assert client.get(urls["casework:case_attachments"]).status_code == 200  # the section list, maybe empty
+    assert client.get(urls["casework:attachment_download"]).status_code == (200 if shared else 404)
+    assert client.post(urls["casework:case_attachments"], {}).status_code == 404  # no upload to another's case
+    delete = reverse("casework:attachment_delete", args=[case_a.pk, document.pk])
+    assert client.post(delete).status_code == 404
+    for name in ("casework:case_print", "casework:case_rights"):
+        expected_status = 200 if name == "casework:case_print" else 404
+        assert client.get(reverse(name, args=[case_a.pk])).status_code == expected_status, name
+
+
+def test_attachment_urls_for_a_restricted_cases_colleague_not_named(client_for, alice, anna, restricted_case):
+    from casework.services import rights
+    from tests.casework.attachment_helpers import attach
+
+    document = attach(alice, restricted_case, section="notes")
+    export = rights.rights_request(actor=alice, case=restricted_case, kind="export")
+    client = client_for(anna)
+    for name, args, method in [
+        ("casework:case_attachments", [restricted_case.pk], "get"),
+        ("casework:case_attachments", [restricted_case.pk], "post"),
+        ("casework:attachment_download", [restricted_case.pk, document.pk], "get"),
+        ("casework:attachment_delete", [restricted_case.pk, document.pk], "post"),
+        ("casework:case_print", [restricted_case.pk], "get"),
+        ("casework:case_rights", [restricted_case.pk], "get"),
+        ("casework:export_zip", [restricted_case.pk, export.pk], "get"),
+        ("casework:rights_approve", [restricted_case.pk, export.pk], "post"),
+    ]:
+        assert getattr(client, method)(reverse(name, args=args)).status_code == 404, name

@@ -238,3 +238,27 @@ def test_the_service_refuses_a_caseworker_without_change(bob, case_a):
     item = service.prepare(upload("x.pdf", pdf_bytes()))
     with pytest.raises(PermissionDenied):
         service.attachment_add(actor=bob, case=case_a, incoming=[item], section="notes")
+
+
+def test_a_heic_photo_is_read_and_stored_as_a_jpeg_without_metadata(alice, case_a, client_for):
+    import pillow_heif
+    from PIL import Image
+
+    pillow_heif.register_heif_opener()
+    image = Image.new("RGB", (32, 24), (10, 200, 10))
+    exif = Image.Exif()
+    exif[0x010F] = "KameraPenanda"
+    raw = io.BytesIO()
+    image.save(raw, format="HEIF", exif=exif.tobytes())
+    response = client_for(alice).post(
+        reverse("casework:case_attachments", args=[case_a.pk]),
+        {"uploads": [upload("IMG_0001.HEIC", raw.getvalue(), "image/heic")], "section": "identity"},
+    )
+    assert response.status_code == 302
+    attachment = Attachment.objects.get(case=case_a)
+    assert attachment.content_type == "image/jpeg"
+    assert service.attachment_name(attachment).endswith(".jpg")
+    clean = _plain(attachment)
+    assert b"KameraPenanda" not in clean
+    with Image.open(io.BytesIO(clean)) as after:
+        assert after.format == "JPEG" and 0x010F not in after.getexif()

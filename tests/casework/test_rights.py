@@ -124,6 +124,13 @@ def test_an_erased_case_shows_no_identity_anywhere_and_keeps_its_statistics(
         assert getattr(case, field) == getattr(before, field)
     referral.refresh_from_db()
     assert referral.status == "cancelled"
+    from notifications import reminders
+    from notifications.models import Notification
+
+    reminders.dispatch(send_email=False)
+    told = Notification.objects.filter(recipient=bob, object_ref=referral.reference, kind="referrals.cancelled")
+    assert told.count() == 1
+    assert all(marker not in str(told.get().params) for marker in MARKERS.values())
     client = client_for(alice)
     pages = [
         client.get(reverse("casework:case_detail", args=[case.pk])),

@@ -340,6 +340,10 @@ else:
     }
 # Uploads above this many bytes are spooled by Django to a temporary file instead of memory.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "casework.uploads.LimitedTemporaryFileUploadHandler",
+]
 JEJARING_RETENTION_YEARS = env_int("JEJARING_RETENTION_YEARS", 5, minimum=1)
 JEJARING_EXPORT_HOURS = 24
 JEJARING_BREACH_DEADLINE_HOURS = 72

@@ -262,3 +262,25 @@ def test_a_heic_photo_is_read_and_stored_as_a_jpeg_without_metadata(alice, case_
     assert b"KameraPenanda" not in clean
     with Image.open(io.BytesIO(clean)) as after:
         assert after.format == "JPEG" and 0x010F not in after.getexif()
+
+
+def test_a_file_past_the_limit_is_not_written_to_disk_whole(alice, case_a, client_for, settings):
+    """Above the in-memory size the upload goes to a temporary file, which stops growing at the limit."""
+    from casework.uploads import LimitedTemporaryFileUploadHandler
+
+    settings.JEJARING_ATTACHMENT_MAX_MB = 1
+    handler = LimitedTemporaryFileUploadHandler()
+    handler.new_file("uploads", "besar.pdf", "application/pdf", 5 * 1024 * 1024)
+    for start in range(0, 5 * 1024 * 1024, 64 * 1024):
+        handler.receive_data_chunk(b"x" * (64 * 1024), start)
+    uploaded = handler.file_complete(5 * 1024 * 1024)
+    assert uploaded.size == 5 * 1024 * 1024
+    assert os.path.getsize(uploaded.temporary_file_path()) == 0
+    uploaded.close()
+    response = client_for(alice).post(
+        reverse("casework:case_attachments", args=[case_a.pk]),
+        {"uploads": [upload("besar.pdf", pdf_bytes(size=3 * 1024 * 1024))], "section": "notes"},
+    )
+    assert response.status_code == 200
+    assert "1 MB" in " ".join(response.context["form"].errors["uploads"])
+    assert Attachment.objects.count() == 0

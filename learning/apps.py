@@ -1,0 +1,61 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class LearningConfig(AppConfig):
+    name = "learning"
+    verbose_name = _("Learning")
+    default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from accounts.choices import Role
+        from accounts.navigation import NavItem, register
+        from casework import hooks
+        from learning import notices
+        from learning.services import practices
+
+        everyone = (Role.CASEWORKER, Role.COORDINATOR, Role.ADMIN)
+        register(NavItem(_("Good practices"), "learning:library", everyone, order=40))
+        register(NavItem(_("Documents"), "learning:documents", everyone, order=41))
+        register(NavItem(_("Recommendations"), "learning:recommendations", everyone, order=42))
+        register(NavItem(_("Learning events"), "learning:events", everyone, order=43))
+        register(NavItem(_("Review"), "learning:review_queue", (Role.COORDINATOR,), order=44))
+        hooks.register(hooks.consent_withdrawn, practices.on_consent_withdrawn)
+        if not any(url == "learning:case_study_create" for _label, url, _allowed in hooks.case_actions):
+            hooks.case_actions.append(
+                (_("Write a case study"), "learning:case_study_create", lambda case: case.access.can_change)
+            )
+        notices.register()
+
+        from accounts import demo_hooks
+        from learning import demo
+
+        demo_hooks.register(demo.seed, order=40)
+
+        from accounts import history_registry
+        from learning.models import Document, LearningEvent, Practice, Recommendation
+
+        for key, model, label, prefix in [
+            ("practice", Practice, _("Good practice"), "PB-"),
+            ("document", Document, _("Document"), "DOK-"),
+            ("recommendation", Recommendation, _("Policy recommendation"), "REK-"),
+            ("learning_event", LearningEvent, _("Learning event"), "FOR-"),
+        ]:
+            history_registry.register(
+                history_registry.Audited(key, model, label, _reference_of(prefix), _by_reference(prefix))
+            )
+
+
+def _reference_of(prefix: str):  # type: ignore[no-untyped-def]
+    def label(rows):  # type: ignore[no-untyped-def]
+        return {row.history_id: f"{prefix}{row.id.hex[:8].upper()}" for row in rows}
+
+    return label
+
+
+def _by_reference(prefix: str):  # type: ignore[no-untyped-def]
+    def find(qs, ref):  # type: ignore[no-untyped-def]
+        code = ref.strip().upper().removeprefix(prefix).lower()
+        return qs.filter(id__startswith=code) if len(code) == 8 and code.isalnum() else qs.none()
+
+    return find

@@ -1,0 +1,5 @@
+"""Demo data (placeholder, filled below)."""
+
+
+def seed(out: object) -> None:
+    return None

@@ -81,9 +81,7 @@ class LibraryFilterForm(StyledFormMixin, forms.Form):
 
     def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("All organisations"))] + [
-            (o.pk, o.name) for o in organisations
-        ]
+        self.fields["organisation"].choices = [("", _("All organisations"))] + [(o.pk, o.name) for o in organisations]
 
 
 class CommentForm(StyledFormMixin, forms.Form):
@@ -178,13 +176,13 @@ class EventForm(StyledFormMixin, forms.Form):
     agenda = forms.CharField(
         label=_("Agenda"), max_length=20_000, required=False, widget=forms.Textarea(attrs={"rows": 5})
     )
-    organisations = forms.ModelMultipleChoiceField(
+    organisations: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Organisations taking part"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    practices = forms.ModelMultipleChoiceField(
+    practices: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Practices that came out of it"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
     )
-    recommendations = forms.ModelMultipleChoiceField(
+    recommendations: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
         label=_("Recommendations that came out of it"),
         queryset=None,
         required=False,

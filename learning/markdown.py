@@ -69,7 +69,7 @@ class _ShiftHeadingsAndDropImages(Treeprocessor):
 
 
 class _NoRawHtml(Extension):
-    def extendMarkdown(self, md: python_markdown.Markdown) -> None:  # noqa: N802 (Python-Markdown's API)
+    def extendMarkdown(self, md: python_markdown.Markdown) -> None:
         md.preprocessors.deregister("html_block")
         md.inlinePatterns.deregister("html")
         md.treeprocessors.register(_ShiftHeadingsAndDropImages(md), "jejaring_safety", 1)
@@ -96,7 +96,7 @@ def clean_html(html: str) -> str:
 def render(text: str) -> SafeString:
     """Markdown typed by a member, as HTML safe to put in a page."""
     if not text:
-        return mark_safe("")  # noqa: S308 (empty)
+        return mark_safe("")
     html = _renderer().convert(text)
     return mark_safe(clean_html(html))  # noqa: S308 (cleaned by nh3 on an allow-list just above)
 

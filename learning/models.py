@@ -112,7 +112,7 @@ class Practice(Reviewed):
 
 
 class HelpfulMark(models.Model):
-    """"This helped me": one per member and practice."""
+    """ "This helped me": one per member and practice."""
 
     practice = models.ForeignKey(Practice, on_delete=models.CASCADE, related_name="helpful_marks")
     user = models.ForeignKey(USER, on_delete=models.CASCADE, related_name="+")

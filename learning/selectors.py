@@ -166,7 +166,7 @@ def topic_followers(topic: str, *, exclude: int | None = None) -> QuerySet[User]
         is_active=True,
         membership__is_active=True,
         pk__in=TopicFollow.objects.filter(topic=topic).values("user_id"),
-    ).exclude(pk=exclude)
+    ).exclude(pk=exclude or 0)
 
 
 def events_of_practice(user: User, practice: Practice) -> list[LearningEvent]:
@@ -289,7 +289,8 @@ def participation(event: LearningEvent) -> Participation:
 
     codes = sorted(set(event.organisations.values_list("province", flat=True)))
     return Participation(
-        count=event.organisations.count(), provinces=[provinces.BY_CODE[c].name for c in codes if c in provinces.BY_CODE]
+        count=event.organisations.count(),
+        provinces=[provinces.BY_CODE[c].name for c in codes if c in provinces.BY_CODE],
     )
 
 

@@ -29,9 +29,19 @@ urlpatterns = [
     path("documents/<uuid:document_id>/archive/", documents.document_archive, name="document_archive"),
     path("recommendations/", recommendations.recommendations, name="recommendations"),
     path("recommendations/new/", recommendations.recommendation_create, name="recommendation_create"),
-    path("recommendations/<uuid:recommendation_id>/", recommendations.recommendation_detail, name="recommendation_detail"),
-    path("recommendations/<uuid:recommendation_id>/edit/", recommendations.recommendation_edit, name="recommendation_edit"),
-    path("recommendations/<uuid:recommendation_id>/open/", recommendations.recommendation_open, name="recommendation_open"),
+    path(
+        "recommendations/<uuid:recommendation_id>/", recommendations.recommendation_detail, name="recommendation_detail"
+    ),
+    path(
+        "recommendations/<uuid:recommendation_id>/edit/",
+        recommendations.recommendation_edit,
+        name="recommendation_edit",
+    ),
+    path(
+        "recommendations/<uuid:recommendation_id>/open/",
+        recommendations.recommendation_open,
+        name="recommendation_open",
+    ),
     path(
         "recommendations/<uuid:recommendation_id>/endorse/",
         recommendations.recommendation_endorse,
@@ -58,7 +68,11 @@ urlpatterns = [
         recommendations.evidence_remove,
         name="evidence_remove",
     ),
-    path("recommendations/<uuid:recommendation_id>/brief/", recommendations.recommendation_brief, name="recommendation_brief"),
+    path(
+        "recommendations/<uuid:recommendation_id>/brief/",
+        recommendations.recommendation_brief,
+        name="recommendation_brief",
+    ),
     path("events/", events.events, name="events"),
     path("events/new/", events.event_create, name="event_create"),
     path("events/<uuid:event_id>/", events.event_detail, name="event_detail"),

@@ -4,15 +4,30 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0007_hash_recovery_codes'),
+        ("accounts", "0007_hash_recovery_codes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslog',
-            name='event',
-            field=models.CharField(choices=[('signed_in', 'Signed in'), ('signed_out', 'Signed out'), ('sign_in_failed', 'Sign-in failed'), ('case_viewed', 'Case viewed'), ('field_revealed', 'Sensitive field revealed'), ('searched', 'Search made'), ('exported', 'List exported'), ('access_denied', 'Access denied'), ('duplicate_checked', 'Duplicate check made'), ('document_downloaded', 'Document downloaded'), ('brief_exported', 'Brief exported')], max_length=32, verbose_name='event'),
+            model_name="accesslog",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("signed_in", "Signed in"),
+                    ("signed_out", "Signed out"),
+                    ("sign_in_failed", "Sign-in failed"),
+                    ("case_viewed", "Case viewed"),
+                    ("field_revealed", "Sensitive field revealed"),
+                    ("searched", "Search made"),
+                    ("exported", "List exported"),
+                    ("access_denied", "Access denied"),
+                    ("duplicate_checked", "Duplicate check made"),
+                    ("document_downloaded", "Document downloaded"),
+                    ("brief_exported", "Brief exported"),
+                ],
+                max_length=32,
+                verbose_name="event",
+            ),
         ),
     ]

@@ -4,20 +4,37 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('casework', '0001_initial'),
+        ("casework", "0001_initial"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='consent',
-            name='kind',
-            field=models.CharField(choices=[('services', 'Receiving services'), ('sharing', 'Sharing with other organisations for referral'), ('statistics', 'Anonymous statistics'), ('learning', "An anonymised case study for the network's learning")], max_length=16, verbose_name='consent to'),
+            model_name="consent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("services", "Receiving services"),
+                    ("sharing", "Sharing with other organisations for referral"),
+                    ("statistics", "Anonymous statistics"),
+                    ("learning", "An anonymised case study for the network's learning"),
+                ],
+                max_length=16,
+                verbose_name="consent to",
+            ),
         ),
         migrations.AlterField(
-            model_name='historicalconsent',
-            name='kind',
-            field=models.CharField(choices=[('services', 'Receiving services'), ('sharing', 'Sharing with other organisations for referral'), ('statistics', 'Anonymous statistics'), ('learning', "An anonymised case study for the network's learning")], max_length=16, verbose_name='consent to'),
+            model_name="historicalconsent",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("services", "Receiving services"),
+                    ("sharing", "Sharing with other organisations for referral"),
+                    ("statistics", "Anonymous statistics"),
+                    ("learning", "An anonymised case study for the network's learning"),
+                ],
+                max_length=16,
+                verbose_name="consent to",
+            ),
         ),
     ]

@@ -51,9 +51,7 @@ def require_author(actor: User, item: Any) -> None:
 
 def require_status(item: Any, *statuses: str) -> None:
     if item.status not in statuses:
-        raise ValidationError(
-            _("This is %(status)s: that cannot be done now.") % {"status": item.status_label.lower()}
-        )
+        raise ValidationError(_("This is %(status)s: that cannot be done now.") % {"status": item.status_label.lower()})
 
 
 def require_text(**fields: str) -> None:

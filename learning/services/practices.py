@@ -119,7 +119,7 @@ def practice_signoff(*, actor: User, practice: Practice) -> Practice:
     common.require_status(practice, Status.DRAFT, Status.IN_REVIEW)
     if actor.pk == practice.author_id:
         raise ValidationError(_("A second member must sign off the de-identification, not the author."))
-    case = Case.objects.get(pk=practice.source_case_id)
+    case = Case.objects.get(pk=practice.source_case_id)  # type: ignore[misc]  # a case study has one
     if not case_access.access_for(actor, case).can_change:
         raise PermissionDenied
     practice.deidentified_by, practice.deidentified_at = actor, timezone.now()
@@ -131,7 +131,7 @@ def practice_signoff(*, actor: User, practice: Practice) -> Practice:
 def practice_publish(*, actor: User, practice: Practice, checklist: Iterable[str]) -> Practice:
     practice = _locked(practice)
     if practice.is_case_study:
-        consent = Consent.objects.filter(pk=practice.source_consent_id).first()
+        consent = Consent.objects.filter(pk=practice.source_consent_id).first()  # type: ignore[misc]
         if consent is None or not consent.is_active:
             raise ValidationError(_("The person's consent to learning use is no longer active."))
         if practice.deidentified_by_id is None:

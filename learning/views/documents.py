@@ -34,7 +34,9 @@ from learning.views._common import (
 def documents(request: AuthedRequest) -> HttpResponse:
     form = DocumentFilterForm(request.GET)
     data = form.cleaned_data if form.is_valid() else {}
-    found = selectors.document_list(request.user, kind=data.get("kind", ""), q=data.get("q", ""), cursor=cursor_of(request))
+    found = selectors.document_list(
+        request.user, kind=data.get("kind", ""), q=data.get("q", ""), cursor=cursor_of(request)
+    )
     query = request.GET.copy()
     query.pop("after", None)
     return render(

@@ -18,7 +18,9 @@ pytestmark = pytest.mark.django_db
 
 def upload(client, name: str, data: bytes, content_type: str = "application/pdf", **extra):
     form = {"title": "SOP rujukan (rekaan)", "kind": DocumentKind.SOP, "description": "Contoh.", **extra}
-    return client.post(reverse("learning:document_upload"), {**form, "file": SimpleUploadedFile(name, data, content_type)})
+    return client.post(
+        reverse("learning:document_upload"), {**form, "file": SimpleUploadedFile(name, data, content_type)}
+    )
 
 
 def stored_files(documents_dir) -> list:
@@ -67,7 +69,9 @@ def test_a_service_refusal_stores_nothing(alice, documents_dir):
     from django.core.exceptions import ValidationError
 
     with pytest.raises(ValidationError) as error:
-        services.document_upload(actor=alice, upload=SimpleUploadedFile("x.exe", b"MZ" + b"\0" * 10), title="x", kind="sop")
+        services.document_upload(
+            actor=alice, upload=SimpleUploadedFile("x.exe", b"MZ" + b"\0" * 10), title="x", kind="sop"
+        )
     assert "file" in error.value.message_dict
     assert stored_files(documents_dir) == []
 
@@ -102,7 +106,10 @@ def test_a_good_file_is_stored_under_a_random_name_and_downloads_byte_for_byte(
 
 def test_downloads_need_a_signed_in_member(client, alice, carol, documents_dir):
     document = services.document_upload(
-        actor=alice, upload=SimpleUploadedFile("a.pdf", samples.pdf("x")), title="UU 21/2007 (salinan rekaan)", kind="law"
+        actor=alice,
+        upload=SimpleUploadedFile("a.pdf", samples.pdf("x")),
+        title="UU 21/2007 (salinan rekaan)",
+        kind="law",
     )
     services.document_submit(actor=alice, document=document)
     services.document_publish(actor=carol, document=document, checklist=CHECKLIST_KEYS)

@@ -51,6 +51,8 @@ def test_only_coordinators_record_events(alice, dave):
 
 
 def test_a_bad_date_is_shown_beside_the_field(client_for, carol):
-    response = client_for(carol).post(reverse("learning:event_create"), {"title": "Forum (rekaan)", "date": "x", "place": "Kupang"})
+    response = client_for(carol).post(
+        reverse("learning:event_create"), {"title": "Forum (rekaan)", "date": "x", "place": "Kupang"}
+    )
     page = response.content.decode()
     assert response.status_code == 200 and 'id="id_date_error"' in page and "Forum (rekaan)" in page

@@ -42,7 +42,11 @@ def test_the_whole_flow_with_history(alice, bob, cecep, carol):
     services.recommendation_endorse(actor=cecep, recommendation=recommendation)
     today = timezone.localdate()
     services.recommendation_submit(
-        actor=carol, recommendation=recommendation, submitted_on=today, submitted_to="Komisi IX DPR", submitted_how="letter"
+        actor=carol,
+        recommendation=recommendation,
+        submitted_on=today,
+        submitted_to="Komisi IX DPR",
+        submitted_how="letter",
     )
     services.recommendation_answer(actor=carol, recommendation=recommendation, answered_on=today, answer="Akan dikaji.")
     services.recommendation_decide(actor=carol, recommendation=recommendation, outcome=S.PARTLY_ADOPTED)

@@ -6,7 +6,9 @@ from django.urls import reverse
 pytestmark = pytest.mark.django_db
 
 
-@pytest.mark.parametrize("name", ["learning:library", "learning:documents", "learning:recommendations", "learning:events", "learning:topics"])
+@pytest.mark.parametrize(
+    "name", ["learning:library", "learning:documents", "learning:recommendations", "learning:events", "learning:topics"]
+)
 def test_lists_render(client_for, alice, name):
     response = client_for(alice).get(reverse(name))
     assert response.status_code == 200

@@ -259,6 +259,11 @@ def get_evidence_for(user: User, recommendation: Recommendation, evidence_id: An
         raise Http404 from None
 
 
+def may_steer(user: User, recommendation: Recommendation) -> bool:
+    """The author and the coordinators move a recommendation along (and cite its evidence) before submission."""
+    return user.pk == recommendation.author_id or user.role == Role.COORDINATOR
+
+
 def has_endorsed(user: User, recommendation: Recommendation) -> bool:
     return bool(
         user.organisation

@@ -12,10 +12,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from accounts import audit
-from accounts.choices import Role
 from accounts.models import AccessLog, User
 from learning.choices import OUTCOMES, EvidenceKind, RecommendationStatus, Status
 from learning.models import Endorsement, Evidence, Practice, Recommendation
+from learning.selectors import may_steer
 from learning.services import _common as common
 
 FIELDS = ("title", "problem", "recommendation", "institution")
@@ -49,9 +49,7 @@ def _touch(recommendation: Recommendation, actor: User) -> None:
     common.save(recommendation, actor)
 
 
-def _may_steer(actor: User, recommendation: Recommendation) -> bool:
-    """The author and the coordinators move a recommendation along before it is submitted."""
-    return actor.pk == recommendation.author_id or actor.role == Role.COORDINATOR
+_may_steer = may_steer
 
 
 @transaction.atomic

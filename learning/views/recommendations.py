@@ -63,7 +63,7 @@ def recommendation_create(request: AuthedRequest) -> HttpResponse:
 
 def _context(request: AuthedRequest, recommendation: Recommendation, **bound: Any) -> dict[str, Any]:
     user = request.user
-    steer = user.pk == recommendation.author_id or user.role == Role.COORDINATOR
+    steer = selectors.may_steer(user, recommendation)
     context = {
         "recommendation": recommendation,
         "problem_html": markdown(recommendation.problem),
@@ -196,6 +196,8 @@ def recommendation_outcome(request: AuthedRequest, recommendation_id: str) -> Ht
 @require_POST
 def evidence_add(request: AuthedRequest, recommendation_id: str) -> HttpResponse:
     recommendation = selectors.get_recommendation_for(request.user, recommendation_id)
+    if not selectors.may_steer(request.user, recommendation):
+        raise PermissionDenied
     form = PracticeEvidenceForm(
         request.POST, practices=selectors.citable_practices(request.user), auto_id="evidence_%s"
     )

@@ -292,7 +292,10 @@ STORAGES = {
     # The document library (learning/): files under random names, outside the static root, served only through a view.
     "documents": {
         "BACKEND": "django.core.files.storage.FileSystemStorage",
-        "OPTIONS": {"location": str(Path(env("JEJARING_DOCUMENTS_DIR", str(VAR_DIR / "documents")))), "base_url": None},
+        "OPTIONS": {
+            "location": env("JEJARING_DOCUMENTS_DIR", str(VAR_DIR / ("test-documents" if TESTING else "documents"))),
+            "base_url": None,
+        },
     },
     "staticfiles": {
         "BACKEND": (

@@ -1,4 +1,8 @@
+from collections.abc import Callable
+from typing import Any
+
 from django.apps import AppConfig
+from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy as _
 
 
@@ -9,8 +13,8 @@ class LearningConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.choices import Role
-        from accounts.navigation import NavItem, register
-        from casework import hooks
+        from casework import hooks, tabs
+        from core.navigation import NavItem, register
         from learning import notices
         from learning.services import practices
 
@@ -21,18 +25,15 @@ class LearningConfig(AppConfig):
         register(NavItem(_("Learning events"), "learning:events", everyone, order=43))
         register(NavItem(_("Review"), "learning:review_queue", (Role.COORDINATOR,), order=44))
         hooks.register(hooks.consent_withdrawn, practices.on_consent_withdrawn)
-        if not any(url == "learning:case_study_create" for _label, url, _allowed in hooks.case_actions):
-            hooks.case_actions.append(
-                (_("Write a case study"), "learning:case_study_create", lambda case: case.access.can_change)
-            )
+        tabs.register_action(tabs.Action(_("Write a case study"), "learning:case_study_create", "change"))
         notices.register()
 
-        from accounts import demo_hooks
+        from core import demo_hooks
         from learning import demo
 
         demo_hooks.register(demo.seed, order=40)
 
-        from accounts import history_registry
+        from audit import history_registry
         from learning.models import Document, LearningEvent, Practice, Recommendation
 
         for key, model, label, prefix in [
@@ -46,15 +47,15 @@ class LearningConfig(AppConfig):
             )
 
 
-def _reference_of(prefix: str):  # type: ignore[no-untyped-def]
-    def label(rows):  # type: ignore[no-untyped-def]
+def _reference_of(prefix: str) -> Callable[[list[Any]], dict[int, str]]:
+    def label(rows: list[Any]) -> dict[int, str]:
         return {row.history_id: f"{prefix}{row.id.hex[:8].upper()}" for row in rows}
 
     return label
 
 
-def _by_reference(prefix: str):  # type: ignore[no-untyped-def]
-    def find(qs, ref):  # type: ignore[no-untyped-def]
+def _by_reference(prefix: str) -> Callable[[QuerySet[Any], str], QuerySet[Any]]:
+    def find(qs: QuerySet[Any], ref: str) -> QuerySet[Any]:
         code = ref.strip().upper().removeprefix(prefix).lower()
         return qs.filter(id__startswith=code) if len(code) == 8 and code.isalnum() else qs.none()
 

@@ -9,10 +9,10 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
-from accounts import provinces
 from accounts.choices import ServiceType
-from accounts.forms import DateInputField, StyledFormMixin
 from casework.choices import ExploitationType
+from core import provinces
+from core.forms import DateInputField, StyledFormMixin
 from learning.choices import (
     CHECKLIST,
     OUTCOMES,

@@ -15,11 +15,11 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts import provinces
 from accounts.choices import ServiceType
 from accounts.models import Organisation
 from casework.choices import ExploitationType
 from casework.models import Case, Consent
+from core import provinces
 from learning.choices import (
     DocumentKind,
     EvidenceKind,

@@ -4,16 +4,18 @@ member typed (that stays on the page, behind sign-in)."""
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import notifications, reminders
 from accounts.choices import Role
-from accounts.models import Reminder, User
+from accounts.models import User
 from learning.choices import Topic
+from notifications import inbox, reminders
+from notifications.models import Reminder
 
 PUBLISHED = "learning.practice_published"
 REVIEW_REQUESTED = "learning.review_requested"
@@ -31,35 +33,35 @@ def _tell(kind: str, *, object_type: str, object_id: uuid.UUID, reference: str, 
     )
 
 
-def practice_published(practice: object) -> None:
+def practice_published(practice: Any) -> None:
     _tell(
         PUBLISHED,
         object_type="practice",
-        object_id=practice.pk,  # type: ignore[attr-defined]
-        reference=practice.reference,  # type: ignore[attr-defined]
-        topic=practice.topic,  # type: ignore[attr-defined]
-        author=practice.author_id,  # type: ignore[attr-defined]
+        object_id=practice.pk,
+        reference=practice.reference,
+        topic=practice.topic,
+        author=practice.author_id,
     )
 
 
-def review_requested(item: object, object_type: str) -> None:
-    _tell(REVIEW_REQUESTED, object_type=object_type, object_id=item.pk, reference=item.reference)  # type: ignore[attr-defined]
+def review_requested(item: Any, object_type: str) -> None:
+    _tell(REVIEW_REQUESTED, object_type=object_type, object_id=item.pk, reference=item.reference)
 
 
-def study_unpublished(practice: object) -> None:
+def study_unpublished(practice: Any) -> None:
     _tell(
         STUDY_UNPUBLISHED,
         object_type="practice",
-        object_id=practice.pk,  # type: ignore[attr-defined]
-        reference=practice.reference,  # type: ignore[attr-defined]
-        author=practice.author_id,  # type: ignore[attr-defined]
+        object_id=practice.pk,
+        reference=practice.reference,
+        author=practice.author_id,
     )
 
 
 def _followers(batch: list[Reminder]) -> dict[int, list[User]]:
     from learning.selectors import topic_followers
 
-    return {r.pk: list(topic_followers(str(r.params.get("topic")), exclude=r.params.get("author"))) for r in batch}  # type: ignore[arg-type]
+    return {r.pk: list(topic_followers(str(r.params.get("topic")), exclude=r.params.get("author"))) for r in batch}
 
 
 def _coordinators(batch: list[Reminder]) -> dict[int, list[User]]:
@@ -106,6 +108,6 @@ MESSAGES = {
 def register() -> None:
     for kind, (label, recipients, message) in MESSAGES.items():
         reminders.register(reminders.Rule(kind=kind, recipients=recipients))
-        notifications.register_kind(notifications.Kind(kind, label, message))
-    notifications.register_target("practice", lambda pk: reverse("learning:practice_detail", args=[pk]))
-    notifications.register_target("document", lambda pk: reverse("learning:document_detail", args=[pk]))
+        inbox.register_kind(inbox.Kind(kind, label, message))
+    inbox.register_target("practice", lambda pk: reverse("learning:practice_detail", args=[pk]))
+    inbox.register_target("document", lambda pk: reverse("learning:document_detail", args=[pk]))

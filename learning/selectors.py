@@ -18,9 +18,9 @@ from django.db import connection
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from accounts import pagination
 from accounts.choices import Role
 from accounts.models import Organisation, User
+from core import pagination
 from learning.choices import RecommendationStatus, Status, Topic
 from learning.models import (
     Comment,
@@ -290,7 +290,7 @@ class Participation:
 
 def participation(event: LearningEvent) -> Participation:
     """How many organisations took part and from which provinces: not who (a list of names is not needed to learn)."""
-    from accounts import provinces
+    from core import provinces
 
     codes = sorted(set(event.organisations.values_list("province", flat=True)))
     return Participation(

@@ -13,8 +13,9 @@ from django.core.files.storage import storages
 from django.db import transaction
 from django.http import HttpRequest
 
-from accounts import audit
-from accounts.models import AccessLog, User
+from accounts.models import User
+from audit import access_log
+from audit.models import AccessLog
 from learning import files, notices
 from learning.models import Document
 from learning.services import _common as common
@@ -120,5 +121,5 @@ def document_open(*, actor: User, document: Document, request: HttpRequest | Non
     """The stored file, opened for streaming; the download is written to the access log first."""
     common.require_member(actor)
     handle = storage().open(document.stored_name, "rb")
-    audit.record_for(AccessLog.Event.DOCUMENT_DOWNLOADED, actor=actor, obj=document, request=request)
+    access_log.record_for(AccessLog.Event.DOCUMENT_DOWNLOADED, actor=actor, obj=document, request=request)
     return handle

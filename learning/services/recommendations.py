@@ -11,8 +11,9 @@ from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import audit
-from accounts.models import AccessLog, User
+from accounts.models import User
+from audit import access_log
+from audit.models import AccessLog
 from learning.choices import OUTCOMES, EvidenceKind, RecommendationStatus, Status
 from learning.models import Endorsement, Evidence, Practice, Recommendation
 from learning.selectors import may_steer
@@ -190,4 +191,4 @@ def evidence_remove(*, actor: User, evidence: Evidence) -> None:
 def brief_export(*, actor: User, recommendation: Recommendation, request: HttpRequest | None = None) -> None:
     """The printable brief leaves the system on paper or as a PDF: logged like an export."""
     common.require_member(actor)
-    audit.record_for(AccessLog.Event.BRIEF_EXPORTED, actor=actor, obj=recommendation, request=request)
+    access_log.record_for(AccessLog.Event.BRIEF_EXPORTED, actor=actor, obj=recommendation, request=request)

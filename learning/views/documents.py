@@ -13,7 +13,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.choices import Role
 from accounts.http import AuthedRequest
-from accounts.views import posted
+from core.http import posted
 from learning import selectors, services
 from learning.choices import Status
 from learning.forms import ChecklistForm, DocumentFilterForm, DocumentForm

@@ -11,7 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from accounts.choices import Role
 from accounts.http import AuthedRequest
-from accounts.views import posted
+from core.http import posted
 from learning import selectors, services
 from learning.forms import EventForm
 from learning.markdown import render as markdown

@@ -15,9 +15,9 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.choices import Role
 from accounts.http import AuthedRequest
 from accounts.permissions import role_required
-from accounts.views import posted
 from casework import selectors as case_selectors
 from casework.choices import ConsentKind
+from core.http import posted
 from learning import selectors, services
 from learning.choices import Status
 from learning.forms import ChecklistForm, CommentForm, LibraryFilterForm, PracticeForm, TopicsForm

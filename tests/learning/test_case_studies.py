@@ -9,12 +9,12 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accounts import reminders
-from accounts.models import Notification
 from casework import services as case_services
 from casework.choices import ConsentGivenBy, ConsentKind
 from learning import services
 from learning.choices import CHECKLIST_KEYS, Status, Topic
+from notifications import reminders
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 

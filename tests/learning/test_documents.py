@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 from django.utils import translation
 
-from accounts.models import AccessLog
+from audit.models import AccessLog
 from learning import samples, services
 from learning.choices import CHECKLIST_KEYS, DocumentKind, Status
 from learning.models import Document

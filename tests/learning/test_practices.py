@@ -7,11 +7,11 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.urls import reverse
 
-from accounts import reminders
-from accounts.models import Notification
 from learning import selectors, services
 from learning.choices import CHECKLIST_KEYS, Status, Topic
 from learning.models import HelpfulMark
+from notifications import reminders
+from notifications.models import Notification
 from tests.learning.conftest import publish, write
 
 pytestmark = pytest.mark.django_db

@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AccessLog
+from audit.models import AccessLog
 from learning import services
 from learning.choices import Institution, RecommendationStatus
 from learning.models import Endorsement

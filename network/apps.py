@@ -1,0 +1,10 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class NetworkConfig(AppConfig):
+    """What the network learns from itself without identifying anyone (aggregates under disclosure control)."""
+
+    name = "network"
+    verbose_name = _("Network")
+    default_auto_field = "django.db.models.BigAutoField"

@@ -1,0 +1,1 @@
+"""Pages of network (issue 11 / 12 fills this app)."""

@@ -28,6 +28,19 @@ class LearningConfig(AppConfig):
         tabs.register_action(tabs.Action(_("Write a case study"), "learning:case_study_create", "change"))
         notices.register()
 
+        from core import home
+        from learning import selectors
+
+        home.register(
+            home.Panel(
+                "learning",
+                everyone,
+                "learning/_home_panel.html",
+                lambda request: selectors.home_panel(request.user),  # type: ignore[arg-type]
+                order=60,
+            )
+        )
+
         from core import demo_hooks
         from learning import demo
 

@@ -138,6 +138,22 @@ def review_queue(user: User) -> dict[str, Any]:
     }
 
 
+def home_panel(user: User) -> dict[str, Any]:
+    """The home page's learning panel: the three latest practices; for coordinators, how many items wait for them."""
+    latest = list(
+        Practice.objects.filter(status=Status.PUBLISHED)
+        .only("id", "title", "published_at")
+        .order_by("-published_at")[:3]
+    )
+    waiting = 0
+    if user.role == Role.COORDINATOR:
+        waiting = (
+            Practice.objects.filter(status=Status.IN_REVIEW).count()
+            + Document.objects.filter(status=Status.IN_REVIEW).count()
+        )
+    return {"latest": latest, "waiting": waiting}
+
+
 def has_marked(user: User, practice: Practice) -> bool:
     return HelpfulMark.objects.filter(practice=practice, user=user).exists()
 

@@ -114,3 +114,49 @@ def _office_kind(archive: zipfile.ZipFile, members: list[zipfile.ZipInfo], names
     if "xl/workbook.xml" in names and b"spreadsheetml.sheet.main+xml" in content_types:
         return XLSX
     return None
+
+
+# --- Image metadata --------------------------------------------------------------------------------------------
+
+_PNG_METADATA = {b"eXIf", b"tEXt", b"iTXt", b"zTXt", b"tIME"}
+
+
+def strip_metadata(data: bytes, kind: Kind) -> bytes:
+    """The image without its metadata (EXIF with GPS position and camera serial, comments, text chunks), the pixels
+    untouched: a photo of a shelter must not tell where the shelter is. Other kinds are returned as they are."""
+    if kind == JPEG:
+        return _strip_jpeg(data)
+    if kind == PNG:
+        return _strip_png(data)
+    return data
+
+
+def _strip_jpeg(data: bytes) -> bytes:
+    out, i = bytearray(data[:2]), 2  # SOI
+    while i + 4 <= len(data) and data[i] == 0xFF:
+        marker = data[i + 1]
+        if marker == 0xDA:  # start of scan: the compressed image follows, to the end
+            out += data[i:]
+            return bytes(out)
+        length = int.from_bytes(data[i + 2 : i + 4], "big")
+        segment = data[i : i + 2 + length]
+        # APP1..APP15 (EXIF, XMP, ICC, maker notes...) and COM go; APP0 (JFIF) and the image's own tables stay.
+        if not (0xE1 <= marker <= 0xEF or marker == 0xFE):
+            out += segment
+        i += 2 + length
+    out += data[i:]
+    return bytes(out)
+
+
+def _strip_png(data: bytes) -> bytes:
+    out, i = bytearray(data[:8]), 8
+    while i + 12 <= len(data):
+        length = int.from_bytes(data[i : i + 4], "big")
+        chunk_type = data[i + 4 : i + 8]
+        chunk = data[i : i + 12 + length]
+        if chunk_type not in _PNG_METADATA:
+            out += chunk
+        i += 12 + length
+        if chunk_type == b"IEND":
+            break
+    return bytes(out)

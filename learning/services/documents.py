@@ -9,6 +9,7 @@ from typing import IO, Any
 
 from django.conf import settings
 from django.core.exceptions import ValidationError
+from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
 from django.http import HttpRequest
@@ -57,6 +58,10 @@ def document_upload(
         file_kind = files.sniff(upload, max_bytes=settings.JEJARING_DOCUMENT_MAX_BYTES)
     except files.Refused as refused:
         raise ValidationError({"file": str(refused)}) from None
+    if file_kind in (files.JPEG, files.PNG):
+        name = getattr(upload, "name", "")
+        upload.seek(0)
+        upload = ContentFile(files.strip_metadata(upload.read(), file_kind), name=name)
     document = Document(
         organisation=actor.organisation,
         author=actor,

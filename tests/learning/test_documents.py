@@ -150,3 +150,16 @@ def test_review_page_shows_an_incomplete_checklist_beside_the_field(client_for, 
     assert 'id="id_checklist_error"' in response.content.decode()
     document.refresh_from_db()
     assert document.status == Status.IN_REVIEW
+
+
+def test_an_uploaded_photo_loses_its_metadata(alice, documents_dir):
+    from tests.learning.test_files import _jpeg_with_exif
+
+    document = services.document_upload(
+        actor=alice,
+        upload=SimpleUploadedFile("foto.jpg", _jpeg_with_exif()),
+        title="Foto kegiatan (rekaan)",
+        kind="other",
+    )
+    [path] = stored_files(documents_dir)
+    assert b"GPS" not in path.read_bytes() and document.size == path.stat().st_size

@@ -113,3 +113,39 @@ def test_the_name_does_not_matter():
     upload.name = "laporan.pdf"
     with pytest.raises(files.Refused):
         files.sniff(upload, max_bytes=LIMIT)
+
+
+def _jpeg_with_exif() -> bytes:
+    exif = b"Exif\x00\x00" + b"GPS -8.5833 116.1167 serial XYZ"
+    app1 = b"\xff\xe1" + (len(exif) + 2).to_bytes(2, "big") + exif
+    app0 = b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
+    comment = b"\xff\xfe\x00\x0bShelter X"
+    scan = b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00" + b"\x12\x34\x56" + b"\xff\xd9"
+    return b"\xff\xd8" + app0 + app1 + comment + scan
+
+
+def test_jpeg_metadata_is_stripped_and_the_image_kept():
+    data = _jpeg_with_exif()
+    clean = files.strip_metadata(data, files.JPEG)
+    assert b"GPS" not in clean and b"Shelter" not in clean
+    assert clean.startswith(b"\xff\xd8\xff\xe0") and clean.endswith(b"\x12\x34\x56\xff\xd9")
+    assert sniff(clean) == files.JPEG
+
+
+def test_png_text_and_exif_chunks_are_stripped():
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
+
+    png = samples.PNG_1X1
+    iend = png.rindex(b"IEND") - 4
+    data = png[:iend] + chunk(b"tEXt", b"Comment\x00Rumah aman di Kupang") + chunk(b"eXIf", b"GPS") + png[iend:]
+    clean = files.strip_metadata(data, files.PNG)
+    assert b"Kupang" not in clean and b"eXIf" not in clean
+    assert clean == png
+
+
+def test_other_kinds_are_left_as_they_are():
+    data = samples.pdf("x")
+    assert files.strip_metadata(data, files.PDF) == data

@@ -15,7 +15,7 @@ class LearningConfig(AppConfig):
         from accounts.choices import Role
         from casework import hooks, tabs
         from core.navigation import NavItem, register
-        from learning import notices
+        from learning import reminders as notices
         from learning.services import practices
 
         everyone = (Role.CASEWORKER, Role.COORDINATOR, Role.ADMIN)

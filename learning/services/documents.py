@@ -17,7 +17,8 @@ from django.http import HttpRequest
 from accounts.models import User
 from audit import access_log
 from audit.models import AccessLog
-from learning import files, notices
+from learning import files
+from learning import reminders as notices
 from learning.models import Document
 from learning.services import _common as common
 

@@ -16,7 +16,7 @@ from casework import access as case_access
 from casework.choices import ConsentKind
 from casework.models import Case, Consent
 from casework.selectors import active_consent
-from learning import notices
+from learning import reminders as notices
 from learning.choices import Status, Topic
 from learning.models import Comment, HelpfulMark, Practice, TopicFollow
 from learning.services import _common as common

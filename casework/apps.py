@@ -56,3 +56,8 @@ class CaseworkConfig(AppConfig):
                 )
             )
         demo_hooks.register(demo.schedule_demo_reminders, order=30)
+
+        from casework.views.intake import intake_rescue
+        from core import csrf
+
+        csrf.register_rescue(["casework:case_create", "casework:intake_draft_save"], intake_rescue)

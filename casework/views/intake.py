@@ -38,7 +38,7 @@ def _signed_out_keeps_the_post(view: Any) -> Any:
 
     def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         if request.method == "POST" and not request.user.is_authenticated:
-            return repost_page(request, status=403, signed_out=True)
+            return repost_page(request, status=401, signed_out=True)
         response: HttpResponse = view(request, *args, **kwargs)
         return response
 

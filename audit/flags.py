@@ -55,7 +55,7 @@ EXPLANATIONS = {
         "numbers or phones to learn who is known to the network, and where, looks like this."
     ),
 }
-EMPTY_OUTCOMES = {AccessLog.Event.DUPLICATE_CHECKED: "matches=0", AccessLog.Event.SEARCHED: "results=0"}
+EMPTY_OUTCOMES: dict[str, str] = {AccessLog.Event.DUPLICATE_CHECKED: "matches=0", AccessLog.Event.SEARCHED: "results=0"}
 
 
 def _working(at: datetime) -> bool:

@@ -60,9 +60,9 @@ class StyledFormMixin:
 
     def add_error(self, field: str | None, error: Any) -> None:
         """Every field with an error is marked (Bootstrap's red border), besides ``aria-invalid`` and the message."""
-        super().add_error(field, error)  # type: ignore[misc]
-        for name in self.errors:  # type: ignore[attr-defined]
-            widget = self.fields[name].widget if name in self.fields else None  # type: ignore[attr-defined]
+        super().add_error(field, error)
+        for name in self.errors:
+            widget = self.fields[name].widget if name in self.fields else None
             if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
 

@@ -64,7 +64,7 @@ def _formfield(db_field: Any, **kwargs: Any) -> forms.Field | None:
         return None
     field.label = capfirst(field.label)
     if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
-        choices = list(field.choices)
+        choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
         if choices and choices[0][0] == "":
             field.choices = BLANK + choices[1:]  # one placeholder in every select: "—"
     return field
@@ -75,7 +75,7 @@ def _case_fields() -> dict[str, forms.Field]:
 
     declared = {"nationality", "origin_regency", "destination_country"}
     names = [name for name in SUMMARY_FIELDS if name not in declared]
-    return dict(fields_for_model(Case, fields=names, formfield_callback=_formfield))
+    return dict(fields_for_model(Case, fields=names, formfield_callback=_formfield))  # type: ignore[arg-type]
 
 
 class CaseForm(StyledFormMixin, forms.Form):
@@ -382,37 +382,3 @@ CaseForm.base_fields.update(_case_fields())
 
 def regency_choices(province: str | None) -> list[tuple[str, str]]:
     return [(code, name) for code, (prov, name) in regencies().items() if prov == province] if province else []
-
-
-def initial_from_case(case: Case, sensitive: dict[str, Any]) -> dict[str, Any]:
-    from casework.services import SUMMARY_FIELDS
-
-    identity, contact = sensitive.get("identity", {}), sensitive.get("contact", {})
-    initial: dict[str, Any] = {name: getattr(case, name) for name in SUMMARY_FIELDS}
-    initial["assigned_to"] = case.assigned_to_id
-    initial.update(
-        full_name=identity.get("full_name", ""),
-        aliases=", ".join(identity.get("aliases", [])),
-        nik=identity.get("nik", ""),
-        passport=identity.get("passport", ""),
-        date_of_birth=identity.get("date_of_birth") or None,
-        phones="\n".join(contact.get("phones", [])),
-        address=contact.get("address", ""),
-        family_contact=contact.get("family_contact", ""),
-        narrative=sensitive.get("narrative", ""),
-        needs=sensitive.get("needs", ""),
-    )
-    return initial
-
-
-def draft_initial(fields: dict[str, list[str]]) -> dict[str, Any]:
-    """A draft's posted values as the initial values of an unbound intake form (shown again, not yet validated)."""
-    initial: dict[str, Any] = {}
-    for name, values in fields.items():
-        field = CaseForm.base_fields.get(name)
-        if field is None or not values:
-            continue
-        initial[name] = (
-            values if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField) else values[-1]
-        )
-    return initial

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from typing import Any
 
-from core.csrf import repost_page
 from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.http import HttpRequest, HttpResponse
@@ -18,10 +17,10 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.choices import Role
 from accounts.http import AuthedRequest
 from casework import limits, selectors, services
-from casework.forms import CaseForm, DuplicateCheckForm, regency_choices
-from casework.forms.intake import draft_initial
+from casework.forms import CaseForm, DuplicateCheckForm, draft_initial, regency_choices
 from casework.models import IntakeDraft
 from casework.views.lists import caseworker_only
+from core.csrf import repost_page
 from core.forms import attach_errors
 from core.http import posted
 

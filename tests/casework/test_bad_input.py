@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.bad_input import *
 from casework import services
+from tests.bad_input import *
 
 pytestmark = pytest.mark.django_db
 

@@ -70,4 +70,5 @@ class CaseworkConfig(AppConfig):
         from casework.views.intake import intake_rescue
         from core import csrf
 
-        csrf.register_rescue(["casework:case_create", "casework:intake_draft_save"], intake_rescue)
+        for url_name in ("casework:case_create", "casework:intake_draft_save"):
+            csrf.register(csrf.Rescue(url_name, intake_rescue))

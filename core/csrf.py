@@ -13,7 +13,8 @@ from the old tab, or their session ended while they typed. Nothing typed may be 
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable
+from collections.abc import Callable
+from dataclasses import dataclass
 from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse
@@ -22,17 +23,24 @@ from django.shortcuts import render
 from django.urls import Resolver404, resolve
 from django.utils.cache import add_never_cache_headers
 
-Rescue = Callable[[HttpRequest], HttpResponse | None]
-_RESCUES: dict[str, Rescue] = {}
+from core.registry import Registry
+
+
+@dataclass(frozen=True)
+class Rescue:
+    url_name: str  # "namespace:name" of the URL the form was posted to
+    handle: Callable[[HttpRequest], HttpResponse | None]
+
+
+RESCUES: Registry[Rescue] = Registry(key=lambda rescue: rescue.url_name)
 
 NOT_ECHOED = re.compile(r"csrfmiddlewaretoken|password|passwd|otp|token|code", re.IGNORECASE)
 
 
-def register_rescue(url_names: Iterable[str], rescue: Rescue) -> None:
-    """``rescue(request)`` handles a same-origin POST of a signed-in user to one of ``url_names`` whose token failed;
-    it returns a response, or None for the page below."""
-    for name in url_names:
-        _RESCUES[name] = rescue
+def register(rescue: Rescue) -> None:
+    """``rescue.handle(request)`` handles a same-origin POST of a signed-in user to ``rescue.url_name`` whose token
+    failed; it returns a response, or None for the page below."""
+    RESCUES.register(rescue)
 
 
 def same_origin(request: HttpRequest) -> bool:
@@ -70,10 +78,10 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
             match = resolve(request.path_info)
         except Resolver404:
             match = None
-        rescue = _RESCUES.get(match.view_name) if match else None
+        rescue = RESCUES.get(match.view_name) if match else None
         if rescue is not None:
             request.resolver_match = match
-            response = rescue(request)
+            response = rescue.handle(request)
             if response is not None:
                 add_never_cache_headers(response)
                 return response

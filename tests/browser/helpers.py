@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 from django_otp.oath import totp
-from playwright.sync_api import expect
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 

@@ -43,9 +43,7 @@ def test_the_duplicate_check_outside_an_intake_is_refused(client_for, alice, ann
     assert 'data-testid="duplicate-refused"' in response.content.decode()
     # Someone else's draft does not open the check either.
     other = services.intake_draft_open(actor=anna)
-    response = client.post(
-        reverse("casework:duplicate_check"), {"nik": MARKERS["nik"], "intake_draft": str(other.pk)}
-    )
+    response = client.post(reverse("casework:duplicate_check"), {"nik": MARKERS["nik"], "intake_draft": str(other.pk)})
     assert response.status_code == 403
     assert entries(AccessLog.Event.DUPLICATE_CHECKED, bob) == []
     assert "Organisasi A" not in response.content.decode()

@@ -58,7 +58,9 @@ def test_errors_are_listed_linked_and_marked(client_for, alice):
         reverse("casework:case_create"), intake_data(nik="1234", risk_level="", consent_given_by="bogus")
     )
     html = response.content.decode()
-    summary = re.search(r'<div class="alert alert-danger error-summary" role="alert" tabindex="-1".*?</div>', html, re.S)
+    summary = re.search(
+        r'<div class="alert alert-danger error-summary" role="alert" tabindex="-1".*?</div>', html, re.S
+    )
     assert summary, "an error summary that takes the focus"
     links = re.findall(r'<a href="#(id_\w+)"', summary.group(0))
     assert links[:2] == ["id_nik", "id_consent_given_by"] and "id_risk_level" in links, "in the order of the page"

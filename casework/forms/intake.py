@@ -63,7 +63,7 @@ def _formfield(db_field: Any, **kwargs: Any) -> forms.Field | None:
     if field is None:
         return None
     field.label = capfirst(field.label)
-    if isinstance(field, forms.ChoiceField) and not isinstance(field, forms.MultipleChoiceField):
+    if isinstance(field, forms.TypedChoiceField):  # a column with choices (not a foreign key, not a list)
         choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
         if choices and choices[0][0] == "":
             field.choices = BLANK + choices[1:]  # one placeholder in every select: "—"

@@ -92,3 +92,9 @@ def test_the_safety_check_of_the_close_form_is_marked_required(client_for, alice
     assert "required" in checkbox
     label = re.search(r'<label class="form-check-label" for="id_safety_checked">.*?</label>', html, re.S).group(0)
     assert 'aria-hidden="true">*</span>' in label
+
+
+def test_the_caseworker_choices_are_the_organisations(client_for, alice, anna, case_a):
+    html = client_for(alice).get(reverse("casework:case_edit", args=[case_a.pk])).content.decode()
+    select = re.search(r'<select name="assigned_to".*?</select>', html, re.S).group(0)
+    assert f'<option value="{alice.pk}" selected>' in select and f'<option value="{anna.pk}">' in select

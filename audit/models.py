@@ -22,6 +22,8 @@ class AccessLog(models.Model):
         EXPORTED = "exported", _("List exported")
         ACCESS_DENIED = "access_denied", _("Access denied")
         DUPLICATE_CHECKED = "duplicate_checked", _("Duplicate check made")
+        DOCUMENT_DOWNLOADED = "document_downloaded", _("Document downloaded")
+        BRIEF_EXPORTED = "brief_exported", _("Brief exported")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     event = models.CharField(_("event"), max_length=32, choices=Event.choices)

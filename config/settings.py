@@ -301,6 +301,14 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The document library (learning/): files under random names, outside the static root, served only through a view.
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env("JEJARING_DOCUMENTS_DIR", str(VAR_DIR / ("test-documents" if TESTING else "documents"))),
+            "base_url": None,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -391,6 +399,8 @@ JEJARING_REFERRAL_DEADLINE_HOURS = {
 }
 JEJARING_REFERRAL_STALE_DAYS = env_int("JEJARING_REFERRAL_STALE_DAYS", 14, minimum=1)
 # Signals worth a look in the access log (accounts/audit_flags.py).
+# The document library's upload limit, in megabytes.
+JEJARING_DOCUMENT_MAX_BYTES = env_int("JEJARING_DOCUMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
 JEJARING_AUDIT_CASES_PER_HOUR = env_int("JEJARING_AUDIT_CASES_PER_HOUR", 30, minimum=1)
 JEJARING_AUDIT_DENIALS_PER_HOUR = env_int("JEJARING_AUDIT_DENIALS_PER_HOUR", 5, minimum=1)
 # Identity lookups (issue 16): duplicate checks, identity searches and reveals, each limited per user and hour

@@ -21,6 +21,14 @@ from casework.services.cases import (  # noqa: F401
     case_set_restriction,
     case_update,
 )
+from casework.services.drafts import (  # noqa: F401
+    intake_draft_discard,
+    intake_draft_open,
+    intake_draft_rewrap,
+    intake_draft_save,
+    intake_drafts_purge,
+)
+from casework.services.duplicates import duplicate_holders_notify  # noqa: F401
 from casework.services.reads import (  # noqa: F401
     case_edit_record,
     case_field_reveal,

@@ -410,6 +410,8 @@ class RightsRequest(models.Model):
             and self.expires_at is not None
             and timezone.now() < self.expires_at
         )
+
+
 class IntakeDraft(models.Model):
     """A half-written intake, saved as the caseworker types so that a closed tab, an ended session or a lost
     connection loses nothing. One per caseworker. The posted fields are sealed (AES-256-GCM) under the draft's own data

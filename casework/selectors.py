@@ -354,6 +354,8 @@ def attachment_of(case: Case, attachment_id: Any) -> Any:
     except ValueError:
         return None
     return Attachment.objects.filter(case=case, pk=pk, deleted_at__isnull=True).select_related("case").first()
+
+
 # --- Intake drafts ---------------------------------------------------------------------------------------------
 
 

@@ -8,97 +8,226 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0001_initial'),
-        ('audit', '0004_alter_auditflag_kind'),
+        ("accounts", "0001_initial"),
+        ("audit", "0004_alter_auditflag_kind"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslog',
-            name='event',
-            field=models.CharField(choices=[('signed_in', 'Signed in'), ('signed_out', 'Signed out'), ('sign_in_failed', 'Sign-in failed'), ('case_viewed', 'Case viewed'), ('field_revealed', 'Sensitive field revealed'), ('searched', 'Search made'), ('exported', 'List exported'), ('access_denied', 'Access denied'), ('duplicate_checked', 'Duplicate check made'), ('attachment_uploaded', 'Attachment uploaded'), ('attachment_downloaded', 'Attachment downloaded'), ('attachment_deleted', 'Attachment deleted'), ('case_printed', 'Case opened for printing'), ('rights_requested', 'Rights request made'), ('rights_approved', 'Rights request approved'), ('export_viewed', 'Subject access export opened'), ('export_downloaded', 'Subject access export downloaded'), ('case_erased', 'Case erased'), ('breach_recorded', 'Breach recorded'), ('document_downloaded', 'Document downloaded'), ('brief_exported', 'Brief exported')], max_length=32, verbose_name='event'),
+            model_name="accesslog",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("signed_in", "Signed in"),
+                    ("signed_out", "Signed out"),
+                    ("sign_in_failed", "Sign-in failed"),
+                    ("case_viewed", "Case viewed"),
+                    ("field_revealed", "Sensitive field revealed"),
+                    ("searched", "Search made"),
+                    ("exported", "List exported"),
+                    ("access_denied", "Access denied"),
+                    ("duplicate_checked", "Duplicate check made"),
+                    ("attachment_uploaded", "Attachment uploaded"),
+                    ("attachment_downloaded", "Attachment downloaded"),
+                    ("attachment_deleted", "Attachment deleted"),
+                    ("case_printed", "Case opened for printing"),
+                    ("rights_requested", "Rights request made"),
+                    ("rights_approved", "Rights request approved"),
+                    ("export_viewed", "Subject access export opened"),
+                    ("export_downloaded", "Subject access export downloaded"),
+                    ("case_erased", "Case erased"),
+                    ("breach_recorded", "Breach recorded"),
+                    ("document_downloaded", "Document downloaded"),
+                    ("brief_exported", "Brief exported"),
+                ],
+                max_length=32,
+                verbose_name="event",
+            ),
         ),
         migrations.CreateModel(
-            name='Breach',
+            name="Breach",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('what', models.TextField(help_text='Describe the incident without naming any person.', verbose_name='what happened')),
-                ('discovered_at', models.DateTimeField(verbose_name='discovered at')),
-                ('cases_affected', models.PositiveIntegerField(default=0, verbose_name='number of cases affected')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('organisations', models.ManyToManyField(related_name='+', to='accounts.organisation', verbose_name='organisations affected')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "what",
+                    models.TextField(
+                        help_text="Describe the incident without naming any person.", verbose_name="what happened"
+                    ),
+                ),
+                ("discovered_at", models.DateTimeField(verbose_name="discovered at")),
+                ("cases_affected", models.PositiveIntegerField(default=0, verbose_name="number of cases affected")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                (
+                    "organisations",
+                    models.ManyToManyField(
+                        related_name="+", to="accounts.organisation", verbose_name="organisations affected"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'breach',
-                'verbose_name_plural': 'breaches',
-                'ordering': ['-discovered_at', '-id'],
+                "verbose_name": "breach",
+                "verbose_name_plural": "breaches",
+                "ordering": ["-discovered_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='BreachNotification',
+            name="BreachNotification",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('recipient', models.CharField(choices=[('authority', 'The data protection authority'), ('persons', 'The people concerned'), ('organisations', 'The organisations affected')], max_length=16, verbose_name='told')),
-                ('notified_at', models.DateTimeField(verbose_name='when')),
-                ('how', models.CharField(max_length=200, verbose_name='how')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('breach', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='notifications', to='audit.breach')),
-                ('recorded_by', models.ForeignKey(on_delete=django.db.models.deletion.PROTECT, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "recipient",
+                    models.CharField(
+                        choices=[
+                            ("authority", "The data protection authority"),
+                            ("persons", "The people concerned"),
+                            ("organisations", "The organisations affected"),
+                        ],
+                        max_length=16,
+                        verbose_name="told",
+                    ),
+                ),
+                ("notified_at", models.DateTimeField(verbose_name="when")),
+                ("how", models.CharField(max_length=200, verbose_name="how")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                (
+                    "breach",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="notifications", to="audit.breach"
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.PROTECT, related_name="+", to=settings.AUTH_USER_MODEL
+                    ),
+                ),
             ],
             options={
-                'ordering': ['notified_at', 'id'],
+                "ordering": ["notified_at", "id"],
             },
         ),
         migrations.CreateModel(
-            name='HistoricalBreach',
+            name="HistoricalBreach",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('what', models.TextField(help_text='Describe the incident without naming any person.', verbose_name='what happened')),
-                ('discovered_at', models.DateTimeField(verbose_name='discovered at')),
-                ('cases_affected', models.PositiveIntegerField(default=0, verbose_name='number of cases affected')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('closed_at', models.DateTimeField(blank=True, null=True, verbose_name='closed')),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "what",
+                    models.TextField(
+                        help_text="Describe the incident without naming any person.", verbose_name="what happened"
+                    ),
+                ),
+                ("discovered_at", models.DateTimeField(verbose_name="discovered at")),
+                ("cases_affected", models.PositiveIntegerField(default=0, verbose_name="number of cases affected")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("closed_at", models.DateTimeField(blank=True, null=True, verbose_name="closed")),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical breach',
-                'verbose_name_plural': 'historical breaches',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical breach",
+                "verbose_name_plural": "historical breaches",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),
         migrations.CreateModel(
-            name='HistoricalBreachNotification',
+            name="HistoricalBreachNotification",
             fields=[
-                ('id', models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name='ID')),
-                ('recipient', models.CharField(choices=[('authority', 'The data protection authority'), ('persons', 'The people concerned'), ('organisations', 'The organisations affected')], max_length=16, verbose_name='told')),
-                ('notified_at', models.DateTimeField(verbose_name='when')),
-                ('how', models.CharField(max_length=200, verbose_name='how')),
-                ('recorded_at', models.DateTimeField(default=django.utils.timezone.now)),
-                ('history_id', models.AutoField(primary_key=True, serialize=False)),
-                ('history_date', models.DateTimeField(db_index=True)),
-                ('history_change_reason', models.CharField(max_length=100, null=True)),
-                ('history_type', models.CharField(choices=[('+', 'Created'), ('~', 'Changed'), ('-', 'Deleted')], max_length=1)),
-                ('breach', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='audit.breach')),
-                ('history_user', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL)),
-                ('recorded_by', models.ForeignKey(blank=True, db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL)),
+                ("id", models.BigIntegerField(auto_created=True, blank=True, db_index=True, verbose_name="ID")),
+                (
+                    "recipient",
+                    models.CharField(
+                        choices=[
+                            ("authority", "The data protection authority"),
+                            ("persons", "The people concerned"),
+                            ("organisations", "The organisations affected"),
+                        ],
+                        max_length=16,
+                        verbose_name="told",
+                    ),
+                ),
+                ("notified_at", models.DateTimeField(verbose_name="when")),
+                ("how", models.CharField(max_length=200, verbose_name="how")),
+                ("recorded_at", models.DateTimeField(default=django.utils.timezone.now)),
+                ("history_id", models.AutoField(primary_key=True, serialize=False)),
+                ("history_date", models.DateTimeField(db_index=True)),
+                ("history_change_reason", models.CharField(max_length=100, null=True)),
+                (
+                    "history_type",
+                    models.CharField(choices=[("+", "Created"), ("~", "Changed"), ("-", "Deleted")], max_length=1),
+                ),
+                (
+                    "breach",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="audit.breach",
+                    ),
+                ),
+                (
+                    "history_user",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
+                (
+                    "recorded_by",
+                    models.ForeignKey(
+                        blank=True,
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'historical breach notification',
-                'verbose_name_plural': 'historical breach notifications',
-                'ordering': ('-history_date', '-history_id'),
-                'get_latest_by': ('history_date', 'history_id'),
+                "verbose_name": "historical breach notification",
+                "verbose_name_plural": "historical breach notifications",
+                "ordering": ("-history_date", "-history_id"),
+                "get_latest_by": ("history_date", "history_id"),
             },
             bases=(simple_history.models.HistoricalChanges, models.Model),
         ),

@@ -148,6 +148,10 @@ class AccessLog(models.Model):
         EXPORTED = "exported", _("List exported")
         ACCESS_DENIED = "access_denied", _("Access denied")
         DUPLICATE_CHECKED = "duplicate_checked", _("Duplicate check made")
+        NETWORK_VIEWED = "network_viewed", _("Network page viewed")
+        REPORT_EXPORTED = "report_exported", _("Network figures exported")
+        REPORT_FROZEN = "report_frozen", _("Quarterly report frozen")
+        REPORT_RELEASED = "report_released", _("Quarterly report released")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     event = models.CharField(_("event"), max_length=32, choices=Event.choices)

@@ -172,3 +172,44 @@ def suggested_organisations(referral: Referral) -> list[tuple[Organisation, floa
         rows.append((organisation, provinces.distance_km(referral.from_org.province, organisation.province), offers))
     rows.sort(key=lambda row: (not row[2], row[1], row[0].name))
     return rows
+
+
+# --- Statistics for the network (network/ reads these, and only these) -----------------------------------------
+
+# Categorical columns and times only: never the reason, the override reason or a timeline note (all encrypted).
+STATISTICS_REFERRAL_FIELDS = (
+    "id",
+    "case_id",
+    "case__origin_province",
+    "services",
+    "urgency",
+    "status",
+    "decline_reason",
+    "outcome",
+    "sent_at",
+    "answered_at",
+    "deadline",
+    "to_org_id",
+    "to_org__province",
+    "reassigned_from_id",
+)
+
+
+def statistics_referral_rows() -> QuerySet[Any]:
+    """Referrals of statistics-consented cases, as dicts of categorical fields."""
+    from casework.selectors import statistics_consented_case_ids
+
+    return (
+        Referral.objects.filter(case_id__in=statistics_consented_case_ids())
+        .order_by()
+        .values(*STATISTICS_REFERRAL_FIELDS)
+    )
+
+
+def overdue_referrals_count() -> int:
+    return Referral.objects.filter(status=ReferralStatus.SENT, deadline__lt=timezone.now()).count()
+
+
+def declined_awaiting_reassignment_count() -> int:
+    """Declined referrals that no coordinator has reassigned yet."""
+    return Referral.objects.filter(status=ReferralStatus.DECLINED, reassigned_to__isnull=True).count()

@@ -278,6 +278,7 @@ STATISTICS_CASE_FIELDS = (
     "age_band",
     "risk_level",
     "status",
+    "trafficking_status",
     "created_at",
 )
 STATISTICS_SERVICE_FIELDS = ("case_id", "service_type", "status", "started_on", "recorded_at")

@@ -8,6 +8,7 @@ urlpatterns = [
     path("accounts/", include("accounts.urls")),
     path("cases/", include("casework.urls")),
     path("referrals/", include("referrals.urls")),
+    path("network/", include("network.urls")),
     path("admin/", admin_site.urls),
     path("healthz", account_views.healthz, name="healthz"),
 ]

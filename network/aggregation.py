@@ -155,7 +155,9 @@ def compute(*, challenges: Iterable[dict[str, Any]] = (), now: datetime | None =
     for challenge in challenges:
         period = Period.parse(challenge["period"])
         for code in {period.code, str(period.year)}:
-            distinct[(code, "challenges", challenge["province"], challenge["category"])].add(challenge["organisation_id"])
+            distinct[(code, "challenges", challenge["province"], challenge["category"])].add(
+                challenge["organisation_id"]
+            )
             distinct[(code, "challenges", challenge["province"], TOTAL)].add(challenge["organisation_id"])
 
     for key, members in distinct.items():

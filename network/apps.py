@@ -6,3 +6,24 @@ class NetworkConfig(AppConfig):
     name = "network"
     verbose_name = _("Network")
     default_auto_field = "django.db.models.BigAutoField"
+
+    def ready(self) -> None:
+        from accounts import demo_hooks
+        from accounts.choices import Role
+        from accounts.navigation import NavItem, register
+        from network import demo, notices
+
+        everyone = (Role.CASEWORKER, Role.COORDINATOR, Role.ADMIN)
+        register(NavItem(_("Network map"), "network:map", everyone, order=40))
+        register(NavItem(_("Challenges"), "network:challenges", everyone, order=41))
+        register(NavItem(_("Urgent needs"), "network:needs", everyone, order=42))
+        register(NavItem(_("Capacity"), "network:capacity", everyone, order=43))
+        register(NavItem(_("Network reports"), "network:reports", everyone, order=44))
+        notices.register()
+
+        from network import selectors as network_selectors
+        from referrals import selectors as referral_selectors
+
+        if network_selectors.capacity_for_suggestions not in referral_selectors.capacity_lookups:
+            referral_selectors.capacity_lookups.append(network_selectors.capacity_for_suggestions)
+        demo_hooks.register(demo.seed, order=60)

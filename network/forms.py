@@ -39,7 +39,9 @@ class MapForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         self.fields["period"].choices = period_choices()
         metric = (self.data.get("metric") if self.is_bound else "") or "origin"
-        self.fields["category"].choices = selectors.category_choices(metric if metric in selectors.METRICS else "origin") or [("", _("All"))]
+        self.fields["category"].choices = selectors.category_choices(
+            metric if metric in selectors.METRICS else "origin"
+        ) or [("", _("All"))]
 
 
 class PeriodForm(StyledFormMixin, forms.Form):
@@ -55,7 +57,10 @@ class ChallengeForm(StyledFormMixin, forms.Form):
     province = forms.ChoiceField(label=_("Province"), choices=BLANK + provinces.CHOICES)
     period = forms.ChoiceField(label=_("Quarter"))
     description = forms.CharField(
-        label=_("Short description"), max_length=600, widget=forms.Textarea(attrs={"rows": 3}), help_text=NO_PERSONAL_DATA
+        label=_("Short description"),
+        max_length=600,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=NO_PERSONAL_DATA,
     )
     named = forms.BooleanField(
         label=_("Name my organisation beside this challenge"),

@@ -179,9 +179,7 @@ class CapacityStatus(models.Model):
     history = HistoricalRecords()
 
     class Meta:
-        constraints = [
-            models.UniqueConstraint(fields=["organisation", "service"], name="network_capacity_unique")
-        ]
+        constraints = [models.UniqueConstraint(fields=["organisation", "service"], name="network_capacity_unique")]
 
 
 class QuarterlyReport(models.Model):

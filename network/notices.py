@@ -65,9 +65,9 @@ def stale_organisations(now: datetime) -> dict[int, str]:
         if updated >= limit:
             stated.setdefault(org_id, set()).add(service)
     newest = dict(
-        CapacityStatus.objects.values("organisation_id").annotate(newest=Max("updated_at")).values_list(
-            "organisation_id", "newest"
-        )
+        CapacityStatus.objects.values("organisation_id")
+        .annotate(newest=Max("updated_at"))
+        .values_list("organisation_id", "newest")
     )
     found = {}
     for org_id, services in Organisation.objects.filter(is_active=True).values_list("pk", "services"):
@@ -120,10 +120,13 @@ def register() -> None:
         notifications.Kind(
             CAPACITY_STALE,
             _("My organisation's capacity statuses are out of date"),
-            lambda p: gettext(
-                "Your organisation's capacity statuses are older than %(days)s days. Say which services are available."
-            )
-            % p,
+            lambda p: (
+                gettext(
+                    "Your organisation's capacity statuses are older than %(days)s days. "
+                    "Say which services are available."
+                )
+                % p
+            ),
         )
     )
     notifications.register_target("posted_need", lambda pk: reverse("network:needs"))

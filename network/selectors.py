@@ -71,7 +71,9 @@ def refresh_in_progress() -> RefreshRun | None:
     """A queued or running refresh (one older than an hour is taken as lost)."""
     recent = timezone.now() - timedelta(hours=1)
     return (
-        RefreshRun.objects.filter(state__in=[RefreshRun.State.QUEUED, RefreshRun.State.RUNNING], requested_at__gte=recent)
+        RefreshRun.objects.filter(
+            state__in=[RefreshRun.State.QUEUED, RefreshRun.State.RUNNING], requested_at__gte=recent
+        )
         .order_by("-requested_at")
         .first()
     )
@@ -282,10 +284,8 @@ def province_view(code: str, period: Period) -> dict[str, Any]:
         protected = province_table(period, table)
         labels = _labels(table)
         rows = [(labels.get(col, col), figure) for col, figure in protected.row(code)]
-        if table == "challenges":
-            total = protected.row_totals[code]
-        else:
-            total = origin.values[code]
+        # Tables about referrals, services and challenges count their own people (organisations) per province.
+        total = protected.row_totals[code] if table in MULTI_VALUED - {"exploitation"} else origin.values[code]
         breakdowns.append({"key": table, "title": title, "rows": rows, "total": total})
     routes_table = province_table(period, "destination")
     shown = [(col, f) for col, f in routes_table.row(code) if f.value]
@@ -314,7 +314,11 @@ def offered_services(code: str) -> list[str]:
 def approved_challenges(*, period: str = "", province: str = "", category: str = "") -> QuerySet[Challenge]:
     found = Challenge.objects.filter(state=ModerationState.APPROVED).select_related("organisation")
     if period:
-        found = found.filter(Q(period=period) | Q(period__startswith=f"{period}-")) if "-" not in period else found.filter(period=period)
+        found = (
+            found.filter(Q(period=period) | Q(period__startswith=f"{period}-"))
+            if "-" not in period
+            else found.filter(period=period)
+        )
     if province:
         found = found.filter(province=province)
     if category:
@@ -344,7 +348,9 @@ def get_challenge_for_moderation(user: User, challenge_id: Any) -> Challenge:
 
 
 def challenge_rows_for_counting() -> QuerySet[Any]:
-    return Challenge.objects.filter(state=ModerationState.APPROVED).values("period", "province", "category", "organisation_id")
+    return Challenge.objects.filter(state=ModerationState.APPROVED).values(
+        "period", "province", "category", "organisation_id"
+    )
 
 
 # --- Posted needs ----------------------------------------------------------------------------------------------
@@ -364,7 +370,9 @@ def needs_awaiting(user: User) -> QuerySet[PostedNeed]:
     if user.role != Role.COORDINATOR:
         return PostedNeed.objects.none()
     today = timezone.localdate()
-    return PostedNeed.objects.filter(state=ModerationState.PENDING, expires_on__gte=today).select_related("organisation")
+    return PostedNeed.objects.filter(state=ModerationState.PENDING, expires_on__gte=today).select_related(
+        "organisation"
+    )
 
 
 def own_needs(user: User) -> QuerySet[PostedNeed]:
@@ -602,8 +610,29 @@ def figure_labels() -> dict[str, str]:
     for code, name in provinces.CHOICES:
         labels[f"origin.{code}"] = str(_("Cases from %(province)s") % {"province": name})
     labels[f"origin.{NOT_RECORDED}"] = str(_("Cases whose province of origin is not recorded"))
-    for table in ("exploitation", "sector", "recruitment", "gender", "age", "risk", "requested", "provided", "challenges"):
+    for table in (
+        "exploitation",
+        "sector",
+        "recruitment",
+        "gender",
+        "age",
+        "risk",
+        "requested",
+        "provided",
+        "challenges",
+    ):
         title = BREAKDOWNS[table]
         for value, label in _labels(table).items():
             labels[f"{table}.{value}"] = f"{title}: {label}"
     return labels
+
+
+def capacity_for_suggestions(organisation_ids: list[int], services: set[str]) -> dict[int, str]:
+    """The worst fresh level among the requested services, per organisation (registered with referrals)."""
+    order = {CapacityLevel.AVAILABLE: 0, CapacityLevel.LIMITED: 1, CapacityLevel.FULL: 2}
+    found: dict[int, str] = {}
+    for org_id, by_service in capacity_levels(organisation_ids).items():
+        levels = [level for service, level in by_service.items() if service in services]
+        if levels:
+            found[org_id] = max(levels, key=lambda level: order.get(level, 0))  # type: ignore[call-overload]
+    return found

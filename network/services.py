@@ -151,9 +151,7 @@ def challenge_moderate(*, actor: User, challenge: Challenge, approve: bool, reas
 # --- Posted needs ----------------------------------------------------------------------------------------------
 
 
-def need_post(
-    *, actor: User, service: str, province: str, urgency: str, expires_on: date, text: str
-) -> PostedNeed:
+def need_post(*, actor: User, service: str, province: str, urgency: str, expires_on: date, text: str) -> PostedNeed:
     _require(actor, Role.CASEWORKER)
     if expires_on < timezone.localdate():
         raise ValidationError({"expires_on": _("Choose a date from today on.")})
@@ -229,7 +227,17 @@ def _report_figures(period: Period) -> dict[str, int | str]:
     figures["cases.total"] = origin.total.as_json()
     for code, figure in origin.values.items():
         figures[f"origin.{code}"] = figure.as_json()
-    for table in ("exploitation", "sector", "recruitment", "gender", "age", "risk", "requested", "provided", "challenges"):
+    for table in (
+        "exploitation",
+        "sector",
+        "recruitment",
+        "gender",
+        "age",
+        "risk",
+        "requested",
+        "provided",
+        "challenges",
+    ):
         protected = selectors.province_table(period, table)
         for col, figure in protected.col_totals.items():
             figures[f"{table}.{col}"] = figure.as_json()

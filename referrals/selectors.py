@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -161,16 +162,28 @@ def keyset_page(referrals: QuerySet[Referral], cursor: str = "", size: int = 25)
     return pagination.keyset_page(referrals, cursor, time_field="sent_at", size=size)
 
 
+# Capacity statuses belong to network (a higher app), which registers its lookup here from its ready():
+# (organisation ids, services) -> {organisation id: "available" | "limited" | "full"} for fresh statuses only.
+capacity_lookups: list[Callable[[list[int], set[str]], dict[int, str]]] = []
+
+
 def suggested_organisations(referral: Referral) -> list[tuple[Organisation, float, bool]]:
-    """Organisations that could take the referral instead: those offering a requested service first, then by
-    distance from the referring organisation's province. (organisation, km, offers a requested service)"""
-    candidates = Organisation.objects.filter(is_active=True).exclude(pk__in=[referral.from_org_id, referral.to_org_id])
+    """Organisations that could take the referral instead: those offering a requested service first, full ones
+    last among them, then by distance from the referring organisation's province. (organisation, km, offers a
+    requested service); each organisation carries ``capacity_level`` ("" when not stated or stale)."""
+    candidates = list(
+        Organisation.objects.filter(is_active=True).exclude(pk__in=[referral.from_org_id, referral.to_org_id])
+    )
     wanted = set(referral.services)
+    levels: dict[int, str] = {}
+    for lookup in capacity_lookups:
+        levels.update(lookup([o.pk for o in candidates], wanted))
     rows = []
     for organisation in candidates:
         offers = bool(wanted & set(organisation.services))
+        organisation.capacity_level = levels.get(organisation.pk, "")  # type: ignore[attr-defined]
         rows.append((organisation, provinces.distance_km(referral.from_org.province, organisation.province), offers))
-    rows.sort(key=lambda row: (not row[2], row[1], row[0].name))
+    rows.sort(key=lambda row: (not row[2], row[0].capacity_level == "full", row[1], row[0].name))  # type: ignore[attr-defined]
     return rows
 
 

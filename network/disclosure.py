@@ -155,9 +155,9 @@ def protect_table(
         raise ValueError("use protect_series for a table with a single row or column")
     grid = [[int(counts.get((r, c), 0)) for c in cols] for r in rows]
     for i, r in enumerate(rows):
-        grid[i].append(int(row_totals[r]) if row_totals is not None else sum(grid[i]))
+        grid[i].append(int(row_totals.get(r, 0)) if row_totals is not None else sum(grid[i]))
     bottom = [
-        int(col_totals[c]) if col_totals is not None else sum(grid[i][j] for i in range(len(rows)))
+        int(col_totals.get(c, 0)) if col_totals is not None else sum(grid[i][j] for i in range(len(rows)))
         for j, c in enumerate(cols)
     ]
     bottom.append(sum(grid[i][-1] for i in range(len(rows))))

@@ -96,7 +96,9 @@ def province_table(period: Period, table: str) -> Table:
             totals[row] = count
         else:
             cells[(row, col)] = count
-    if table not in MULTI_VALUED:
+    if table == "exploitation":  # several types per case: the row totals are the cases, as on the map
+        totals = {row: count for row, _col, count in _rows(period.code, "origin")}
+    elif table not in MULTI_VALUED:
         totals = None  # type: ignore[assignment]
     return protect_table(cells, PROVINCE_ROWS, COLUMNS[table], rule(), row_totals=totals)
 

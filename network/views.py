@@ -8,19 +8,18 @@ from __future__ import annotations
 import csv
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from accounts.choices import Role
 from accounts.http import AuthedRequest
 from accounts.models import AccessLog
 from accounts.permissions import role_required
-from accounts.views import posted
 from casework import selectors as case_selectors
 from network import export, geo, selectors, services
 from network.disclosure import Period
@@ -118,21 +117,7 @@ def refresh_status(request: AuthedRequest) -> HttpResponse:
 # --- Challenges ------------------------------------------------------------------------------------------------
 
 
-@members
-@require_http_methods(["GET", "POST"])
-def challenges(request: AuthedRequest) -> HttpResponse:
-    form = ChallengeForm(posted(request))
-    if request.method == "POST":
-        if request.user.role != Role.CASEWORKER:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.challenge_report(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                _attach(form, error)
-            else:
-                messages.success(request, _("Thank you. A coordinator will review the challenge before it is shown."))
-                return redirect("network:challenges")
+def _challenges_page(request: AuthedRequest, form: ChallengeForm) -> HttpResponse:
     period_form, period = _period(request)
     context = {
         "form": form,
@@ -141,16 +126,36 @@ def challenges(request: AuthedRequest) -> HttpResponse:
         "approved": selectors.approved_challenges(period=period.code)[:100],
         "awaiting": selectors.challenges_awaiting(request.user),
         "own": selectors.own_challenges(request.user),
-        "moderation_form": ModerationForm(),
     }
     return _page(request, "network/challenges.html", context, page=f"challenges:{period.code}")
+
+
+@members
+@require_GET
+def challenges(request: AuthedRequest) -> HttpResponse:
+    return _challenges_page(request, ChallengeForm())
+
+
+@caseworker_only
+@require_POST
+def challenge_report(request: AuthedRequest) -> HttpResponse:
+    form = ChallengeForm(request.POST)
+    if form.is_valid():
+        try:
+            services.challenge_report(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Thank you. A coordinator will review the challenge before it is shown."))
+            return redirect("network:challenges")
+    return _challenges_page(request, form)
 
 
 @coordinator_only
 @require_POST
 def challenge_moderate(request: AuthedRequest, challenge_id: str) -> HttpResponse:
     challenge = selectors.get_challenge_for_moderation(request.user, challenge_id)
-    form = ModerationForm(request.POST, prefix=None)
+    form = ModerationForm(request.POST)
     if form.is_valid():
         services.challenge_moderate(
             actor=request.user,
@@ -167,21 +172,7 @@ def challenge_moderate(request: AuthedRequest, challenge_id: str) -> HttpRespons
 # --- Needs -----------------------------------------------------------------------------------------------------
 
 
-@members
-@require_http_methods(["GET", "POST"])
-def needs(request: AuthedRequest) -> HttpResponse:
-    form = NeedForm(posted(request))
-    if request.method == "POST":
-        if request.user.role != Role.CASEWORKER:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                services.need_post(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                _attach(form, error)
-            else:
-                messages.success(request, _("Your need is posted. A coordinator will review it before it is shown."))
-                return redirect("network:needs")
+def _needs_page(request: AuthedRequest, form: NeedForm) -> HttpResponse:
     organisation = request.user.organisation
     own_unserved = (
         list(case_selectors.high_risk_unserved(organisation))
@@ -196,10 +187,29 @@ def needs(request: AuthedRequest) -> HttpResponse:
         "own": selectors.own_needs(request.user),
         "offered": selectors.offered_by(request.user),
         "own_unserved": own_unserved,
-        "moderation_form": ModerationForm(),
-        "today": timezone.localdate(),
     }
     return _page(request, "network/needs.html", context, page="needs")
+
+
+@members
+@require_GET
+def needs(request: AuthedRequest) -> HttpResponse:
+    return _needs_page(request, NeedForm())
+
+
+@caseworker_only
+@require_POST
+def need_post(request: AuthedRequest) -> HttpResponse:
+    form = NeedForm(request.POST)
+    if form.is_valid():
+        try:
+            services.need_post(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("Your need is posted. A coordinator will review it before it is shown."))
+            return redirect("network:needs")
+    return _needs_page(request, form)
 
 
 @coordinator_only
@@ -239,41 +249,37 @@ def need_offer(request: AuthedRequest, need_id: str) -> HttpResponse:
 
 
 @members
-@require_http_methods(["GET", "POST"])
+@require_GET
 def capacity(request: AuthedRequest) -> HttpResponse:
     organisation = request.user.organisation
-    if request.method == "POST":
-        if request.user.role != Role.CASEWORKER:
-            raise PermissionDenied
-        form = CapacityForm(request.POST)
-        if form.is_valid():
-            try:
-                services.capacity_set(actor=request.user, **form.cleaned_data)
-            except ValidationError as error:
-                messages.error(request, " ".join(error.messages))
-            else:
-                messages.success(request, _("The capacity status is saved."))
-        else:
-            messages.error(request, _("Choose available, limited or full."))
-        return redirect("network:capacity")
-    own = (
-        selectors.capacity_of(organisation) if organisation is not None and request.user.role == Role.CASEWORKER else []
-    )
+    own = []
+    if organisation is not None and request.user.role == Role.CASEWORKER:
+        for row in selectors.capacity_of(organisation):
+            level = row["status"].level if row["status"] else "available"
+            form = CapacityForm(initial={"service": row["service"], "level": level}, auto_id=f"cap_{row['service']}_%s")
+            own.append({**row, "form": form})
     context = {
         "bulletin": selectors.capacity_bulletin(),
-        "own": [
-            {
-                **row,
-                "form": CapacityForm(
-                    initial={"service": row["service"], "level": row["status"].level if row["status"] else "available"},
-                    auto_id=f"cap_{row['service']}_%s",
-                ),
-            }
-            for row in own
-        ],
-        "stale_days": selectors.settings.JEJARING_CAPACITY_STALE_DAYS,
+        "own": own,
+        "stale_days": settings.JEJARING_CAPACITY_STALE_DAYS,
     }
     return _page(request, "network/capacity.html", context, page="capacity")
+
+
+@caseworker_only
+@require_POST
+def capacity_set(request: AuthedRequest) -> HttpResponse:
+    form = CapacityForm(request.POST)
+    if form.is_valid():
+        try:
+            services.capacity_set(actor=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            messages.error(request, " ".join(error.messages))
+        else:
+            messages.success(request, _("The capacity status is saved."))
+    else:
+        messages.error(request, _("Choose available, limited or full."))
+    return redirect("network:capacity")
 
 
 @members
@@ -285,23 +291,30 @@ def performance(request: AuthedRequest) -> HttpResponse:
 # --- Quarterly reports -----------------------------------------------------------------------------------------
 
 
-@members
-@require_http_methods(["GET", "POST"])
-def reports(request: AuthedRequest) -> HttpResponse:
-    form = FreezeForm(posted(request))
-    if request.method == "POST":
-        if request.user.role != Role.COORDINATOR:
-            raise PermissionDenied
-        if form.is_valid():
-            try:
-                report = services.report_freeze(actor=request.user, period=form.cleaned_data["period"], request=request)
-            except ValidationError as error:
-                _attach(form, error)
-            else:
-                messages.success(request, _("The report for %(period)s is frozen.") % {"period": report.period})
-                return redirect("network:report_detail", report_id=report.pk)
+def _reports_page(request: AuthedRequest, form: FreezeForm) -> HttpResponse:
     context = {"form": form, "reports": selectors.reports(request.user)}
     return _page(request, "network/reports.html", context, page="reports")
+
+
+@members
+@require_GET
+def reports(request: AuthedRequest) -> HttpResponse:
+    return _reports_page(request, FreezeForm())
+
+
+@coordinator_only
+@require_POST
+def report_freeze(request: AuthedRequest) -> HttpResponse:
+    form = FreezeForm(request.POST)
+    if form.is_valid():
+        try:
+            report = services.report_freeze(actor=request.user, period=form.cleaned_data["period"], request=request)
+        except ValidationError as error:
+            _attach(form, error)
+        else:
+            messages.success(request, _("The report for %(period)s is frozen.") % {"period": report.period})
+            return redirect("network:report_detail", report_id=report.pk)
+    return _reports_page(request, form)
 
 
 @members

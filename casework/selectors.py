@@ -287,12 +287,10 @@ STATISTICS_SERVICE_FIELDS = ("case_id", "service_type", "status", "started_on", 
 def _statistics_consented() -> Exists:
     from casework.choices import ConsentKind
 
-    return Exists(
-        Consent.objects.filter(case=OuterRef("pk"), kind=ConsentKind.STATISTICS, withdrawn_on__isnull=True)
-    )
+    return Exists(Consent.objects.filter(case=OuterRef("pk"), kind=ConsentKind.STATISTICS, withdrawn_on__isnull=True))
 
 
-def statistics_consented_case_ids() -> QuerySet[Case]:
+def statistics_consented_case_ids() -> QuerySet[Any]:
     """A subquery of the cases whose person's statistics consent is active now (a withdrawn one drops out)."""
     return Case.objects.filter(_statistics_consented()).values("pk")
 

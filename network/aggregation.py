@@ -153,8 +153,8 @@ def compute(*, challenges: Iterable[dict[str, Any]] = (), now: datetime | None =
             distinct[(period, "provided", province, TOTAL)].add(service["case_id"])
 
     for challenge in challenges:
-        period = Period.parse(challenge["period"])
-        for code in {period.code, str(period.year)}:
+        quarter = Period.parse(challenge["period"])
+        for code in {quarter.code, str(quarter.year)}:
             distinct[(code, "challenges", challenge["province"], challenge["category"])].add(
                 challenge["organisation_id"]
             )

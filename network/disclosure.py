@@ -30,10 +30,12 @@ this module inside a figure.
 from __future__ import annotations
 
 import re
-from collections.abc import Hashable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import date
+from typing import Any
 
+Key = Any  # a category code (str in the app; anything hashable in tests)
 DEFAULT_K = 11
 DEFAULT_BASE = 5
 
@@ -92,18 +94,18 @@ def _pair(index: int, size: int) -> int:
 class Table:
     """A protected table. ``cells[(row, col)]``, ``row_totals[row]``, ``col_totals[col]``, ``total``."""
 
-    rows: list[Hashable]
-    cols: list[Hashable]
-    cells: dict[tuple[Hashable, Hashable], Figure]
-    row_totals: dict[Hashable, Figure]
-    col_totals: dict[Hashable, Figure]
+    rows: list[Key]
+    cols: list[Key]
+    cells: dict[tuple[Key, Key], Figure]
+    row_totals: dict[Key, Figure]
+    col_totals: dict[Key, Figure]
     total: Figure
     rule: Rule = field(default_factory=Rule)
 
-    def row(self, key: Hashable) -> list[tuple[Hashable, Figure]]:
+    def row(self, key: Key) -> list[tuple[Key, Figure]]:
         return [(col, self.cells[(key, col)]) for col in self.cols]
 
-    def column(self, key: Hashable) -> list[tuple[Hashable, Figure]]:
+    def column(self, key: Key) -> list[tuple[Key, Figure]]:
         return [(row, self.cells[(row, key)]) for row in self.rows]
 
 
@@ -137,13 +139,13 @@ def hidden_positions(grid: list[list[int]], rule: Rule) -> set[Pos]:
 
 
 def protect_table(
-    counts: Mapping[tuple[Hashable, Hashable], int],
-    rows: Sequence[Hashable],
-    cols: Sequence[Hashable],
+    counts: Mapping[tuple[Key, Key], int],
+    rows: Sequence[Key],
+    cols: Sequence[Key],
     rule: Rule | None = None,
     *,
-    row_totals: Mapping[Hashable, int] | None = None,
-    col_totals: Mapping[Hashable, int] | None = None,
+    row_totals: Mapping[Key, int] | None = None,
+    col_totals: Mapping[Key, int] | None = None,
 ) -> Table:
     """Protect a two-dimensional table of raw counts (missing keys count 0).
 
@@ -184,8 +186,8 @@ def protect_table(
 
 @dataclass
 class Series:
-    keys: list[Hashable]
-    values: dict[Hashable, Figure]
+    keys: list[Key]
+    values: dict[Key, Figure]
     total: Figure
     rule: Rule = field(default_factory=Rule)
 
@@ -203,7 +205,7 @@ def series_hidden(values: list[int], total: int, rule: Rule) -> set[int]:
 
 
 def protect_series(
-    counts: Mapping[Hashable, int], keys: Sequence[Hashable], rule: Rule | None = None, *, total: int | None = None
+    counts: Mapping[Key, int], keys: Sequence[Key], rule: Rule | None = None, *, total: int | None = None
 ) -> Series:
     """Protect a one-dimensional table; ``total`` when the dimension is multi-valued (else the sum)."""
     rule = rule or Rule()

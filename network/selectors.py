@@ -141,7 +141,7 @@ METRICS = {
 BUCKETS = 5
 
 
-def category_choices(metric: str) -> list[tuple[str, str]]:
+def category_choices(metric: str) -> list[tuple[str, Any]]:
     from casework.choices import ExploitationType, LabourSector, RecruitmentMethod
     from network.models import ChallengeCategory
 
@@ -153,7 +153,7 @@ def category_choices(metric: str) -> list[tuple[str, str]]:
     }.get(metric)
     if enum is None:
         return []
-    return [("", _("All"))] + [(value, label) for value, label in enum.choices]
+    return [("", _("All")), *enum.choices]
 
 
 @dataclass

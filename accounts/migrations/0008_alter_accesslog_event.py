@@ -4,15 +4,32 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0007_hash_recovery_codes'),
+        ("accounts", "0007_hash_recovery_codes"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='accesslog',
-            name='event',
-            field=models.CharField(choices=[('signed_in', 'Signed in'), ('signed_out', 'Signed out'), ('sign_in_failed', 'Sign-in failed'), ('case_viewed', 'Case viewed'), ('field_revealed', 'Sensitive field revealed'), ('searched', 'Search made'), ('exported', 'List exported'), ('access_denied', 'Access denied'), ('duplicate_checked', 'Duplicate check made'), ('network_viewed', 'Network page viewed'), ('report_exported', 'Network figures exported'), ('report_frozen', 'Quarterly report frozen'), ('report_released', 'Quarterly report released')], max_length=32, verbose_name='event'),
+            model_name="accesslog",
+            name="event",
+            field=models.CharField(
+                choices=[
+                    ("signed_in", "Signed in"),
+                    ("signed_out", "Signed out"),
+                    ("sign_in_failed", "Sign-in failed"),
+                    ("case_viewed", "Case viewed"),
+                    ("field_revealed", "Sensitive field revealed"),
+                    ("searched", "Search made"),
+                    ("exported", "List exported"),
+                    ("access_denied", "Access denied"),
+                    ("duplicate_checked", "Duplicate check made"),
+                    ("network_viewed", "Network page viewed"),
+                    ("report_exported", "Network figures exported"),
+                    ("report_frozen", "Quarterly report frozen"),
+                    ("report_released", "Quarterly report released"),
+                ],
+                max_length=32,
+                verbose_name="event",
+            ),
         ),
     ]

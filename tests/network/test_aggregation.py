@@ -97,9 +97,11 @@ def test_the_task_refreshes_a_queued_run(carol, alice, django_capture_on_commit_
     from network.tasks import refresh_aggregates
 
     stat_cases(alice, 1, origin_province="11")
-    with mock.patch("network.tasks.refresh_aggregates.apply_async") as queued:
-        with django_capture_on_commit_callbacks(execute=True):
-            run = services.refresh_request(actor=carol)
+    with (
+        mock.patch("network.tasks.refresh_aggregates.apply_async") as queued,
+        django_capture_on_commit_callbacks(execute=True),
+    ):
+        run = services.refresh_request(actor=carol)
     assert queued.call_args.kwargs["args"] == [run.pk]  # the task gets an id, nothing else
     assert selectors.refresh_in_progress() == run
     assert services.refresh_request(actor=carol) == run  # no second refresh while one is queued

@@ -15,7 +15,12 @@ def coordinator_home(user: User) -> dict[str, Any]:
     return {
         "actions": [
             ("overdue", referral_selectors.overdue_referrals_count(), "referrals:queue", "?status=sent&overdue=on"),
-            ("declined", referral_selectors.declined_awaiting_reassignment_count(), "referrals:queue", "?status=declined"),
+            (
+                "declined",
+                referral_selectors.declined_awaiting_reassignment_count(),
+                "referrals:queue",
+                "?status=declined",
+            ),
             ("needs", selectors.needs_awaiting(user).count(), "network:needs", ""),
             ("challenges", selectors.challenges_awaiting(user).count(), "network:challenges", ""),
             ("capacity", selectors.stale_capacity_count(), "network:capacity", ""),

@@ -46,7 +46,8 @@ run: setup
 lint: setup-dev
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	$(BIN)/mypy accounts casework referrals config
+	$(BIN)/mypy core accounts notifications audit casework referrals network learning config
+	$(BIN)/lint-imports
 
 # Without DATABASE_URL the suite runs on SQLite and leaves out the tests that need PostgreSQL.
 test: lint

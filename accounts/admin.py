@@ -23,13 +23,13 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
 from accounts import hooks, services
-from accounts.fields import MultiChoiceField
 from accounts.models import Membership, Organisation, User
+from core.fields import MultiChoiceField
 
 
 def is_network_admin(request: HttpRequest) -> bool:
     user = request.user
-    return bool(user.is_active and user.is_authenticated and user.is_network_admin and user.is_verified())  # type: ignore[union-attr]
+    return bool(user.is_active and user.is_authenticated and user.is_network_admin and user.is_verified())
 
 
 class JejaringAdminSite(admin.AdminSite):

@@ -1,6 +1,7 @@
-"""Places where higher apps (casework) react to changes of accounts without accounts importing them.
+"""Places where higher apps react to changes of accounts without accounts importing them.
 
-Each app fills these lists from its ``AppConfig.ready()``.
+Each app fills these lists from its ``AppConfig.ready()`` with ``core.registry.subscribe``: casework (grants follow the
+membership), notifications (security notices), audit (the access log).
 """
 
 from __future__ import annotations
@@ -8,15 +9,29 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-# Called inside the transaction that sets a user's membership (organisation, role, active): hook(user=..., actor=...).
+from django.http import HttpRequest
+
+# Called inside the transaction that sets a user's membership (organisation, role, active):
+# hook(user=..., actor=..., membership=..., by_admin=...); by_admin: the actor held the admin role before the change.
 membership_changed: list[Callable[..., Any]] = []
 # Asked before a user's membership moves to another organisation or role: hook(user=..., organisation=..., role=...)
 # returns the reasons it may not (none when it may).
 membership_blockers: list[Callable[..., list[str]]] = []
+# Something happened to an account's security: hook(event=..., user=..., request=...).
+security_event: list[Callable[..., Any]] = []
+
+PASSWORD_CHANGED = "password_changed"
+TWO_FACTOR_CHANGED = "two_factor_changed"
+SECOND_FACTOR_FAILED = "second_factor_failed"
 
 
 def membership_change_blocked(*, user: Any, organisation: Any, role: str) -> list[str]:
     return [reason for hook in membership_blockers for reason in hook(user=user, organisation=organisation, role=role)]
+
+
+def security_event_happened(event: str, *, user: Any, request: HttpRequest | None = None) -> None:
+    for hook in security_event:
+        hook(event=event, user=user, request=request)
 
 
 def register(hooks: list[Callable[..., Any]], hook: Callable[..., Any]) -> None:

@@ -1,4 +1,4 @@
-"""Request types for views behind ``login_required`` (for type checking only), and parsing of what requests carry."""
+"""Request types for views behind ``login_required`` (for type checking only)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,5 @@ from accounts.models import User
 
 
 class AuthedRequest(HttpRequest):
-    user: User  # type: ignore[assignment]
+    user: User
     htmx: HtmxDetails
-
-
-def row_id(text: str) -> int | None:
-    """A database id typed into a URL or form: ASCII digits only ("²".isdigit() is true, yet int() refuses it), and
-    short enough for a database integer; None otherwise."""
-    return int(text) if text.isascii() and text.isdigit() and len(text) <= 18 else None

@@ -86,7 +86,7 @@ class LanguageMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         language = self.language_for(request)
         translation.activate(language)
-        request.LANGUAGE_CODE = language  # type: ignore[attr-defined]
+        request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
         patch = response.headers.get("Vary", "")
@@ -115,19 +115,19 @@ class TwoFactorMiddleware:
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
         user = request.user
-        if user.is_authenticated and not user.is_verified():  # type: ignore[union-attr]
+        if user.is_authenticated and not user.is_verified():
             match = request.resolver_match or self._resolve(request)
             if match is None or match.view_name not in TWO_FACTOR_OPEN:
                 from django_otp import user_has_device
 
                 if user_has_device(user):
                     return redirect(request, self._with_next(request, reverse("accounts:two_factor_verify")))
-                if user.two_factor_required:  # type: ignore[union-attr]
+                if user.two_factor_required:
                     return redirect(request, self._with_next(request, reverse("accounts:two_factor_setup")))
         return self.get_response(request)
 
     @staticmethod
-    def _resolve(request: HttpRequest):  # type: ignore[no-untyped-def]
+    def _resolve(request: HttpRequest):
         from django.urls import Resolver404, resolve
 
         try:

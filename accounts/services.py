@@ -9,9 +9,10 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import update_change_reason
 
-from accounts import hooks, security_notices
+from accounts import hooks
 from accounts.choices import Role
 from accounts.models import Membership, Organisation, User
+from core.history import with_actor
 
 SYSTEM_USERNAME = "jejaring-system"
 
@@ -29,11 +30,6 @@ def system_user() -> User:
 
 def _group_name(code: str) -> str:
     return f"org:{code}"
-
-
-def _with_actor(instance: object, actor: User | None) -> None:
-    # simple-history reads the acting user from this attribute when there is no request (tasks, commands).
-    instance._history_user = actor  # type: ignore[attr-defined]
 
 
 @transaction.atomic
@@ -58,7 +54,7 @@ def organisation_create(
         group=group,
     )
     organisation.full_clean()
-    _with_actor(organisation, actor)
+    with_actor(organisation, actor)
     organisation.save()
     return organisation
 
@@ -73,7 +69,7 @@ def organisation_save(*, actor: User | None, organisation: Organisation) -> Orga
         organisation.group.name = _group_name(organisation.code)
         organisation.group.save(update_fields=["name"])
     was_active = Organisation.objects.filter(pk=organisation.pk).values_list("is_active", flat=True).first()
-    _with_actor(organisation, actor)
+    with_actor(organisation, actor)
     organisation.save()
     if was_active is not None and was_active != organisation.is_active:
         # Its group carries the grants on its cases and on cases referred to it: only an active organisation's
@@ -125,14 +121,12 @@ def membership_set(
     membership.is_active = is_active
     membership.may_override_consent = may_override_consent and role == Role.CASEWORKER
     membership.full_clean(exclude=["user"])
-    _with_actor(membership, actor)
+    with_actor(membership, actor)
     membership.save()
     user.membership = membership  # keep the in-memory user in step (its cached membership would be stale)
     sync_groups(user)
-    if by_admin:
-        security_notices.membership_changed(membership, actor)  # type: ignore[arg-type]
     for hook in hooks.membership_changed:
-        hook(user=user, actor=actor)
+        hook(user=user, actor=actor, membership=membership, by_admin=by_admin)
     return membership
 
 
@@ -155,7 +149,7 @@ def user_create(
     else:
         user.set_unusable_password()
     user.full_clean(exclude=["password"])
-    _with_actor(user, actor)
+    with_actor(user, actor)
     user.save()
     membership_set(actor=actor, user=user, organisation=organisation, role=role)
     return user
@@ -164,7 +158,7 @@ def user_create(
 @transaction.atomic
 def user_set_active(*, actor: User | None, user: User, is_active: bool, reason: str = "") -> User:
     user.is_active = is_active
-    _with_actor(user, actor)
+    with_actor(user, actor)
     user.save(update_fields=["is_active"])
     if reason:
         update_change_reason(user, reason)
@@ -174,5 +168,5 @@ def user_set_active(*, actor: User | None, user: User, is_active: bool, reason: 
 
 def user_set_language(*, actor: User, language: str) -> None:
     actor.language = language
-    _with_actor(actor, actor)
+    with_actor(actor, actor)
     actor.save(update_fields=["language"])

@@ -1,17 +1,16 @@
-"""Sign-in events for the access log. Django's auth views send these signals; the receivers only record them."""
+"""The session's own clock: when a sign-in started and when it was last seen (see middleware.SessionLifetimeMiddleware).
+The access log hears of sign-ins through the same Django signals (audit/signals.py)."""
 
 from __future__ import annotations
 
 from typing import Any
 
-from django.contrib.auth.signals import user_logged_in, user_logged_out, user_login_failed
+from django.contrib.auth.signals import user_logged_in
 from django.dispatch import receiver
 from django.http import HttpRequest
 from django.utils import timezone
 
-from accounts import audit
-from accounts.backends import find_user
-from accounts.models import AccessLog, User
+from accounts.models import User
 
 SESSION_STARTED = "jj_started"
 SESSION_SEEN = "jj_seen"
@@ -22,25 +21,3 @@ def on_signed_in(sender: Any, request: HttpRequest, user: User, **kwargs: Any) -
     now = timezone.now().timestamp()
     request.session[SESSION_STARTED] = now
     request.session[SESSION_SEEN] = now
-    audit.record(AccessLog.Event.SIGNED_IN, actor=user, request=request)
-
-
-@receiver(user_logged_out)
-def on_signed_out(sender: Any, request: HttpRequest, user: User | None, **kwargs: Any) -> None:
-    if user is not None:
-        detail = getattr(request, "jj_logout_reason", "")
-        audit.record(AccessLog.Event.SIGNED_OUT, actor=user, request=request, detail=detail)
-
-
-@receiver(user_login_failed)
-def on_sign_in_failed(
-    sender: Any, credentials: dict[str, Any], request: HttpRequest | None = None, **kwargs: Any
-) -> None:
-    # The typed name is not stored: people type passwords into the name field. A known account is linked instead.
-    user = find_user(credentials.get("username") or "")
-    audit.record(
-        AccessLog.Event.SIGN_IN_FAILED,
-        actor=user,
-        request=request,
-        detail="" if user is not None else "unknown_account",
-    )

@@ -6,16 +6,14 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.db import connection
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import redirect, render, resolve_url
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_POST
 from django_otp import login as otp_login
 from django_otp import user_has_device
 
-from accounts import audit, notifications, security_notices, two_factor
+from accounts import hooks, two_factor
 from accounts.forms import (
     LanguageForm,
     LocalisedPasswordResetForm,
@@ -24,24 +22,10 @@ from accounts.forms import (
     StyledSetPasswordForm,
     TokenForm,
 )
-from accounts.http import row_id
-from accounts.models import AccessLog
+from accounts.http import AuthedRequest
 from accounts.services import user_set_language
-
-
-def posted(request: HttpRequest) -> Any:
-    """The POST data of a POST request, else None. Not ``request.POST or None``: an empty POST (every checkbox
-    unticked) must still bind the form."""
-    return request.POST if request.method == "POST" else None
-
-
-def safe_next(request: HttpRequest, fallback: str = "home") -> str:
-    candidate = request.POST.get("next") or request.GET.get("next") or ""
-    if candidate and url_has_allowed_host_and_scheme(
-        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return candidate
-    return resolve_url(fallback)
+from core import home as home_panels
+from core.http import posted, safe_next
 
 
 def set_language_cookie(response: HttpResponse, language: str) -> None:
@@ -72,22 +56,23 @@ class SignOutView(auth_views.LogoutView):
 
 @login_required
 @require_GET
-def home(request: HttpRequest) -> HttpResponse:
+def home(request: AuthedRequest) -> HttpResponse:
     """Each role lands where its work is."""
-    return render(request, "home.html", {"role": request.user.role})  # type: ignore[union-attr]
+    role = request.user.role
+    return render(request, "home.html", {"role": role, "panels": home_panels.panels_for(request, role)})
 
 
 @login_required
 @require_GET
-def account(request: HttpRequest) -> HttpResponse:
+def account(request: AuthedRequest) -> HttpResponse:
     user = request.user
     return render(
         request,
         "accounts/account.html",
         {
             "has_device": user_has_device(user, confirmed=True),
-            "recovery_left": two_factor.remaining_recovery_codes(user),  # type: ignore[arg-type]
-            "may_disable": not user.two_factor_required,  # type: ignore[union-attr]
+            "recovery_left": two_factor.remaining_recovery_codes(user),
+            "may_disable": not user.two_factor_required,
         },
     )
 
@@ -99,24 +84,24 @@ def set_language(request: HttpRequest) -> HttpResponse:
     if form.is_valid():
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
-            user_set_language(actor=request.user, language=language)  # type: ignore[arg-type]
+            user_set_language(actor=request.user, language=language)
         set_language_cookie(response, language)
     return response
 
 
 @login_required
-def two_factor_setup(request: HttpRequest) -> HttpResponse:
+def two_factor_setup(request: AuthedRequest) -> HttpResponse:
     """Enrol an authenticator by QR code. A user who already has one must verify it first to replace it."""
     user = request.user
-    if user_has_device(user, confirmed=True) and not user.is_verified():  # type: ignore[union-attr]
+    if user_has_device(user, confirmed=True) and not user.is_verified():
         return redirect("accounts:two_factor_verify")
-    device = two_factor.pending_device(user)  # type: ignore[arg-type]
+    device = two_factor.pending_device(user)
     form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
         if device.verify_token(form.cleaned_data["token"]):
             codes = two_factor.confirm_device(device)
             otp_login(request, device)
-            security_notices.notify(security_notices.TWO_FACTOR_CHANGED, user)  # type: ignore[arg-type]
+            hooks.security_event_happened(hooks.TWO_FACTOR_CHANGED, user=user, request=request)
             messages.success(request, _("Two-factor sign-in is on."))
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": safe_next(request)})
         form.add_error("token", _("That code is not right. Check the time on your phone and try the newest code."))
@@ -125,51 +110,51 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
         "qr_svg": two_factor.qr_svg(device),
         "secret": two_factor.manual_secret(device),
         "next": request.GET.get("next", ""),
-        "required": user.two_factor_required,  # type: ignore[union-attr]
+        "required": user.two_factor_required,
     }
     return render(request, "accounts/two_factor_setup.html", context)
 
 
 @login_required
-def two_factor_verify(request: HttpRequest) -> HttpResponse:
+def two_factor_verify(request: AuthedRequest) -> HttpResponse:
     user = request.user
-    if user.is_verified():  # type: ignore[union-attr]
+    if user.is_verified():
         return redirect(safe_next(request))
     if not user_has_device(user, confirmed=True):
         return redirect("accounts:two_factor_setup")
     form = TokenForm(posted(request))
     if request.method == "POST" and form.is_valid():
-        device = two_factor.verify(user, form.cleaned_data["token"])  # type: ignore[arg-type]
+        device = two_factor.verify(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
             if device.name == two_factor.RECOVERY_DEVICE:
-                left = two_factor.remaining_recovery_codes(user)  # type: ignore[arg-type]
+                left = two_factor.remaining_recovery_codes(user)
                 messages.warning(request, _("You used a recovery code. %(count)d are left.") % {"count": left})
             return redirect(safe_next(request))
-        audit.record(AccessLog.Event.SIGN_IN_FAILED, actor=user, request=request, detail="second_factor")  # type: ignore[arg-type]
+        hooks.security_event_happened(hooks.SECOND_FACTOR_FAILED, user=user, request=request)
         form.add_error("token", _("That code is not right, or was already used. Try again."))
-    context = {"form": form, "next": request.GET.get("next", ""), "demo_code": two_factor.demo_code(user)}  # type: ignore[arg-type]
+    context = {"form": form, "next": request.GET.get("next", ""), "demo_code": two_factor.demo_code(user)}
     return render(request, "accounts/two_factor_verify.html", context)
 
 
 @login_required
 @require_POST
-def recovery_codes_renew(request: HttpRequest) -> HttpResponse:
+def recovery_codes_renew(request: AuthedRequest) -> HttpResponse:
     if not user_has_device(request.user, confirmed=True):
         return redirect("accounts:two_factor_setup")
-    codes = two_factor.new_recovery_codes(request.user)  # type: ignore[arg-type]
+    codes = two_factor.new_recovery_codes(request.user)
     return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": resolve_url("accounts:account")})
 
 
 @login_required
 @require_POST
-def two_factor_disable(request: HttpRequest) -> HttpResponse:
+def two_factor_disable(request: AuthedRequest) -> HttpResponse:
     """Caseworkers may turn two-factor sign-in off again; roles that require it may not."""
-    if request.user.two_factor_required:  # type: ignore[union-attr]
+    if request.user.two_factor_required:
         messages.error(request, _("Your role requires two-factor sign-in."))
         return redirect("accounts:account")
-    two_factor.disable(request.user)  # type: ignore[arg-type]
-    security_notices.notify(security_notices.TWO_FACTOR_CHANGED, request.user)  # type: ignore[arg-type]
+    two_factor.disable(request.user)
+    hooks.security_event_happened(hooks.TWO_FACTOR_CHANGED, user=request.user, request=request)
     messages.success(request, _("Two-factor sign-in is off."))
     return redirect("accounts:account")
 
@@ -181,7 +166,7 @@ class PasswordChangeView(auth_views.PasswordChangeView):
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
         messages.success(self.request, _("Your password has been changed."))
-        security_notices.notify(security_notices.PASSWORD_CHANGED, self.request.user)  # type: ignore[arg-type]
+        hooks.security_event_happened(hooks.PASSWORD_CHANGED, user=self.request.user, request=self.request)
         return response
 
     def get_success_url(self) -> str:
@@ -214,7 +199,7 @@ class PasswordResetConfirmView(auth_views.PasswordResetConfirmView):
 
     def form_valid(self, form: Any) -> HttpResponse:
         response = super().form_valid(form)
-        security_notices.notify(security_notices.PASSWORD_CHANGED, form.user)
+        hooks.security_event_happened(hooks.PASSWORD_CHANGED, user=form.user, request=self.request)
         return response
 
     def get_success_url(self) -> str:
@@ -230,54 +215,3 @@ def keepalive(request: HttpRequest) -> HttpResponse:
     """Pinged by long forms while someone types, so the idle timeout does not end a session mid-sentence (the
     session middleware records the activity). A signed-out visitor gets 401, and the page warns them."""
     return HttpResponse(status=204 if request.user.is_authenticated else 401)
-
-
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    """For container health checks: the process answers and the database is reachable."""
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT 1")
-    return HttpResponse("ok", content_type="text/plain")
-
-
-@login_required
-@require_GET
-def notification_list(request: HttpRequest) -> HttpResponse:
-    items = list(notifications.for_user(request.user)[:100])  # type: ignore[arg-type]
-    rows = [{"item": item, "text": notifications.render(item)} for item in items]
-    return render(request, "accounts/notifications.html", {"rows": rows})
-
-
-@login_required
-@require_GET
-def notification_open(request: HttpRequest, notification_id: int) -> HttpResponse:
-    """Follow a notification to what it is about, marking it read on the way."""
-    item = notifications.for_user(request.user).filter(pk=notification_id).first()  # type: ignore[arg-type]
-    if item is None:
-        raise Http404
-    notifications.mark_read(actor=request.user, notification_ids=[item.pk])  # type: ignore[arg-type]
-    return redirect(notifications.target_url(item) or "accounts:notifications")
-
-
-@login_required
-@require_POST
-def notifications_mark_read(request: HttpRequest) -> HttpResponse:
-    ids = [pk for pk in map(row_id, request.POST.getlist("id")) if pk is not None]
-    notifications.mark_read(actor=request.user, notification_ids=ids or None)  # type: ignore[arg-type]
-    return redirect("accounts:notifications")
-
-
-@login_required
-@require_http_methods(["GET", "POST"])
-def notification_preferences(request: HttpRequest) -> HttpResponse:
-    kinds = notifications.kinds()
-    if request.method == "POST":
-        wanted = {code for code in request.POST.getlist("email") if code in {k.code for k in kinds}}
-        notifications.set_email_preferences(actor=request.user, enabled=wanted)  # type: ignore[arg-type]
-        messages.success(request, _("Your email choices are saved."))
-        return redirect("accounts:notification_preferences")
-    off = set(
-        request.user.notification_preferences.filter(email=False).values_list("kind", flat=True)  # type: ignore[union-attr]
-    )
-    rows = [{"kind": kind, "email": kind.security or kind.code not in off} for kind in kinds]
-    return render(request, "accounts/notification_preferences.html", {"rows": rows})

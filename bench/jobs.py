@@ -1,7 +1,7 @@
 """Jobs: work done outside a request, measured in-process against the bench database.
 
-``reminders`` (issue 4): one pass of the reminder dispatcher (``accounts.reminders.dispatch``) over 10,000 follow-ups
-that fell due, with email through Django's in-memory backend. The outbox rows are written as
+``reminders`` (issue 4): one pass of the reminder dispatcher (``notifications.reminders.dispatch``) over 10,000
+follow-ups that fell due, with email through Django's in-memory backend. The outbox rows are written as
 ``casework.reminders.schedule_follow_up`` writes them, for seeded open cases whose ``next_follow_up`` is set to
 yesterday. The pass runs twice: once with no not-due rows of the bench's own, once with 50,000 pending rows due in
 the coming weeks, to show that rows not due cost no statements. After each pass everything it wrote is removed
@@ -9,7 +9,7 @@ the coming weeks, to show that rows not due cost no statements. After each pass 
 are set back to pending, so the job can run again. Pending rows of the app that fall due before the pass (event
 notices of earlier bench runs, say) are moved a thousand years ahead for the duration and moved back afterwards.
 
-Every pass also runs the rules' scans. The access-log flag scan (accounts/audit_flags.py) reads the entries written
+Every pass also runs the rules' scans. The access-log flag scan (accounts/flags.py) reads the entries written
 since its last run, and the page runs write thousands: it is caught up first, unmeasured by the passes but timed and
 counted on its own, so that both passes do the same work.
 """
@@ -32,11 +32,12 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
-from accounts import audit_flags, reminders
-from accounts.models import AccessLog, AuditScanState, Delivery, Notification, Reminder
+from audit.models import AccessLog, AuditScanState
 from casework import reminders as case_reminders
 from casework.choices import CaseStatus
 from casework.models import Case
+from notifications import reminders
+from notifications.models import Delivery, Notification, Reminder
 
 DUE = 10_000
 NOT_DUE = 50_000
@@ -197,7 +198,7 @@ def _catch_up_flags(now: datetime) -> dict[str, Any]:
     with _all_queries() as captured:
         started = time.perf_counter()
         while backlog:
-            flags += audit_flags.scan(now)
+            flags += flags.scan(now)
             if (AuditScanState.objects.filter(pk=1).values_list("last_entry_id", flat=True).first() or 0) >= last:
                 break
         seconds = time.perf_counter() - started

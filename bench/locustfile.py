@@ -114,19 +114,19 @@ class AdminSteps(Steps):
 
     @task
     def log(self) -> None:
-        self.get("/accounts/audit/", "admin: access log")
+        self.get("/audit/", "admin: access log")
 
     @task
     def by_reference(self) -> None:
-        self.get(f"/accounts/audit/?reference={random.choice(DATA['references'])}", "admin: log by reference")
+        self.get(f"/audit/?reference={random.choice(DATA['references'])}", "admin: log by reference")
 
     @task
     def per_user(self) -> None:
-        self.get(f"/accounts/audit/user/{random.choice(DATA['users'])}/", "admin: per-user log")
+        self.get(f"/audit/user/{random.choice(DATA['users'])}/", "admin: per-user log")
 
     @task
     def flags(self) -> None:
-        self.get("/accounts/audit/flags/", "admin: flags")
+        self.get("/audit/flags/", "admin: flags")
 
 
 class Journey(HttpUser):

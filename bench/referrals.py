@@ -5,7 +5,7 @@ time it reached its status: the reason (and an override's reason) encrypted unde
 case's consent to sharing (or ``consent_override`` for the few cases without one), a reference ``<case>/R<n>``, a
 timeline (ReferralEvent rows: sent, accepted, updates, declined, completed, cancelled; notes encrypted), history rows
 by the people who acted, and for accepted referrals the receiving organisation's grants on the shared sections
-(``sync_grants``: the union of its accepted referrals' sections, plus the summary). ``verify`` checks a sample
+(``grants_sync``: the union of its accepted referrals' sections, plus the summary). ``verify`` checks a sample
 against the real code. Chaser reminders are not seeded (the reminders job brings its own outbox rows).
 """
 
@@ -31,7 +31,7 @@ from casework.access import SECTION_PERMISSIONS, SHAREABLE_SECTIONS
 from casework.choices import CaseStatus, ConsentKind
 from casework.models import Case, CaseGroupObjectPermission, CaseKey, Consent, Section
 from casework.vault import Vault
-from referrals import services
+from referrals import selectors, services
 from referrals.choices import DeclineReason, EventKind, Outcome, ReferralStatus, Urgency
 from referrals.models import Referral, ReferralEvent
 
@@ -307,17 +307,17 @@ class _Rollback(Exception):
 
 
 def verify(log: Any = print, sample: int = 25) -> None:
-    """Open a sample's reasons and notes with the real code, and check that ``services.sync_grants`` keeps exactly
+    """Open a sample's reasons and notes with the real code, and check that ``services.grants_sync`` keeps exactly
     the grants the seed wrote for accepted referrals."""
     accepted = Referral.objects.filter(status=ReferralStatus.ACCEPTED).select_related("case", "to_org__group")
     for referral in list(Referral.objects.select_related("case").order_by("?")[:sample]) + list(
         accepted.order_by("?")[:sample]
     ):
-        services.reason_of(referral)
+        selectors.reason_of(referral)
         if referral.consent_override:
-            services.override_reason_of(referral)
+            selectors.override_reason_of(referral)
         for event in referral.events.all():
-            services.event_note(event, referral.case)
+            selectors.event_note(event, referral.case)
         if referral.status != ReferralStatus.ACCEPTED:
             continue
         group = referral.to_org.group
@@ -325,14 +325,14 @@ def verify(log: Any = print, sample: int = 25) -> None:
         seeded = set(rows.values_list("permission_id", flat=True))
         try:
             with transaction.atomic():
-                services.sync_grants(referral.case, referral.to_org)
+                services.grants_sync(referral.case, referral.to_org)
                 rebuilt = set(rows.values_list("permission_id", flat=True))
                 raise _Rollback
         except _Rollback:
             pass
         if seeded != rebuilt:
-            raise SystemExit(f"the seeded grants of {referral.reference} differ from services.sync_grants")
-    log(f"  verified {2 * sample} referrals: ciphertexts open, grants match services.sync_grants")
+            raise SystemExit(f"the seeded grants of {referral.reference} differ from services.grants_sync")
+    log(f"  verified {2 * sample} referrals: ciphertexts open, grants match services.grants_sync")
 
 
 # --- What the referral pages ask for -----------------------------------------------------------------------------

@@ -18,7 +18,8 @@ from typing import Any
 from django.conf import settings
 
 from accounts.choices import Role
-from accounts.models import AccessLog, User
+from accounts.models import User
+from audit.models import AccessLog
 from bench import RESULTS_DIR, ROOT, VAR_DIR
 from bench.pages import Fixture
 from casework.models import Case

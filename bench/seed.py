@@ -22,7 +22,6 @@ from django.db import connection, transaction
 from django.utils import timezone
 from simple_history.utils import bulk_create_with_history
 
-from accounts import provinces
 from accounts.choices import OrganisationKind, Role, ServiceType
 from accounts.models import Organisation, User
 from accounts.services import organisation_create, system_user, user_create
@@ -53,6 +52,7 @@ from casework.models import (
     Consent,
 )
 from casework.vault import CASE, NOTE, Vault
+from core import provinces
 
 ORGANISATIONS = 50  # one secretariat (coordinators and admins, no cases) and 49 that hold cases
 USERS = 1000

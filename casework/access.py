@@ -10,12 +10,14 @@
 
 from __future__ import annotations
 
+import uuid
+from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models import Exists, F, OuterRef, QuerySet
 from django.utils.translation import gettext
 
 from accounts.choices import Role
@@ -54,6 +56,20 @@ class CaseAccess:
     def is_referred(self) -> bool:
         return not self.full and bool(self.sections)
 
+    def allows(self, action: str) -> bool:
+        """The one answer to "may this user do ``action`` to this case": ``view`` (any part of it), ``change``
+        (the whole case, as its owner), ``view_<section>`` (that section: the whole case, or a referral that shared
+        it), ``record_service`` (the owner, or a receiving organisation recording its own service)."""
+        if action == "view":
+            return self.any
+        if action == "change":
+            return self.can_change
+        if action == "record_service":
+            return self.can_change or self.is_referred
+        if action.startswith("view_") and action.removeprefix("view_") in Section.values:
+            return self.can_see(action.removeprefix("view_"))
+        raise ValueError(f"unknown case action {action!r}")
+
 
 NO_ACCESS = CaseAccess(full=False, can_change=False, sections=frozenset())
 
@@ -75,13 +91,55 @@ def may_reach_cases(user: User) -> bool:
     return organisation is not None and organisation.is_active
 
 
+def active_caseworkers() -> QuerySet[User]:
+    """``may_reach_cases`` as a query: active caseworkers, with an active membership, of active organisations. Everyone
+    told about a case or a referral is drawn from here."""
+    return User.objects.filter(
+        is_active=True,
+        membership__role=Role.CASEWORKER,
+        membership__is_active=True,
+        membership__organisation__is_active=True,
+    )
+
+
+def caseworkers_with_access(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[User]]:
+    """Active caseworkers who can open each whole case (those ``access_for(...).allows("change")`` answers yes for),
+    in three queries for any number of cases: the recipients of case reminders."""
+    by_case: dict[uuid.UUID, dict[int, User]] = defaultdict(dict)
+    group_grants = CaseGroupObjectPermission.objects.filter(
+        content_object_id__in=case_ids, permission__codename="view_case"
+    ).values_list("content_object_id", "group_id")
+    groups: dict[int, list[uuid.UUID]] = defaultdict(list)
+    for case_id, group_id in group_grants:
+        groups[group_id].append(case_id)
+    caseworkers = active_caseworkers()
+    memberships = list(
+        User.groups.through.objects.filter(group_id__in=list(groups), user__in=caseworkers).values_list(
+            "user_id", "group_id"
+        )
+    )
+    users = User.objects.in_bulk({user_id for user_id, _group in memberships})
+    for user_id, group_id in memberships:
+        for case_id in groups[group_id]:
+            by_case[case_id][user_id] = users[user_id]
+    named = CaseUserObjectPermission.objects.filter(
+        content_object_id__in=case_ids,
+        permission__codename="view_case",
+        user__in=caseworkers,
+        user__membership__organisation_id=F("content_object__owner_id"),  # as access._own_named_grants
+    ).select_related("user")
+    for grant in named:
+        by_case[grant.content_object_id][grant.user_id] = grant.user
+    return {case_id: sorted(users.values(), key=lambda u: u.pk) for case_id, users in by_case.items()}
+
+
 def _own_named_grants(user: User) -> QuerySet[CaseUserObjectPermission]:
     """The user's own grants, on cases of the user's organisation only. Grants to a user are the named users of a
     restricted case, who belong to its owner organisation; one who has moved elsewhere keeps none of them (they
     are also deleted when the membership changes, see ``on_membership_changed``)."""
     return CaseUserObjectPermission.objects.filter(
         user=user,
-        content_object__owner_id=user.organisation.pk,  # type: ignore[union-attr]
+        content_object__owner_id=user.membership.organisation_id,  # may_reach_cases: an active membership
     )
 
 
@@ -234,7 +292,7 @@ def who_has_access(case: Case) -> list[Grant]:
     return lines
 
 
-def on_membership_changed(*, user: User, actor: User | None) -> None:
+def on_membership_changed(*, user: User, actor: User | None, **_kwargs: Any) -> None:
     """A user who moves to another organisation, or stops being a caseworker, is no longer named on the restricted
     cases of the organisation they left (accounts calls this through its hook, inside the membership's
     transaction). A membership merely suspended keeps its grants: the gate ignores them until it is active again.

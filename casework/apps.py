@@ -9,13 +9,13 @@ class CaseworkConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.choices import Role
-        from accounts.navigation import NavItem, register
+        from core.navigation import NavItem, register
 
         register(NavItem(_("Cases"), "casework:case_list", (Role.CASEWORKER,), order=10))
         register(NavItem(_("New case"), "casework:case_create", (Role.CASEWORKER,), order=11))
 
-        from accounts import demo_hooks
         from casework import demo, reminders
+        from core import demo_hooks
 
         reminders.register()
 
@@ -28,12 +28,12 @@ class CaseworkConfig(AppConfig):
 
         from django.urls import reverse
 
-        from accounts import history_registry
+        from audit import history_registry
         from casework.models import Case, CaseNote, Consent, ServiceRecord
 
         history_registry.ACCESS_PANELS["case"] = lambda pk: reverse("casework:case_access_admin", args=[pk])
 
-        def of_case(qs, ref):  # type: ignore[no-untyped-def]
+        def of_case(qs, ref):
             return qs.filter(case_id__in=Case.objects.filter(reference__iexact=ref).values("pk"))
 
         history_registry.register(

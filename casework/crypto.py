@@ -19,6 +19,7 @@ import hmac
 import os
 import re
 import unicodedata
+from collections.abc import Iterable
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -186,3 +187,19 @@ def blind_index(kind: str, normalised: str) -> str:
         _index_key(settings.JEJARING_INDEX_KEY), f"{kind}:{normalised}".encode(), hashlib.sha256
     ).hexdigest()
     return digest[:NAME_DIGEST_CHARS] if kind == "name" else digest
+
+
+def digests(*, nik: str = "", passport: str = "", phones: Iterable[str] = (), names: str = "") -> set[tuple[str, str]]:
+    """The blind-index digests of identifiers, as (kind, digest) pairs: the one place they are built, for indexing a
+    case, searching and the duplicate check alike. Kinds are those of ``casework.models.BlindIndex.Kind``."""
+    found: set[tuple[str, str]] = set()
+    if nik and normalise_nik(nik):
+        found.add(("nik", blind_index("nik", normalise_nik(nik))))
+    if passport and normalise_passport(passport):
+        found.add(("passport", blind_index("passport", normalise_passport(passport))))
+    for phone in phones:
+        if normalise_phone(phone):
+            found.add(("phone", blind_index("phone", normalise_phone(phone))))
+    for token in name_tokens(names):
+        found.add(("name", blind_index("name", token)))
+    return found

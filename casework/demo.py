@@ -203,8 +203,8 @@ def _demo_case(
 
 def schedule_demo_reminders(out: Any) -> None:
     """So that `make run` shows reminders arriving: a few follow-ups fall due 2 and 4 minutes after start."""
-    from accounts import reminders
     from casework.reminders import FOLLOW_UP_DUE
+    from notifications import reminders
 
     now = timezone.now()
     cases = (
@@ -223,6 +223,6 @@ def schedule_demo_reminders(out: Any) -> None:
             object_type="case",
             object_id=case.pk,
             object_ref=case.reference,
-            params={"date": case.next_follow_up.isoformat()},  # type: ignore[union-attr]
+            params={"date": case.next_follow_up.isoformat() if case.next_follow_up else ""},
         )
         out.write(f"Demo reminder: follow-up of {case.reference} falls due in {minutes} minutes.\n")

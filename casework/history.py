@@ -14,11 +14,11 @@ from typing import Any
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from accounts.fields import MultiChoiceField
 from accounts.models import Organisation, User
 from casework.access import CaseAccess
 from casework.models import ENCRYPTED_SECTIONS, Case, CaseNote, Consent, Section, ServiceRecord
 from casework.vault import CASE, Vault
+from core.fields import MultiChoiceField
 
 SUBFIELD_LABELS = {
     "full_name": _("Name"),
@@ -122,10 +122,10 @@ def _short(text: str) -> str:
 def case_history(case: Case, *, viewer_access: CaseAccess | None, with_values: bool = True) -> list[Entry]:
     """History entries of a case and its notes, services and consents, newest first."""
     sources: list[tuple[type[models.Model], Any]] = [
-        (Case, Case.history.filter(id=case.pk)),  # type: ignore[attr-defined]
-        (CaseNote, CaseNote.history.filter(case_id=case.pk)),  # type: ignore[attr-defined]
-        (ServiceRecord, ServiceRecord.history.filter(case_id=case.pk)),  # type: ignore[attr-defined]
-        (Consent, Consent.history.filter(case_id=case.pk)),  # type: ignore[attr-defined]
+        (Case, Case.history.filter(id=case.pk)),
+        (CaseNote, CaseNote.history.filter(case_id=case.pk)),
+        (ServiceRecord, ServiceRecord.history.filter(case_id=case.pk)),
+        (Consent, Consent.history.filter(case_id=case.pk)),
     ]
     records = []
     for model, queryset in sources:

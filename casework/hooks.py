@@ -17,8 +17,3 @@ case_closed: list[Callable[..., Any]] = []
 def register(hooks: list[Callable[..., Any]], hook: Callable[..., Any]) -> None:
     if hook not in hooks:
         hooks.append(hook)
-
-
-# Extra tabs and actions on a case's pages: (label, url name taking the case id, tab key, who sees it).
-case_tabs: list[tuple[Any, str, str, Callable[[Any], bool]]] = []
-case_actions: list[tuple[Any, str, Callable[[Any], bool]]] = []

@@ -21,10 +21,7 @@ from simple_history.models import HistoricalRecords
 if TYPE_CHECKING:
     from casework.access import CaseAccess
 
-from accounts import provinces
 from accounts.choices import ServiceType
-from accounts.fields import MultiChoiceField
-from accounts.geography import COUNTRY_CHOICES, validate_country, validate_regency
 from accounts.models import Organisation
 from casework.choices import (
     CHILD_BANDS,
@@ -45,6 +42,9 @@ from casework.choices import (
     ServiceStatus,
     TraffickingStatus,
 )
+from core import provinces
+from core.fields import MultiChoiceField
+from core.geography import COUNTRY_CHOICES, validate_country, validate_regency
 
 
 class Section(models.TextChoices):
@@ -180,7 +180,7 @@ class Case(models.Model):
         return self.birth_year is not None and timezone.localdate().year - self.birth_year < 18
 
     def exploitation_labels(self) -> list[str]:
-        return Case._meta.get_field("exploitation_types").labels(self.exploitation_types)  # type: ignore[union-attr]
+        return Case._meta.get_field("exploitation_types").labels(self.exploitation_types)
 
 
 class CaseKey(models.Model):

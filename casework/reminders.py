@@ -7,21 +7,21 @@ open the whole case (the owner organisation's group, or the named caseworkers of
 from __future__ import annotations
 
 import uuid
-from collections import defaultdict
 from datetime import date, datetime, time, timedelta
 
 from django.conf import settings
-from django.db.models import Exists, F, OuterRef
+from django.db.models import Exists, OuterRef
 from django.urls import reverse
 from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import notifications, reminders
-from accounts.choices import Role
-from accounts.models import Reminder, User
+from accounts.models import User
+from casework.access import caseworkers_with_access
 from casework.choices import CaseStatus
-from casework.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
+from casework.models import Case
+from notifications import inbox, reminders
+from notifications.models import Reminder
 
 FOLLOW_UP_DUE = "casework.follow_up_due"
 FOLLOW_UP_OVERDUE = "casework.follow_up_overdue"
@@ -63,41 +63,6 @@ def case_closed(case: Case) -> None:
 
 
 # --- Who can be told -------------------------------------------------------------------------------------------
-
-
-def caseworkers_with_access(case_ids: list[uuid.UUID]) -> dict[uuid.UUID, list[User]]:
-    """Active caseworkers who can open each whole case, in three queries for any number of cases."""
-    by_case: dict[uuid.UUID, dict[int, User]] = defaultdict(dict)
-    group_grants = CaseGroupObjectPermission.objects.filter(
-        content_object_id__in=case_ids, permission__codename="view_case"
-    ).values_list("content_object_id", "group_id")
-    groups: dict[int, list[uuid.UUID]] = defaultdict(list)
-    for case_id, group_id in group_grants:
-        groups[group_id].append(case_id)
-    caseworkers = User.objects.filter(
-        is_active=True,
-        membership__role=Role.CASEWORKER,
-        membership__is_active=True,
-        membership__organisation__is_active=True,
-    )
-    memberships = list(
-        User.groups.through.objects.filter(group_id__in=list(groups), user__in=caseworkers).values_list(
-            "user_id", "group_id"
-        )
-    )
-    users = User.objects.in_bulk({user_id for user_id, _group in memberships})
-    for user_id, group_id in memberships:
-        for case_id in groups[group_id]:
-            by_case[case_id][user_id] = users[user_id]
-    named = CaseUserObjectPermission.objects.filter(
-        content_object_id__in=case_ids,
-        permission__codename="view_case",
-        user__in=caseworkers,
-        user__membership__organisation_id=F("content_object__owner_id"),  # as access._own_named_grants
-    ).select_related("user")
-    for grant in named:
-        by_case[grant.content_object_id][grant.user_id] = grant.user
-    return {case_id: sorted(users.values(), key=lambda u: u.pk) for case_id, users in by_case.items()}
 
 
 def _cases(batch: list[Reminder]) -> dict[uuid.UUID, Case]:
@@ -222,16 +187,16 @@ def register() -> None:
     reminders.register(
         reminders.Rule(kind=INACTIVE, recipients=_assigned_first, still_due=_inactive_still_due, scan=_scan_inactive)
     )
-    notifications.register_target("case", lambda pk: reverse("casework:case_detail", args=[pk]))
-    notifications.register_kind(
-        notifications.Kind(
+    inbox.register_target("case", lambda pk: reverse("casework:case_detail", args=[pk]))
+    inbox.register_kind(
+        inbox.Kind(
             FOLLOW_UP_DUE,
             _("A follow-up falls due"),
             lambda p: gettext("A follow-up of case %(reference)s is due (%(date)s).") % {**p, "date": _date(p)},
         )
     )
-    notifications.register_kind(
-        notifications.Kind(
+    inbox.register_kind(
+        inbox.Kind(
             FOLLOW_UP_OVERDUE,
             _("A colleague's follow-up is overdue"),
             lambda p: (
@@ -240,8 +205,8 @@ def register() -> None:
             ),
         )
     )
-    notifications.register_kind(
-        notifications.Kind(
+    inbox.register_kind(
+        inbox.Kind(
             INACTIVE,
             _("A case has had no activity"),
             lambda p: gettext("Nothing has been recorded on case %(reference)s for %(days)s days.") % p,

@@ -16,13 +16,15 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from accounts import audit, pagination
-from accounts.models import AccessLog, Organisation, User
-from accounts.pagination import Page
+from accounts.models import Organisation, User
+from audit import access_log
+from audit.models import AccessLog
 from casework import access, crypto
 from casework.access import CaseAccess
 from casework.models import ENCRYPTED_SECTIONS, BlindIndex, Case, CaseNote, Consent, Section, ServiceRecord
 from casework.vault import CASE, NOTE, SERVICE, Vault
+from core import pagination
+from core.pagination import Page
 
 ACTIONS = {"view", "change"} | {f"view_{section}" for section in Section.values}
 
@@ -42,16 +44,19 @@ def get_case_for(user: User, case_id: Any, action: str = "view", *, request: Htt
     except (ValueError, Case.DoesNotExist):
         raise Http404 from None
     granted = access.access_for(user, case)
-    if action == "view":
-        allowed = granted.any
-    elif action == "change":
-        allowed = granted.can_change
-    else:
-        allowed = granted.can_see(action.removeprefix("view_"))
-    if not allowed:
-        audit.record_for(AccessLog.Event.ACCESS_DENIED, actor=user, obj=case, request=request, detail=action)
+    if not granted.allows(action):
+        access_log.record_for(AccessLog.Event.ACCESS_DENIED, actor=user, obj=case, request=request, detail=action)
         raise Http404
-    case.access = granted  # type: ignore[attr-defined]
+    case.access = granted
+    return case
+
+
+def case_for_admin(case_id: Any) -> Case:
+    """A case as the admins' "who has access" panel shows it: its reference and owner, none of its contents (the
+    ciphertext columns are not even read). Http404 when there is none."""
+    case = Case.objects.select_related("owner").defer(*ENCRYPTED_SECTIONS).filter(pk=case_id).first()
+    if case is None:
+        raise Http404
     return case
 
 
@@ -103,19 +108,19 @@ def search_case_ids(user: User, query: str, *, request: HttpRequest | None = Non
     found: set[uuid.UUID] = set()
     if REFERENCE.match(query):
         found |= set(visible_cases(user).filter(reference__iexact=query).values_list("pk", flat=True))
-    digits = crypto.normalise_nik(query)
-    if re.fullmatch(r"\d{16}", digits):
-        found |= _by_index(user, BlindIndex.Kind.NIK, crypto.blind_index("nik", digits), Section.IDENTITY)
-    phone = crypto.normalise_phone(query)
-    if re.fullmatch(r"[\d\s+().\-]{8,}", query) and 8 <= len(phone) <= 15:
-        found |= _by_index(user, BlindIndex.Kind.PHONE, crypto.blind_index("phone", phone), Section.CONTACT)
-    passport = crypto.normalise_passport(query)
+    if re.fullmatch(r"\d{16}", crypto.normalise_nik(query)):
+        for kind, digest in crypto.digests(nik=query):
+            found |= _by_index(user, kind, digest, Section.IDENTITY)
+    if re.fullmatch(r"[\d\s+().\-]{8,}", query) and 8 <= len(crypto.normalise_phone(query)) <= 15:
+        for kind, digest in crypto.digests(phones=[query]):
+            found |= _by_index(user, kind, digest, Section.CONTACT)
     if re.fullmatch(r"[A-Za-z]{1,2}\s?\d{5,9}", query):
-        found |= _by_index(user, BlindIndex.Kind.PASSPORT, crypto.blind_index("passport", passport), Section.IDENTITY)
+        for kind, digest in crypto.digests(passport=query):
+            found |= _by_index(user, kind, digest, Section.IDENTITY)
     tokens = crypto.name_tokens(query) if re.search(r"[^\W\d_]", query) and not REFERENCE.match(query) else set()
     if tokens:
         found |= _by_name(user, tokens)
-    audit.record(AccessLog.Event.SEARCHED, actor=user, request=request, detail=f"results={len(found)}")
+    access_log.record(AccessLog.Event.SEARCHED, actor=user, request=request, detail=f"results={len(found)}")
     return list(found)
 
 
@@ -131,7 +136,7 @@ def _by_name(user: User, tokens: set[str]) -> set[uuid.UUID]:
     for token in tokens:
         # Probe the (case, kind, digest) index from the user's own cases: a truncated digest matches thousands of
         # rows across the network, but only a few among the cases one can see.
-        digest = crypto.blind_index("name", token)
+        ((_kind, digest),) = crypto.digests(names=token)
         candidates = candidates.filter(
             Exists(BlindIndex.objects.filter(case_id=OuterRef("pk"), kind=BlindIndex.Kind.NAME, digest=digest))
         )
@@ -165,13 +170,7 @@ def duplicate_matches(
 ) -> list[DuplicateMatch]:
     """Which organisations already hold a case with this NIK, passport or phone: the organisation and the kind of
     identifier only, nothing else. The check is logged (without the identifiers)."""
-    wanted: list[tuple[str, str]] = []
-    if nik:
-        wanted.append((BlindIndex.Kind.NIK, crypto.blind_index("nik", crypto.normalise_nik(nik))))
-    if passport:
-        wanted.append((BlindIndex.Kind.PASSPORT, crypto.blind_index("passport", crypto.normalise_passport(passport))))
-    for phone in phones or []:
-        wanted.append((BlindIndex.Kind.PHONE, crypto.blind_index("phone", crypto.normalise_phone(phone))))
+    wanted = crypto.digests(nik=nik, passport=passport, phones=phones or [])
     if not wanted:
         return []
     condition = Q()
@@ -188,7 +187,7 @@ def duplicate_matches(
     organisations = Organisation.objects.in_bulk(list(by_org))
     for owner_id, match in by_org.items():
         match.organisation = organisations[owner_id]
-    audit.record(AccessLog.Event.DUPLICATE_CHECKED, actor=user, request=request, detail=f"matches={len(by_org)}")
+    access_log.record(AccessLog.Event.DUPLICATE_CHECKED, actor=user, request=request, detail=f"matches={len(by_org)}")
     return sorted(by_org.values(), key=lambda m: m.organisation.name)
 
 
@@ -197,7 +196,7 @@ def duplicate_matches(
 
 def case_sensitive(case: Case) -> dict[str, Any]:
     """The decrypted parts of a case the user's access allows (``case.access`` from get_case_for)."""
-    granted: CaseAccess = case.access  # type: ignore[attr-defined]
+    granted: CaseAccess = case.access
     vault = Vault.for_case(case)
     data: dict[str, Any] = {}
     if granted.can_see(Section.IDENTITY):
@@ -219,7 +218,7 @@ class NoteView:
 
 def case_notes(case: Case) -> list[NoteView]:
     """All notes for the owner; only shareable notes for a referred organisation that was sent notes."""
-    granted: CaseAccess = case.access  # type: ignore[attr-defined]
+    granted: CaseAccess = case.access
     notes = CaseNote.objects.filter(case=case).select_related("author")
     if not granted.full:
         if not granted.can_see(Section.NOTES):
@@ -237,7 +236,7 @@ class ServiceView:
 
 def case_services(case: Case, *, viewer: User) -> list[ServiceView]:
     """Services given; a referred organisation reads the outcomes of its own services only."""
-    granted: CaseAccess = case.access  # type: ignore[attr-defined]
+    granted: CaseAccess = case.access
     records = ServiceRecord.objects.filter(case=case).select_related("provider", "recorded_by")
     vault = Vault.for_case(case)
     own = viewer.organisation.pk if viewer.organisation else None
@@ -247,6 +246,11 @@ def case_services(case: Case, *, viewer: User) -> list[ServiceView]:
         outcome = vault.open(SERVICE, "outcome_enc", record.pk, record.outcome_enc) if readable else ""
         views.append(ServiceView(record, outcome))
     return views
+
+
+def consent_of(case: Case, consent_id: Any) -> Consent | None:
+    """One consent of a case the user has opened (through the gate), or None."""
+    return Consent.objects.filter(case=case, pk=consent_id).first()
 
 
 def case_consents(case: Case) -> list[Consent]:

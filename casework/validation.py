@@ -8,8 +8,8 @@ from datetime import date
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext as _
 
-from accounts import provinces
 from casework import crypto
+from core import provinces
 
 
 def validate_nik(value: str, *, date_of_birth: date | None = None, birth_year: int | None = None) -> str:

@@ -108,11 +108,16 @@ else:
 JEJARING_MASTER_KEYS = [key.strip() for key in _master_keys.split(",") if key.strip()]
 
 # --- Applications --------------------------------------------------------------------------------------------
+# The house, one layer per app, lowest first (imports run down this list; see docs/architecture.md).
 INSTALLED_APPS = [
+    "core",
     "accounts",
+    "notifications",
+    "audit",
     "casework",
     "referrals",
     "network",
+    "learning",
     "django.contrib.admin",
     "django.contrib.auth",
     "django.contrib.contenttypes",
@@ -169,7 +174,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "django.template.context_processors.i18n",
-                "accounts.context_processors.shell",
+                "core.context_processors.shell",
             ],
         },
     },
@@ -200,8 +205,14 @@ DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "accounts.backends.UsernameOrEmailBackend",
-    "guardian.backends.ObjectPermissionBackend",
+    # Object permissions on cases come from the access gate (casework/access.py), never from grant rows alone:
+    # guardian's own backend is not installed, so has_perm(perm, case) cannot disagree with visible_cases.
+    "casework.backends.CaseAccessBackend",
 ]
+# guardian keeps the grant tables; it needs no anonymous user account (none can reach a case).
+ANONYMOUS_USER_NAME = None
+# guardian warns when its backend is missing: leaving it out is the point (see casework/backends.py).
+SILENCED_SYSTEM_CHECKS = ["guardian.W001"]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -336,7 +347,11 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
-    "dispatch-reminders": {"task": "accounts.tasks.dispatch_reminders", "schedule": 60.0, "options": {"expires": 55}},
+    "dispatch-reminders": {
+        "task": "notifications.tasks.dispatch_reminders",
+        "schedule": 60.0,
+        "options": {"expires": 55},
+    },
     "refresh-network-aggregates": {
         "task": "network.tasks.refresh_aggregates",
         "schedule": crontab(hour=2, minute=15),

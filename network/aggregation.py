@@ -26,9 +26,7 @@ from typing import Any
 
 from django.utils import timezone
 
-from accounts import provinces
 from accounts.choices import ServiceType
-from accounts.geography import COUNTRY_CODES
 from casework import selectors as case_selectors
 from casework.choices import (
     AgeBand,
@@ -39,6 +37,8 @@ from casework.choices import (
     RiskLevel,
     ServiceStatus,
 )
+from core import provinces
+from core.geography import COUNTRY_CODES
 from network.disclosure import Period, periods_of
 from network.models import ChallengeCategory
 from referrals import selectors as referral_selectors

@@ -3,14 +3,16 @@ from django.utils.translation import gettext_lazy as _
 
 
 class NetworkConfig(AppConfig):
+    """What the network learns from itself without identifying anyone (aggregates under disclosure control)."""
+
     name = "network"
     verbose_name = _("Network")
     default_auto_field = "django.db.models.BigAutoField"
 
     def ready(self) -> None:
-        from accounts import demo_hooks
         from accounts.choices import Role
-        from accounts.navigation import NavItem, register
+        from core import demo_hooks
+        from core.navigation import NavItem, register
         from network import demo, notices
 
         everyone = (Role.CASEWORKER, Role.COORDINATOR, Role.ADMIN)
@@ -27,3 +29,16 @@ class NetworkConfig(AppConfig):
         if network_selectors.capacity_for_suggestions not in referral_selectors.capacity_lookups:
             referral_selectors.capacity_lookups.append(network_selectors.capacity_for_suggestions)
         demo_hooks.register(demo.seed, order=60)
+
+        from core import home
+        from network.home import coordinator_home
+
+        home.register(
+            home.Panel(
+                "network_coordinator",
+                (Role.COORDINATOR,),
+                "network/_coordinator_home.html",
+                data=lambda request: coordinator_home(request.user),  # type: ignore[arg-type]
+                order=20,
+            )
+        )

@@ -7,9 +7,9 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts import provinces
 from accounts.choices import ServiceType
-from accounts.forms import DateInputField, StyledFormMixin
+from core import provinces
+from core.forms import DateInputField, StyledFormMixin
 from network import selectors
 from network.models import CapacityLevel, ChallengeCategory, NeedUrgency
 

@@ -15,9 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
-from accounts import provinces
 from accounts.choices import ServiceType
 from accounts.models import Organisation
+from core import provinces
 
 
 class Aggregate(models.Model):

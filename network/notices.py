@@ -14,9 +14,10 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import notifications, reminders
 from accounts.choices import Role, ServiceType
-from accounts.models import Organisation, Reminder, User
+from accounts.models import Organisation, User
+from notifications import inbox, reminders
+from notifications.models import Reminder
 
 NEED_OFFERED = "network.need_offered"
 CAPACITY_STALE = "network.capacity_stale"
@@ -106,8 +107,8 @@ def register() -> None:
     reminders.register(
         reminders.Rule(kind=CAPACITY_STALE, recipients=_org_recipients, still_due=_still_stale, scan=_scan_stale)
     )
-    notifications.register_kind(
-        notifications.Kind(
+    inbox.register_kind(
+        inbox.Kind(
             NEED_OFFERED,
             _("Another organisation offers help on my organisation's posted need"),
             lambda p: (
@@ -116,8 +117,8 @@ def register() -> None:
             ),
         )
     )
-    notifications.register_kind(
-        notifications.Kind(
+    inbox.register_kind(
+        inbox.Kind(
             CAPACITY_STALE,
             _("My organisation's capacity statuses are out of date"),
             lambda p: (
@@ -129,5 +130,5 @@ def register() -> None:
             ),
         )
     )
-    notifications.register_target("posted_need", lambda pk: reverse("network:needs"))
-    notifications.register_target("capacity", lambda pk: reverse("network:capacity"))
+    inbox.register_target("posted_need", lambda pk: reverse("network:needs"))
+    inbox.register_target("capacity", lambda pk: reverse("network:capacity"))

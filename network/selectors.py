@@ -21,9 +21,9 @@ from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from accounts import provinces
 from accounts.choices import Role, ServiceType
 from accounts.models import Organisation, User
+from core import provinces
 from network import aggregation
 from network.aggregation import COLUMNS, MULTI_VALUED, NOT_RECORDED, NOW, PROVINCE_ROWS, TOTAL
 from network.disclosure import Figure, Period, Rule, Series, Table, available_periods, protect_series, protect_table
@@ -268,7 +268,7 @@ def _labels(table: str) -> dict[str, str]:
 
 
 def destination_label(code: str) -> str:
-    from accounts.geography import COUNTRY_CHOICES
+    from core.geography import COUNTRY_CHOICES
 
     if code.startswith("ID-"):
         province = provinces.BY_CODE.get(code[3:])
@@ -337,7 +337,7 @@ def challenges_awaiting(user: User) -> QuerySet[Challenge]:
 def own_challenges(user: User) -> QuerySet[Challenge]:
     if user.organisation is None:
         return Challenge.objects.none()
-    return Challenge.objects.filter(organisation=user.organisation).order_by("-created_at")[:20]  # type: ignore[return-value]
+    return Challenge.objects.filter(organisation=user.organisation).order_by("-created_at")[:20]
 
 
 def get_challenge_for_moderation(user: User, challenge_id: Any) -> Challenge:
@@ -383,7 +383,7 @@ def own_needs(user: User) -> QuerySet[PostedNeed]:
     return (
         PostedNeed.objects.filter(organisation=user.organisation)
         .prefetch_related("offers__organisation")
-        .order_by("-created_at")[:20]  # type: ignore[return-value]
+        .order_by("-created_at")[:20]
     )
 
 

@@ -17,9 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from accounts import audit
 from accounts.choices import Role
-from accounts.models import AccessLog, User
+from accounts.models import User
+from audit import access_log
+from audit.models import AccessLog
 from network import aggregation, notices, selectors
 from network.disclosure import Period
 from network.models import (
@@ -102,7 +103,7 @@ def aggregates_refresh(*, run_id: int | None = None, now: Any = None) -> Refresh
 
 def record_view(*, actor: User, request: Any, page: str, event: str = AccessLog.Event.NETWORK_VIEWED) -> None:
     """Every view of a network page, and every export, in the access log (the page and parameters, no data)."""
-    audit.record(event, actor=actor, request=request, object_type="network", detail=page[:200])
+    access_log.record(event, actor=actor, request=request, object_type="network", detail=page[:200])
 
 
 # --- Challenges ------------------------------------------------------------------------------------------------
@@ -276,7 +277,7 @@ def report_freeze(*, actor: User, period: str, request: Any = None) -> Quarterly
         )
         _with_actor(report, actor)
         report.save(force_insert=True)
-        audit.record_for(AccessLog.Event.REPORT_FROZEN, actor=actor, obj=report, request=request)
+        access_log.record_for(AccessLog.Event.REPORT_FROZEN, actor=actor, obj=report, request=request)
     return report
 
 
@@ -292,5 +293,5 @@ def report_release(*, actor: User, report: QuarterlyReport, request: Any = None)
         report.status, report.released_by, report.released_at = QuarterlyReport.Status.RELEASED, actor, timezone.now()
         _with_actor(report, actor)
         report.save(update_fields=["status", "released_by", "released_at"])
-        audit.record_for(AccessLog.Event.REPORT_RELEASED, actor=actor, obj=report, request=request)
+        access_log.record_for(AccessLog.Event.REPORT_RELEASED, actor=actor, obj=report, request=request)
     return report

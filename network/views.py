@@ -18,8 +18,8 @@ from django.views.decorators.http import require_GET, require_POST
 
 from accounts.choices import Role
 from accounts.http import AuthedRequest
-from accounts.models import AccessLog
 from accounts.permissions import role_required
+from audit.models import AccessLog
 from casework import selectors as case_selectors
 from network import export, geo, selectors, services
 from network.disclosure import Period

@@ -9,28 +9,23 @@ class ReferralsConfig(AppConfig):
 
     def ready(self) -> None:
         from accounts.choices import Role
-        from accounts.navigation import NavItem, register
-        from casework import hooks
+        from casework import hooks, tabs
+        from core.navigation import NavItem, register
         from referrals import notices, services
 
         register(NavItem(_("Referrals"), "referrals:inbox", (Role.CASEWORKER,), order=20))
         register(NavItem(_("Referral queue"), "referrals:queue", (Role.COORDINATOR,), order=20))
         hooks.register(hooks.consent_withdrawn, services.on_consent_withdrawn)
-        if not any(url == "referrals:case_referrals" for _label, url, _key, _allowed in hooks.case_tabs):
-            hooks.case_tabs.append(
-                (_("Referrals"), "referrals:case_referrals", "referrals", lambda access: access.can_change)
-            )
-            hooks.case_actions.append(
-                (_("Refer"), "referrals:referral_create", lambda case: case.access.can_change and not case.is_closed)
-            )
+        tabs.register_tab(tabs.Tab("referrals", _("Referrals"), "referrals:case_referrals", ("change",), order=80))
+        tabs.register_action(tabs.Action(_("Refer"), "referrals:referral_create", "change", open_cases_only=True))
         notices.register()
 
-        from accounts import demo_hooks
+        from core import demo_hooks
         from referrals import demo
 
         demo_hooks.register(demo.seed, order=25)
 
-        from accounts import history_registry
+        from audit import history_registry
         from referrals.models import Referral, ReferralEvent
 
         history_registry.register(

@@ -5,11 +5,11 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from accounts import provinces
 from accounts.choices import ServiceType
-from accounts.forms import StyledFormMixin
 from accounts.models import Organisation
 from casework.forms import TEXT_LIMIT
+from core import provinces
+from core.forms import StyledFormMixin
 from referrals.choices import DeclineReason, Outcome, ReferralStatus, Urgency
 from referrals.models import SHAREABLE
 

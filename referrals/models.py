@@ -15,9 +15,9 @@ from django.utils.translation import gettext_lazy as _
 from simple_history.models import HistoricalRecords
 
 from accounts.choices import ServiceType
-from accounts.fields import MultiChoiceField
 from accounts.models import Organisation
 from casework.models import Case, Consent, Section
+from core.fields import MultiChoiceField
 from referrals.choices import DeclineReason, EventKind, Outcome, ReferralStatus, Urgency
 
 SHAREABLE = [(s.value, s.label) for s in Section if s != Section.SUMMARY]
@@ -94,7 +94,7 @@ class Referral(models.Model):
         return str(Urgency(self.urgency).label)
 
     def sections_labels(self) -> list[str]:
-        return Referral._meta.get_field("sections").labels(self.sections)  # type: ignore[union-attr]
+        return Referral._meta.get_field("sections").labels(self.sections)
 
     @property
     def waited(self) -> object:

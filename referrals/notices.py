@@ -18,10 +18,11 @@ from django.utils import formats, timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from accounts import notifications, reminders
 from accounts.choices import Role, ServiceType
-from accounts.models import Reminder, User
-from casework.reminders import caseworkers_with_access
+from accounts.models import User
+from casework import access as case_access
+from notifications import inbox, reminders
+from notifications.models import Reminder
 from referrals.choices import ReferralStatus, Urgency
 from referrals.models import Referral
 
@@ -134,15 +135,15 @@ def reassigned(old: Referral, new: Referral, *, previous_status: str) -> None:
 
 def _recipients(batch: list[Reminder]) -> dict[int, list[User]]:
     referrals = Referral.objects.select_related("case").in_bulk([r.object_id for r in batch])
-    sender_access = caseworkers_with_access(list({ref.case_id for ref in referrals.values()}))
+    sender_access = case_access.caseworkers_with_access(list({ref.case_id for ref in referrals.values()}))
     receiver_orgs = {ref.to_org_id for ref in referrals.values()}
     receivers: dict[int, list[User]] = defaultdict(list)
-    for user in User.objects.filter(
-        is_active=True,
-        membership__organisation_id__in=receiver_orgs,
-        membership__role=Role.CASEWORKER,
-        membership__is_active=True,
-    ).select_related("membership"):
+    # The receiving organisation's caseworkers, as the case gate counts them: an inactive organisation has none.
+    for user in (
+        case_access.active_caseworkers()
+        .filter(membership__organisation_id__in=receiver_orgs)
+        .select_related("membership")
+    ):
         receivers[user.membership.organisation_id].append(user)
     coordinators: list[User] = []
     if any(COORDINATORS in AUDIENCES[r.kind] for r in batch):
@@ -151,7 +152,7 @@ def _recipients(batch: list[Reminder]) -> dict[int, list[User]]:
         )
     result: dict[int, list[User]] = {}
     for reminder in batch:
-        referral = referrals.get(reminder.object_id)  # type: ignore[arg-type]
+        referral = referrals.get(reminder.object_id)
         if referral is None:
             continue
         people: list[User] = []
@@ -274,5 +275,5 @@ def register() -> None:
     still = {UNANSWERED: _still_sent, ESCALATED: _still_sent, STALE: _still_accepted}
     for kind, (label, message) in MESSAGES.items():
         reminders.register(reminders.Rule(kind=kind, recipients=_recipients, still_due=still.get(kind)))
-        notifications.register_kind(notifications.Kind(kind, label, message))
-    notifications.register_target("referral", lambda pk: reverse("referrals:referral_detail", args=[pk]))
+        inbox.register_kind(inbox.Kind(kind, label, message))
+    inbox.register_target("referral", lambda pk: reverse("referrals:referral_detail", args=[pk]))

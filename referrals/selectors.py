@@ -20,12 +20,15 @@ from django.db.models import Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from accounts import audit, pagination, provinces
 from accounts.choices import Role
-from accounts.models import AccessLog, Organisation, User
-from accounts.pagination import Page
+from accounts.models import Organisation, User
+from audit import access_log
+from audit.models import AccessLog
 from casework import access as case_access
-from casework.models import ENCRYPTED_SECTIONS
+from casework.models import ENCRYPTED_SECTIONS, Case
+from casework.vault import Vault
+from core import pagination, provinces
+from core.pagination import Page
 from referrals.choices import ReferralStatus
 from referrals.models import Referral, ReferralEvent
 
@@ -43,9 +46,10 @@ def side_of(user: User, referral: Referral) -> Side:
         return Side.COORDINATOR
     if not case_access.may_reach_cases(user):  # an active caseworker of an active organisation, as for any case
         return Side.NONE
-    if user.organisation.pk == referral.to_org_id:  # type: ignore[union-attr]
+    organisation_id = user.membership.organisation_id
+    if organisation_id == referral.to_org_id:
         return Side.RECEIVER
-    if user.organisation.pk == referral.from_org_id and case_access.access_for(user, referral.case).full:  # type: ignore[union-attr]
+    if organisation_id == referral.from_org_id and case_access.access_for(user, referral.case).full:
         return Side.SENDER
     return Side.NONE
 
@@ -60,7 +64,9 @@ def get_referral_for(user: User, referral_id: Any, *, request: HttpRequest | Non
         raise Http404 from None
     side = side_of(user, referral)
     if side is Side.NONE:
-        audit.record_for(AccessLog.Event.ACCESS_DENIED, actor=user, obj=referral, request=request, detail="referral")
+        access_log.record_for(
+            AccessLog.Event.ACCESS_DENIED, actor=user, obj=referral, request=request, detail="referral"
+        )
         raise Http404
     referral.side = side  # type: ignore[attr-defined]
     return referral
@@ -81,13 +87,18 @@ class Summary:
 def summary_of(referral: Referral) -> Summary:
     case = referral.case
     return Summary(
-        services=Referral._meta.get_field("services").labels(referral.services),  # type: ignore[union-attr]
+        services=Referral._meta.get_field("services").labels(referral.services),
         urgency=referral.urgency_label,
         province=case.get_origin_province_display() or "—",
         gender=case.get_gender_display(),
         age_band=case.get_age_band_display(),
         exploitation=case.exploitation_labels(),
     )
+
+
+def of_case(case: Any) -> list[Referral]:
+    """The referrals of one case, newest first (for its owner, through the case gate)."""
+    return list(Referral.objects.filter(case=case).select_related("to_org").order_by("-sent_at"))
 
 
 def timeline(referral: Referral) -> list[ReferralEvent]:
@@ -187,6 +198,25 @@ def suggested_organisations(referral: Referral) -> list[tuple[Organisation, floa
     return rows
 
 
+# --- Decrypted reads of a referral the user may see ----------------------------------------------------------
+
+# The labels bound into the associated data of referral ciphertexts (fixed strings, like casework.vault's).
+LABEL = "referrals.referral"
+EVENT_LABEL = "referrals.referralevent"
+
+
+def reason_of(referral: Referral) -> str:
+    return Vault.for_case(referral.case).open(LABEL, "reason_enc", referral.pk, referral.reason_enc)
+
+
+def override_reason_of(referral: Referral) -> str:
+    return Vault.for_case(referral.case).open(LABEL, "override_reason_enc", referral.pk, referral.override_reason_enc)
+
+
+def event_note(event: ReferralEvent, case: Case) -> str:
+    return Vault.for_case(case).open(EVENT_LABEL, "note_enc", event.pk, event.note_enc)
+
+
 # --- Statistics for the network (network/ reads these, and only these) -----------------------------------------
 
 # Categorical columns and times only: never the reason, the override reason or a timeline note (all encrypted).
@@ -224,5 +254,5 @@ def overdue_referrals_count() -> int:
 
 
 def declined_awaiting_reassignment_count() -> int:
-    """Declined referrals that no coordinator has reassigned yet."""
-    return Referral.objects.filter(status=ReferralStatus.DECLINED, reassigned_to__isnull=True).count()
+    """Declined referrals that no coordinator has reassigned yet (a reassigned one changes status)."""
+    return Referral.objects.filter(status=ReferralStatus.DECLINED).count()

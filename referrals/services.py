@@ -23,17 +23,11 @@ from casework.choices import ConsentKind
 from casework.models import Case, Consent
 from casework.selectors import active_consent
 from casework.vault import Vault
-from referrals import notices
+from core.history import with_actor
+from referrals import notices, selectors
 from referrals.choices import EventKind, ReferralStatus
 from referrals.models import Referral, ReferralEvent
-from referrals.selectors import Side, side_of
-
-LABEL = "referrals.referral"
-EVENT_LABEL = "referrals.referralevent"
-
-
-def _with_actor(instance: Any, actor: User) -> None:
-    instance._history_user = actor
+from referrals.selectors import EVENT_LABEL, LABEL, Side, side_of
 
 
 def _deadline(urgency: str, start: Any) -> Any:
@@ -44,7 +38,7 @@ def _event(referral: Referral, actor: User, kind: str, note: str = "") -> Referr
     event = ReferralEvent(referral=referral, kind=kind, actor=actor, organisation=actor.organisation)
     if note:
         event.note_enc = Vault.for_case(referral.case).seal(EVENT_LABEL, "note_enc", event.pk, note)
-    _with_actor(event, actor)
+    with_actor(event, actor)
     event.save(force_insert=True)
     return event
 
@@ -69,14 +63,14 @@ def _require_status(referral: Referral, *statuses: str) -> None:
         )
 
 
-def sync_grants(case: Case, organisation: Organisation) -> None:
+def grants_sync(case: Case, organisation: Organisation) -> None:
     """An organisation's grants on a referred case are the union of the sections of its accepted referrals."""
     case_access.revoke_sections(case, organisation.group)
     sections: set[str] = set()
     for shared in Referral.objects.filter(case=case, to_org=organisation, status=ReferralStatus.ACCEPTED).values_list(
         "sections", flat=True
     ):
-        sections.update(Referral._meta.get_field("sections").to_python(shared))  # type: ignore[union-attr]
+        sections.update(Referral._meta.get_field("sections").to_python(shared))
     if Referral.objects.filter(case=case, to_org=organisation, status=ReferralStatus.ACCEPTED).exists():
         case_access.grant_sections(case, organisation.group, sections)
 
@@ -97,20 +91,13 @@ def referral_send(
     reason: str,
     sections: Iterable[str] = (),
     override_reason: str = "",
-    reassigned_from: Referral | None = None,
 ) -> Referral:
     """Refer a case to another organisation. It needs the person's active consent to sharing, or an override with a
     reason by a caseworker allowed to make one."""
-    if reassigned_from is None and not case_access.access_for(actor, case).can_change:
-        raise PermissionDenied
-    if to_org.pk == case.owner_id or not to_org.is_active:
-        raise ValidationError({"to_org": _("Choose another active member organisation.")})
-    consent = active_consent(case, ConsentKind.SHARING) if reassigned_from is None else reassigned_from.consent
+    consent = active_consent(case, ConsentKind.SHARING)
     override = False
     if consent is None:
-        if reassigned_from is not None and reassigned_from.consent_override:
-            override, override_reason = True, ""
-        elif not override_reason.strip():
+        if not override_reason.strip():
             raise ValidationError(
                 {
                     "override_reason": _(
@@ -118,10 +105,45 @@ def referral_send(
                     )
                 }
             )
-        elif not (actor.active_membership and actor.active_membership.may_override_consent):
+        if not (actor.active_membership and actor.active_membership.may_override_consent):
             raise ValidationError({"override_reason": _("Your role does not allow a referral without consent.")})
-        else:
-            override = True
+        override = True
+    return _send(
+        actor=actor,
+        case=case,
+        to_org=to_org,
+        services=list(services),
+        urgency=urgency,
+        reason=reason,
+        sections=list(sections),
+        consent=consent,
+        override_reason=override_reason if override else None,
+        sent_by=actor,
+    )
+
+
+def _send(
+    *,
+    actor: User,
+    case: Case,
+    to_org: Organisation,
+    services: list[str],
+    urgency: str,
+    reason: str,
+    sections: list[str],
+    consent: Consent | None,
+    override_reason: str | None,
+    sent_by: User,
+    reassigned_from: Referral | None = None,
+) -> Referral:
+    """The one way a referral is sent, fresh or reassigned. ``override_reason`` is None when the person's consent
+    stands behind it, else the recorded reason for going without it. The permission check always runs: the owner's
+    caseworkers send, a coordinator reassigns."""
+    reassigning = reassigned_from is not None and actor.role == Role.COORDINATOR
+    if not (reassigning or case_access.access_for(actor, case).allows("change")):
+        raise PermissionDenied
+    if to_org.pk == case.owner_id or not to_org.is_active:
+        raise ValidationError({"to_org": _("Choose another active member organisation.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you refer the person.")})
     now = timezone.now()
@@ -129,13 +151,13 @@ def referral_send(
         case=case,
         from_org=case.owner,
         to_org=to_org,
-        services=list(services),
+        services=services,
         urgency=urgency,
         deadline=_deadline(urgency, now),
         consent=consent,
-        consent_override=override,
-        sections=list(sections),
-        sent_by=reassigned_from.sent_by if reassigned_from else actor,
+        consent_override=override_reason is not None,
+        sections=sections,
+        sent_by=sent_by,
         sent_at=now,
         last_update_at=now,
         reassigned_from=reassigned_from,
@@ -144,14 +166,8 @@ def referral_send(
     referral.full_clean(exclude=["reason_enc", "reference"])
     vault = Vault.for_case(case)
     referral.reason_enc = vault.seal(LABEL, "reason_enc", referral.pk, reason)
-    if override and override_reason:
-        referral.override_reason_enc = vault.seal(LABEL, "override_reason_enc", referral.pk, override_reason)
-    elif override and reassigned_from is not None:
-        previous = vault.open(LABEL, "override_reason_enc", reassigned_from.pk, reassigned_from.override_reason_enc)
-        referral.override_reason_enc = (
-            vault.seal(LABEL, "override_reason_enc", referral.pk, previous) if previous else ""
-        )
-    _with_actor(referral, actor)
+    referral.override_reason_enc = vault.seal(LABEL, "override_reason_enc", referral.pk, override_reason or "")
+    with_actor(referral, actor)
     referral.save(force_insert=True)
     _event(referral, actor, EventKind.SENT)
     notices.sent(referral)
@@ -165,9 +181,9 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
     _require_status(referral, ReferralStatus.SENT)
     now = timezone.now()
     referral.status, referral.answered_at, referral.last_update_at = ReferralStatus.ACCEPTED, now, now
-    _with_actor(referral, actor)
+    with_actor(referral, actor)
     referral.save()
-    sync_grants(referral.case, referral.to_org)
+    grants_sync(referral.case, referral.to_org)
     _event(referral, actor, EventKind.ACCEPTED)
     notices.answered(referral)
     return referral
@@ -186,9 +202,9 @@ def referral_decline(*, actor: User, referral: Referral, reason: str, note: str 
         now,
     )
     referral.full_clean(exclude=["reason_enc"])
-    _with_actor(referral, actor)
+    with_actor(referral, actor)
     referral.save()
-    sync_grants(referral.case, referral.to_org)
+    grants_sync(referral.case, referral.to_org)
     _event(referral, actor, EventKind.DECLINED, note)
     notices.answered(referral)
     return referral
@@ -205,9 +221,9 @@ def referral_cancel(*, actor: User, referral: Referral, note: str = "") -> Refer
 
 def _close(referral: Referral, actor: User, status: str, event: str, note: str = "") -> None:
     referral.status, referral.closed_at = status, timezone.now()
-    _with_actor(referral, actor)
+    with_actor(referral, actor)
     referral.save()
-    sync_grants(referral.case, referral.to_org)
+    grants_sync(referral.case, referral.to_org)
     _event(referral, actor, event, note)
     notices.closed(referral)
 
@@ -232,7 +248,7 @@ def referral_update(*, actor: User, referral: Referral, note: str) -> ReferralEv
     if not note.strip():
         raise ValidationError({"note": _("Write the update.")})
     referral.last_update_at = timezone.now()
-    _with_actor(referral, actor)
+    with_actor(referral, actor)
     referral.save(update_fields=["last_update_at"])
     event = _event(referral, actor, EventKind.UPDATE, note)
     notices.updated(referral, by_receiver=side_of(actor, referral) is Side.RECEIVER)
@@ -253,22 +269,21 @@ def referral_reassign(*, actor: User, referral: Referral, to_org: Organisation, 
         raise ValidationError({"reason": _("Say why you reassign the referral.")})
     previous_status = referral.status
     referral.status, referral.closed_at = ReferralStatus.REASSIGNED, timezone.now()
-    _with_actor(referral, actor)
+    with_actor(referral, actor)
     referral.save()
-    sync_grants(referral.case, referral.to_org)
-    event = ReferralEvent(referral=referral, kind=EventKind.REASSIGNED, actor=actor, organisation=actor.organisation)
-    event.note_enc = Vault.for_case(referral.case).seal(EVENT_LABEL, "note_enc", event.pk, reason)
-    _with_actor(event, actor)
-    event.save(force_insert=True)
-    original_reason = Vault.for_case(referral.case).open(LABEL, "reason_enc", referral.pk, referral.reason_enc)
-    new = referral_send(
+    grants_sync(referral.case, referral.to_org)
+    _event(referral, actor, EventKind.REASSIGNED, reason)
+    new = _send(
         actor=actor,
         case=referral.case,
         to_org=to_org,
-        services=referral.services,
+        services=list(referral.services),
         urgency=referral.urgency,
-        reason=original_reason,
-        sections=referral.sections,
+        reason=selectors.reason_of(referral),
+        sections=list(referral.sections),
+        consent=referral.consent,
+        override_reason=selectors.override_reason_of(referral) if referral.consent_override else None,
+        sent_by=referral.sent_by,
         reassigned_from=referral,
     )
     notices.reassigned(referral, new, previous_status=previous_status)
@@ -288,15 +303,3 @@ def on_consent_withdrawn(*, consent: Consent, actor: User) -> None:
         _close(
             referral, actor, ReferralStatus.CANCELLED, EventKind.CANCELLED, _("The person withdrew consent to sharing.")
         )
-
-
-def reason_of(referral: Referral) -> str:
-    return Vault.for_case(referral.case).open(LABEL, "reason_enc", referral.pk, referral.reason_enc)
-
-
-def override_reason_of(referral: Referral) -> str:
-    return Vault.for_case(referral.case).open(LABEL, "override_reason_enc", referral.pk, referral.override_reason_enc)
-
-
-def event_note(event: ReferralEvent, case: Case) -> str:
-    return Vault.for_case(case).open(EVENT_LABEL, "note_enc", event.pk, event.note_enc)

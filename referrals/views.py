@@ -11,15 +11,17 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from accounts import audit
 from accounts.choices import Role
 from accounts.http import AuthedRequest
-from accounts.models import AccessLog
 from accounts.permissions import role_required
-from accounts.views import posted
+from audit import access_log
+from audit.models import AccessLog
+from casework import access as case_access
 from casework import selectors as case_selectors
+from casework import tabs
 from casework.choices import ConsentKind
-from casework.views import _attach, case_tabs
+from core.forms import attach_errors
+from core.http import posted
 from referrals import selectors, services
 from referrals.choices import ReferralStatus
 from referrals.forms import (
@@ -51,14 +53,7 @@ def inbox(request: AuthedRequest) -> HttpResponse:
 def case_referrals(request: AuthedRequest, case_id: str) -> HttpResponse:
     """The referrals of one case, as a tab of the case (owner organisation only)."""
     case = case_selectors.get_case_for(request.user, case_id, "change", request=request)
-    referrals = Referral.objects.filter(case=case).select_related("to_org").order_by("-sent_at")
-    context = {
-        "case": case,
-        "access": case.access,
-        "tab": "referrals",
-        "referrals": referrals,
-        "case_tabs": case_tabs(case),
-    }
+    context = {**tabs.page_context(case, "referrals"), "referrals": selectors.of_case(case)}
     return render(request, "referrals/case_referrals.html", context)
 
 
@@ -74,7 +69,7 @@ def referral_create(request: AuthedRequest, case_id: str) -> HttpResponse:
         try:
             referral = services.referral_send(actor=request.user, case=case, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Referral %(reference)s is sent.") % {"reference": referral.reference})
             return redirect("referrals:referral_detail", referral_id=referral.pk)
@@ -105,11 +100,13 @@ def _detail_context(request: AuthedRequest, referral: Referral) -> dict[str, Any
         "referral": referral,
         "side": side.value,
         "summary": selectors.summary_of(referral),
-        "reason": services.reason_of(referral) if reads_notes else "",
-        "override_reason": services.override_reason_of(referral) if reads_notes and referral.consent_override else "",
-        "events": [{"event": e, "note": services.event_note(e, referral.case) if reads_notes else ""} for e in events],
+        "reason": selectors.reason_of(referral) if reads_notes else "",
+        "override_reason": selectors.override_reason_of(referral) if reads_notes and referral.consent_override else "",
+        "events": [{"event": e, "note": selectors.event_note(e, referral.case) if reads_notes else ""} for e in events],
         **{f"{name}_form": _form(form_class) for form_class, name in FORMS.items()},
-        "can_open_case": side is Side.SENDER or (side is Side.RECEIVER and referral.status == ReferralStatus.ACCEPTED),
+        # Whether the case's pages open for this user: the case gate says, not the referral's status.
+        "can_open_case": side in (Side.SENDER, Side.RECEIVER)
+        and case_access.access_for(request.user, referral.case).allows("view"),
     }
 
 
@@ -118,7 +115,7 @@ def _detail_context(request: AuthedRequest, referral: Referral) -> dict[str, Any
 def referral_detail(request: AuthedRequest, referral_id: str) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, referral_id, request=request)
     # Opening a referral is opening (a summary of) a victim's file: logged like a case view.
-    audit.record_for(
+    access_log.record_for(
         AccessLog.Event.CASE_VIEWED, actor=request.user, obj=referral.case, request=request, detail="referral"
     )
     return render(request, "referrals/referral_detail.html", _detail_context(request, referral))
@@ -250,7 +247,7 @@ def referral_reassign(request: AuthedRequest, referral_id: str) -> HttpResponse:
         try:
             new = services.referral_reassign(actor=request.user, referral=referral, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(
                 request,

@@ -43,11 +43,11 @@ def _access_log_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
 
     if connection.vendor != "sqlite":
         return
-    migration = importlib.import_module("accounts.migrations.0005_access_log_append_only")
+    migration = importlib.import_module("audit.migrations.0002_append_only")
     with connection.cursor() as cursor:
         for sql in migration.SQLITE_DOWN:
             cursor.execute(sql)
-        cursor.execute("DELETE FROM accounts_accesslog")
+        cursor.execute("DELETE FROM audit_accesslog")
         for sql in migration.SQLITE_UP:
             cursor.execute(sql)
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 import pytest
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from accounts.models import AccessLog, AuditFlag, Notification
+from audit.models import AccessLog, AuditFlag
 from casework.models import Consent
+from notifications.models import Notification
 from referrals import services as referral_services
 from tests.cases import MARKERS, open_case
 
@@ -38,18 +39,18 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "accounts:password_reset_done": ("public", {"get"}),
     "accounts:password_reset_confirm": ("public", {"get", "post"}),
     "accounts:password_reset_complete": ("public", {"get"}),
-    "accounts:notifications": ("user", {"get"}),
-    "accounts:notification_open": ("own_notification", {"get"}),
-    "accounts:notifications_mark_read": ("user", {"post"}),
-    "accounts:notification_preferences": ("user", {"get", "post"}),
-    "accounts:audit_log": ("admin", {"get"}),
-    "accounts:audit_export": ("admin", {"get"}),
-    "accounts:audit_verify": ("admin", {"post"}),
-    "accounts:audit_object": ("admin", {"get"}),
-    "accounts:audit_user": ("admin", {"get"}),
-    "accounts:audit_flags": ("admin", {"get"}),
-    "accounts:audit_flag_review": ("admin", {"post"}),
-    "accounts:audit_changes": ("admin", {"get"}),
+    "notifications:list": ("user", {"get"}),
+    "notifications:open": ("own_notification", {"get"}),
+    "notifications:mark_read": ("user", {"post"}),
+    "notifications:preferences": ("user", {"get", "post"}),
+    "audit:log": ("admin", {"get"}),
+    "audit:export": ("admin", {"get"}),
+    "audit:verify": ("admin", {"post"}),
+    "audit:object": ("admin", {"get"}),
+    "audit:user": ("admin", {"get"}),
+    "audit:flags": ("admin", {"get"}),
+    "audit:flag_review": ("admin", {"post"}),
+    "audit:changes": ("admin", {"get"}),
     "casework:case_list": ("caseworker", {"get"}),
     "casework:case_search": ("caseworker", {"post"}),
     "casework:case_export": ("caseworker", {"get"}),
@@ -189,14 +190,14 @@ def url_for(name: str, world: dict, *, case=None, referral=None, who: str = "ali
     case = case or world["A"]
     if name in ("accounts:password_reset_confirm",):
         return reverse(name, args=["MQ", "set-password"])
-    if name == "accounts:notification_open":
+    if name == "notifications:open":
         owner = who if own or who == "anonymous" else ("bob" if who != "bob" else "alice")
         return reverse(name, args=[world["notes"].get(owner, world["notes"]["alice"]).pk])
-    if name == "accounts:audit_object":
+    if name == "audit:object":
         return reverse(name, args=[world["A"].pk])
-    if name == "accounts:audit_user":
+    if name == "audit:user":
         return reverse(name, args=[world["users"]["alice"].pk])
-    if name == "accounts:audit_flag_review":
+    if name == "audit:flag_review":
         return reverse(name, args=[world["flag"].pk])
     if name == "casework:case_access_admin":
         return reverse(name, args=[world["A"].pk])
@@ -327,8 +328,8 @@ def test_the_django_admin_is_for_admins_only(client_for, client, world):
 
 
 def test_lists_searches_exports_and_notifications_hold_nothing_of_other_organisations(client_for, world, case_a):
-    from accounts import reminders
     from casework import services as case_services
+    from notifications import reminders
 
     bob = world["users"]["bob"]
     alice = world["users"]["alice"]
@@ -338,7 +339,7 @@ def test_lists_searches_exports_and_notifications_hold_nothing_of_other_organisa
     pages = [
         client.get(reverse("casework:case_list")),
         client.get(reverse("referrals:inbox")),
-        client.get(reverse("accounts:notifications")),
+        client.get(reverse("notifications:list")),
     ]
     for typed in [case_a.reference, MARKERS["nik"], MARKERS["phone"], "zulaikha"]:
         pages.append(client.post(reverse("casework:case_search"), {"q": typed}, follow=True))

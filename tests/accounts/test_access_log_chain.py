@@ -6,13 +6,13 @@ import pytest
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, connection, transaction
 
-from accounts import audit
-from accounts.models import AccessLog, AccessLogVerification
+from audit import access_log
+from audit.models import AccessLog, AccessLogVerification
 
 
 def write(n, actor=None):
     for i in range(n):
-        audit.record(AccessLog.Event.SEARCHED, actor=actor, detail=f"results={i}")
+        access_log.record(AccessLog.Event.SEARCHED, actor=actor, detail=f"results={i}")
 
 
 def behind_the_apps_back(sql, params=()):
@@ -20,13 +20,13 @@ def behind_the_apps_back(sql, params=()):
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SET CONSTRAINTS ALL IMMEDIATE")
-            cursor.execute("ALTER TABLE accounts_accesslog DISABLE TRIGGER accounts_accesslog_append_only")
+            cursor.execute("ALTER TABLE audit_accesslog DISABLE TRIGGER audit_accesslog_append_only")
             cursor.execute(sql, params)
-            cursor.execute("ALTER TABLE accounts_accesslog ENABLE TRIGGER accounts_accesslog_append_only")
+            cursor.execute("ALTER TABLE audit_accesslog ENABLE TRIGGER audit_accesslog_append_only")
         else:
             import importlib
 
-            migration = importlib.import_module("accounts.migrations.0005_access_log_append_only")
+            migration = importlib.import_module("audit.migrations.0002_append_only")
             for statement in migration.SQLITE_DOWN:
                 cursor.execute(statement)
             cursor.execute(sql, params)
@@ -57,7 +57,7 @@ def test_an_intact_chain_is_verified(alice, capsys):
 def test_a_row_altered_behind_the_applications_back_is_found(alice):
     write(10, alice)
     target = AccessLog.objects.order_by("id")[4]
-    behind_the_apps_back("UPDATE accounts_accesslog SET detail = %s WHERE id = %s", ["results=0", target.pk])
+    behind_the_apps_back("UPDATE audit_accesslog SET detail = %s WHERE id = %s", ["results=0", target.pk])
     with pytest.raises(CommandError, match=f"broken at entry {target.pk}"):
         call_command("verify_access_log")
 
@@ -66,18 +66,18 @@ def test_a_row_altered_behind_the_applications_back_is_found(alice):
 def test_a_deleted_row_breaks_the_link_of_the_next(alice):
     write(10, alice)
     rows = list(AccessLog.objects.order_by("id"))
-    behind_the_apps_back("DELETE FROM accounts_accesslog WHERE id = %s", [rows[3].pk])
-    result = audit.verify_chain()
+    behind_the_apps_back("DELETE FROM audit_accesslog WHERE id = %s", [rows[3].pk])
+    result = access_log.verify_chain()
     assert result.first_broken_id == rows[4].pk
 
 
 @pytest.mark.django_db
 def test_removing_the_newest_entries_is_found_at_the_last_verified_one(alice):
     write(10, alice)
-    assert audit.verify_chain().ok
+    assert access_log.verify_chain().ok
     last = AccessLog.objects.order_by("-id").first()
-    behind_the_apps_back("DELETE FROM accounts_accesslog WHERE id = %s", [last.pk])
-    result = audit.verify_chain()
+    behind_the_apps_back("DELETE FROM audit_accesslog WHERE id = %s", [last.pk])
+    result = access_log.verify_chain()
     assert not result.ok and result.first_broken_id == last.pk
 
 
@@ -104,4 +104,4 @@ def test_two_writers_at_once_leave_one_valid_chain(alice, bob):
     assert AccessLog.objects.filter(event=AccessLog.Event.SEARCHED).count() == 120
     prev_hashes = list(AccessLog.objects.values_list("prev_hash", flat=True))
     assert len(prev_hashes) == len(set(prev_hashes)), "no two entries hang on the same predecessor (no fork)"
-    assert audit.verify_chain().ok
+    assert access_log.verify_chain().ok

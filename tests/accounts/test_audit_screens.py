@@ -8,14 +8,16 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import audit_flags, reminders
-from accounts.models import AccessLog, AuditFlag, Notification
+from audit import flags
+from audit.models import AccessLog, AuditFlag
+from notifications import reminders
+from notifications.models import Notification
 from referrals import services as referral_services
 from tests.cases import MARKERS
 
 pytestmark = pytest.mark.django_db
 
-ADMIN_URLS = ["accounts:audit_log", "accounts:audit_export", "accounts:audit_flags", "accounts:audit_changes"]
+ADMIN_URLS = ["audit:log", "audit:export", "audit:flags", "audit:changes"]
 
 
 @pytest.mark.parametrize("who", ["alice", "carol"])
@@ -23,8 +25,8 @@ def test_only_admins_reach_the_audit_screens(request, client_for, who, case_a):
     client = client_for(request.getfixturevalue(who))
     for name in ADMIN_URLS:
         assert client.get(reverse(name)).status_code == 403, name
-    assert client.post(reverse("accounts:audit_verify")).status_code == 403
-    assert client.get(reverse("accounts:audit_object", args=[case_a.pk])).status_code == 403
+    assert client.post(reverse("audit:verify")).status_code == 403
+    assert client.get(reverse("audit:object", args=[case_a.pk])).status_code == 403
     assert client.get(reverse("casework:case_access_admin", args=[case_a.pk])).status_code == 403
 
 
@@ -33,13 +35,13 @@ def test_admin_finds_who_viewed_a_case_by_reference_and_sees_no_identity(client_
     client_for(alice).post(reverse("casework:case_reveal", args=[case_a.pk, "nik"]))
     client_for(bob).get(reverse("casework:case_detail", args=[case_a.pk]))
     admin = client_for(dave)
-    page = admin.get(reverse("accounts:audit_log"), {"reference": case_a.reference})
+    page = admin.get(reverse("audit:log"), {"reference": case_a.reference})
     events = {(e.actor.username, e.event) for e in page.context["page"].entries}
     assert {("alice", "case_viewed"), ("alice", "field_revealed"), ("bob", "access_denied")} <= events
     html = page.content.decode()
     for marker in MARKERS.values():
         assert marker not in html
-    per_case = admin.get(reverse("accounts:audit_object", args=[case_a.pk]))
+    per_case = admin.get(reverse("audit:object", args=[case_a.pk]))
     assert {p["actor__username"] for p in per_case.context["people"]} == {"alice", "bob"}
     assert per_case.context["access_panel"] == reverse("casework:case_access_admin", args=[case_a.pk])
 
@@ -47,22 +49,22 @@ def test_admin_finds_who_viewed_a_case_by_reference_and_sees_no_identity(client_
 def test_filters_by_user_event_organisation_and_dates(client_for, dave, alice, case_a, org_a):
     client_for(alice).get(reverse("casework:case_detail", args=[case_a.pk]))
     admin = client_for(dave)
-    entries = lambda **q: list(admin.get(reverse("accounts:audit_log"), q).context["page"].entries)  # noqa: E731
+    entries = lambda **q: list(admin.get(reverse("audit:log"), q).context["page"].entries)  # noqa: E731
     assert {e.event for e in entries(user="alice", event="case_viewed")} == {"case_viewed"}
     assert all(e.organisation == org_a for e in entries(organisation=org_a.pk))
     today = timezone.localdate()
     assert entries(user="alice", date_from=today.isoformat(), date_to=today.isoformat())
     assert entries(user="alice", date_from=(today + timedelta(days=1)).isoformat()) == []
-    bad = admin.get(reverse("accounts:audit_log"), {"date_from": "2026-02-30"})
+    bad = admin.get(reverse("audit:log"), {"date_from": "2026-02-30"})
     assert bad.status_code == 200 and "date_from" in bad.context["form"].errors
 
 
 def test_the_per_user_view_and_its_export_which_is_logged(client_for, dave, alice, case_a):
     client_for(alice).get(reverse("casework:case_detail", args=[case_a.pk]))
     admin = client_for(dave)
-    page = admin.get(reverse("accounts:audit_user", args=[alice.pk]))
+    page = admin.get(reverse("audit:user", args=[alice.pk]))
     assert all(e.actor == alice for e in page.context["page"].entries)
-    export = admin.get(reverse("accounts:audit_export"), {"user": "alice"})
+    export = admin.get(reverse("audit:export"), {"user": "alice"})
     body = b"".join(export.streaming_content).decode()
     assert case_a.reference in body and "case_viewed" in body and MARKERS["name"] not in body
     assert AccessLog.objects.filter(event=AccessLog.Event.EXPORTED, actor=dave).exists()
@@ -70,8 +72,8 @@ def test_the_per_user_view_and_its_export_which_is_logged(client_for, dave, alic
 
 def test_running_the_chain_check_from_the_screen_shows_its_result(client_for, dave, alice):
     admin = client_for(dave)
-    admin.post(reverse("accounts:audit_verify"))
-    page = admin.get(reverse("accounts:audit_log"))
+    admin.post(reverse("audit:verify"))
+    page = admin.get(reverse("audit:log"))
     assert page.context["last_check"].ok
     assert "Rantai utuh" in page.content.decode()
 
@@ -111,7 +113,7 @@ def test_the_change_history_names_fields_but_never_values(client_for, dave, alic
         summary={"risk_level": "low"},
         narrative="rahasia baru",
     )
-    page = client_for(dave).get(reverse("accounts:audit_changes"), {"reference": case_a.reference})
+    page = client_for(dave).get(reverse("audit:changes"), {"reference": case_a.reference})
     changes = page.context["changes"]
     assert changes[0].who == "alice" and changes[0].reference == case_a.reference
     assert "tingkat risiko" in changes[0].fields
@@ -133,9 +135,9 @@ def at(hour, minute=0, day=1):
 
 def log(event, actor, when, **fields):
     with time_machine.travel(when, tick=False):
-        from accounts import audit
+        from audit import access_log
 
-        return audit.record(event, actor=actor, **fields)
+        return access_log.record(event, actor=actor, **fields)
 
 
 def test_many_distinct_cases_in_an_hour_are_flagged_and_admins_told(dave, alice, settings):
@@ -154,7 +156,7 @@ def test_many_distinct_cases_in_an_hour_are_flagged_and_admins_told(dave, alice,
     scan_at(at(10, 45))
     flag = AuditFlag.objects.get(kind=AuditFlag.Kind.MANY_CASES)
     assert flag.actor == alice and flag.count == 4
-    assert Notification.objects.filter(recipient=dave, kind=audit_flags.KIND).exists()
+    assert Notification.objects.filter(recipient=dave, kind=flags.KIND).exists()
 
 
 def test_the_same_case_opened_often_is_not_many_cases(alice, settings):
@@ -216,12 +218,12 @@ def test_a_flag_links_to_the_entries_behind_it_and_can_be_reviewed(client_for, d
     scan_at(at(11, 5))
     flag = AuditFlag.objects.get()
     admin = client_for(dave)
-    page = admin.get(reverse("accounts:audit_log"), {"flag": flag.pk})
+    page = admin.get(reverse("audit:log"), {"flag": flag.pk})
     assert {e.actor for e in page.context["page"].entries} == {alice}
-    admin.post(reverse("accounts:audit_flag_review", args=[flag.pk]))
+    admin.post(reverse("audit:flag_review", args=[flag.pk]))
     flag.refresh_from_db()
     assert flag.reviewed_by == dave
-    assert admin.get(reverse("accounts:audit_flags")).context["flags"] == []
+    assert admin.get(reverse("audit:flags")).context["flags"] == []
 
 
 def test_the_change_history_covers_organisations_and_accounts_too(client_for, dave, org_a):
@@ -229,8 +231,8 @@ def test_the_change_history_covers_organisations_and_accounts_too(client_for, da
 
     org_a.name = "Organisasi A Berganti Nama (fiktif)"
     account_services.organisation_save(actor=dave, organisation=org_a)
-    page = client_for(dave).get(reverse("accounts:audit_changes"), {"record": "organisation", "reference": org_a.code})
+    page = client_for(dave).get(reverse("audit:changes"), {"record": "organisation", "reference": org_a.code})
     change = page.context["changes"][0]
     assert (change.who, change.reference, change.fields) == ("dave", "ORGA", ["nama"])
-    records = {c.record for c in client_for(dave).get(reverse("accounts:audit_changes")).context["changes"]}
+    records = {c.record for c in client_for(dave).get(reverse("audit:changes")).context["changes"]}
     assert {"Organisasi", "Pengguna", "Keanggotaan"} <= records

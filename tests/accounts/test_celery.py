@@ -17,12 +17,12 @@ from django.conf import settings
 from django.db import connection
 from django.utils import timezone
 
-from accounts import reminders
-from accounts.models import Delivery, Reminder
-from accounts.tasks import dispatch_reminders
 from casework import services
 from casework.reminders import FOLLOW_UP_DUE
 from config.celery import app
+from notifications import reminders
+from notifications.models import Delivery, Reminder
+from notifications.tasks import dispatch_reminders
 from tests.cases import MARKERS
 
 pytestmark = [pytest.mark.postgres, pytest.mark.services, pytest.mark.django_db(transaction=True)]

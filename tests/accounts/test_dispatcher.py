@@ -7,8 +7,8 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from accounts import reminders
-from accounts.models import Delivery, Notification, Reminder
+from notifications import reminders
+from notifications.models import Delivery, Notification, Reminder
 
 KIND = "test.ping"
 

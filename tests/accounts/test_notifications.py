@@ -2,8 +2,8 @@ import pytest
 from django.core import mail
 from django.urls import reverse
 
-from accounts import reminders, security_notices
-from accounts.models import Notification
+from notifications import reminders, security_notices
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -23,11 +23,11 @@ def test_the_unread_count_shows_in_the_navigation(client_for, alice):
 
 def test_the_inbox_renders_each_notification_in_the_readers_language(client_for, alice):
     notify(alice)
-    page = client_for(alice).get(reverse("accounts:notifications"))
+    page = client_for(alice).get(reverse("notifications:list"))
     assert "Pemantauan kasus ORGA-2026-0001 jatuh tempo" in page.content.decode()
     alice.language = "en"
     alice.save()
-    page = client_for(alice).get(reverse("accounts:notifications"))
+    page = client_for(alice).get(reverse("notifications:list"))
     assert "A follow-up of case ORGA-2026-0001 is due" in page.content.decode()
 
 
@@ -40,7 +40,7 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(client_for, a
         object_ref=case_a.reference,
         params={"date": "2026-12-07"},
     )
-    response = client_for(alice).get(reverse("accounts:notification_open", args=[note.pk]))
+    response = client_for(alice).get(reverse("notifications:open", args=[note.pk]))
     assert response["Location"] == reverse("casework:case_detail", args=[case_a.pk])
     note.refresh_from_db()
     assert note.read_at is not None
@@ -48,8 +48,8 @@ def test_opening_a_notification_marks_it_read_and_follows_its_link(client_for, a
 
 def test_someone_elses_notification_is_404(client_for, alice, bob):
     note = notify(alice)
-    assert client_for(bob).get(reverse("accounts:notification_open", args=[note.pk])).status_code == 404
-    client_for(bob).post(reverse("accounts:notifications_mark_read"), {"id": note.pk})
+    assert client_for(bob).get(reverse("notifications:open", args=[note.pk])).status_code == 404
+    client_for(bob).post(reverse("notifications:mark_read"), {"id": note.pk})
     note.refresh_from_db()
     assert note.read_at is None
 
@@ -57,26 +57,26 @@ def test_someone_elses_notification_is_404(client_for, alice, bob):
 def test_mark_one_or_all_read(client_for, alice):
     first, _, _ = notify(alice), notify(alice), notify(alice)
     client = client_for(alice)
-    client.post(reverse("accounts:notifications_mark_read"), {"id": first.pk})
+    client.post(reverse("notifications:mark_read"), {"id": first.pk})
     assert Notification.objects.filter(read_at__isnull=True).count() == 2
-    client.post(reverse("accounts:notifications_mark_read"))
+    client.post(reverse("notifications:mark_read"))
     assert not Notification.objects.filter(read_at__isnull=True).exists()
 
 
 @pytest.mark.parametrize("who", ["alice", "carol", "dave"])
 def test_every_role_has_an_inbox(request, client_for, who):
-    assert client_for(request.getfixturevalue(who)).get(reverse("accounts:notifications")).status_code == 200
+    assert client_for(request.getfixturevalue(who)).get(reverse("notifications:list")).status_code == 200
 
 
 def test_anonymous_has_no_inbox(client, db):
-    assert client.get(reverse("accounts:notifications")).status_code == 302
+    assert client.get(reverse("notifications:list")).status_code == 302
 
 
 def test_security_notices_cannot_be_turned_off_and_come_on_a_password_change(client_for, alice):
     client = client_for(alice)
-    page = client.get(reverse("accounts:notification_preferences")).content.decode()
+    page = client.get(reverse("notifications:preferences")).content.decode()
     assert 'value="accounts.password_changed" id' in page and "disabled" in page
-    client.post(reverse("accounts:notification_preferences"), {"email": []})
+    client.post(reverse("notifications:preferences"), {"email": []})
     client.post(
         reverse("accounts:password_change"),
         {
@@ -105,8 +105,8 @@ def test_a_membership_an_admin_changes_is_told_to_the_other_admins(client_for, d
     new = Notification.objects.exclude(pk__in=before)
     assert [(n.recipient, n.kind) for n in new] == [(dina, security_notices.MEMBERSHIP_CHANGED)]
     dina_client = client_for(dina)
-    page = dina_client.get(reverse("accounts:notifications")).content.decode()
+    page = dina_client.get(reverse("notifications:list")).content.decode()
     assert "ORGB" in page and "membership" not in page, "told in dina's language (Indonesian), naming no one"
-    opened = dina_client.get(reverse("accounts:notification_open", args=[new.get().pk]))
-    assert opened["Location"] == reverse("accounts:audit_changes")
+    opened = dina_client.get(reverse("notifications:open", args=[new.get().pk]))
+    assert opened["Location"] == reverse("audit:changes")
     assert "dave" not in mail.outbox[-1].body and mail.outbox[-1].to == ["dina@test.jejaring.invalid"]

@@ -5,7 +5,7 @@ import time_machine
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts.models import AccessLog
+from audit.models import AccessLog
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import AccessLog
+from audit.models import AccessLog
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -5,7 +5,7 @@ from django_otp.plugins.otp_static.models import StaticToken
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
-from accounts.models import AccessLog
+from audit.models import AccessLog
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db
@@ -144,20 +144,3 @@ def test_a_database_copy_holds_no_working_recovery_code(client, dave):
     assert response.status_code == 200
     assert client.get(reverse("home")).status_code == 302
     assert AccessLog.objects.filter(event=AccessLog.Event.SIGN_IN_FAILED, actor=dave, detail="second_factor").exists()
-
-
-def test_codes_issued_before_hashing_are_hashed_by_the_migration_and_still_work(client, dave):
-    import importlib
-
-    from django.apps import apps
-
-    migration = importlib.import_module("accounts.migrations.0007_hash_recovery_codes")
-    device = two_factor.new_recovery_codes(dave) and dave.staticdevice_set.get()
-    device.token_set.all().delete()
-    device.token_set.create(token="abcd2345")  # as django-otp stored it before
-    migration.hash_codes(apps, None)
-    migration.hash_codes(apps, None)  # a second run changes nothing
-    assert list(device.token_set.values_list("token", flat=True)) == [two_factor.recovery_digest("abcd2345")]
-    sign_in_with_password(client, "dave")
-    assert client.post(reverse("accounts:two_factor_verify"), {"token": "ABCD-2345"}).status_code == 302
-    assert client.get(reverse("home")).status_code == 200

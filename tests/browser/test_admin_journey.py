@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts.models import AccessLog, AccessLogVerification
+from audit.models import AccessLog, AccessLogVerification
 from casework import services
 from tests.browser.helpers import open_menu, sign_in
 from tests.cases import MARKERS

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import AccessLog
+from audit.models import AccessLog
 from casework.models import Case
 from tests.browser.helpers import open_menu, sign_in
 

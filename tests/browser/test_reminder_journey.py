@@ -4,9 +4,9 @@ import pytest
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from accounts import reminders
-from accounts.models import Notification, Reminder
 from casework.reminders import FOLLOW_UP_DUE
+from notifications import reminders
+from notifications.models import Notification, Reminder
 from tests.browser.helpers import open_menu, sign_in
 from tests.cases import open_case
 

@@ -1,7 +1,7 @@
 import pytest
 from playwright.sync_api import expect
 
-from accounts.models import AccessLog
+from audit.models import AccessLog
 from tests.browser.helpers import sign_in, sign_out
 
 pytestmark = pytest.mark.django_db(transaction=True)

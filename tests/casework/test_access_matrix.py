@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import AccessLog
+from audit.models import AccessLog
 from casework.models import Consent
 
 pytestmark = pytest.mark.django_db

@@ -71,8 +71,8 @@ def test_no_marker_reaches_the_database_logs_or_emails(client_for, alice, bob, c
 
     from django.utils import timezone
 
-    from accounts import reminders
-    from accounts.models import Reminder
+    from notifications import reminders
+    from notifications.models import Reminder
 
     Reminder.objects.filter(object_id=case.pk).update(due_at=timezone.now() - timedelta(minutes=1))
     assert reminders.dispatch().emails_sent >= 1

@@ -8,8 +8,8 @@ from django.urls import reverse
 from accounts import services as account_services
 from accounts.choices import Role
 from casework import access
+from casework.access import caseworkers_with_access
 from casework.models import CaseUserObjectPermission
-from casework.reminders import caseworkers_with_access
 from tests.cases import open_case
 
 pytestmark = pytest.mark.django_db

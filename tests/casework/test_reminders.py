@@ -7,10 +7,10 @@ import time_machine
 from django.core import mail
 from django.utils import timezone
 
-from accounts import reminders
-from accounts.models import Delivery, Notification, Reminder
 from casework import services
 from casework.reminders import FOLLOW_UP_DUE, FOLLOW_UP_OVERDUE, INACTIVE
+from notifications import reminders
+from notifications.models import Delivery, Notification, Reminder
 from tests.cases import MARKERS, open_case
 
 pytestmark = pytest.mark.django_db
@@ -161,7 +161,7 @@ def test_a_failed_email_is_retried_with_backoff_without_a_second_notification(ca
 
 def test_a_user_can_turn_off_email_for_a_kind(case, alice, client_for):
     client = client_for(alice)
-    client.post("/accounts/notifications/email/", {"email": []})
+    client.post("/notifications/email/", {"email": []})
     with time_machine.travel(at(DAY), tick=False):
         reminders.dispatch()
     assert kinds_for(alice) == [FOLLOW_UP_DUE]

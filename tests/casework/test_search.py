@@ -1,7 +1,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import AccessLog
+from audit.models import AccessLog
 from casework import selectors
 from tests.cases import MARKERS, open_case
 

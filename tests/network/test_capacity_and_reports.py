@@ -14,12 +14,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 from django.utils import timezone
 
-from accounts import reminders
-from accounts.models import AccessLog, Notification
+from audit.models import AccessLog
 from casework.choices import AgeBand, ExploitationType, Gender
 from network import export, selectors, services
 from network.disclosure import Period
 from network.models import CapacityStatus, QuarterlyReport
+from notifications import reminders
+from notifications.models import Notification
 from tests.network.conftest import stat_cases
 
 pytestmark = pytest.mark.django_db

@@ -8,11 +8,11 @@ import pytest
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.urls import reverse
 
-from accounts import reminders
-from accounts.models import Notification
 from network import selectors, services
 from network.disclosure import Period
 from network.models import Aggregate, Challenge, ModerationState, PostedNeed
+from notifications import reminders
+from notifications.models import Notification
 
 pytestmark = pytest.mark.django_db
 QUARTER = Period.quarter_of(date.today()).code

@@ -9,7 +9,8 @@ from datetime import date
 import pytest
 from django.urls import reverse
 
-from accounts.models import AccessLog, Membership
+from accounts.models import Membership
+from audit.models import AccessLog
 from casework.choices import ExploitationType, LabourSector
 from tests.network.conftest import stat_cases
 

@@ -3,7 +3,7 @@
 import pytest
 from django.urls import reverse
 
-from accounts.models import AccessLog
+from audit.models import AccessLog
 from referrals import services
 from referrals.models import Referral
 from tests.cases import MARKERS

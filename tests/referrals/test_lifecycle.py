@@ -6,10 +6,10 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from accounts.models import Notification
 from casework import services as case_services
 from casework.models import Consent
-from referrals import services
+from notifications.models import Notification
+from referrals import selectors, services
 from referrals.choices import ReferralStatus
 from referrals.models import Referral
 
@@ -68,8 +68,8 @@ def test_reassignment_creates_a_linked_referral_and_tells_everyone(carol, bob, c
     referral.refresh_from_db()
     assert referral.status == ReferralStatus.REASSIGNED and new.reassigned_from == referral
     assert new.to_org == org_c and new.status == ReferralStatus.SENT and new.sections == ["identity"]
-    assert services.reason_of(new) == services.reason_of(referral)
-    from accounts import reminders
+    assert selectors.reason_of(new) == selectors.reason_of(referral)
+    from notifications import reminders
 
     reminders.dispatch(send_email=False)
     assert Notification.objects.filter(recipient=cecep, kind="referrals.sent", object_id=new.pk).exists()
@@ -108,8 +108,8 @@ def test_no_referral_without_consent(alice, bob, org_b):
 
 
 def test_a_supervising_caseworker_records_an_override_and_coordinators_are_told(alice, carol, org_a, org_b):
-    from accounts import reminders
     from accounts import services as account_services
+    from notifications import reminders
     from tests.cases import open_case
 
     account_services.membership_set(
@@ -126,7 +126,7 @@ def test_a_supervising_caseworker_records_an_override_and_coordinators_are_told(
         override_reason="Nyawanya terancam.",
     )
     assert referral.consent_override and referral.consent is None
-    assert services.override_reason_of(referral) == "Nyawanya terancam."
+    assert selectors.override_reason_of(referral) == "Nyawanya terancam."
     reminders.dispatch(send_email=False)
     assert Notification.objects.filter(recipient=carol, kind="referrals.override").exists()
 

@@ -6,8 +6,8 @@ import pytest
 import time_machine
 from django.utils import timezone
 
-from accounts import reminders
-from accounts.models import Notification
+from notifications import reminders
+from notifications.models import Notification
 from referrals import services
 
 pytestmark = pytest.mark.django_db

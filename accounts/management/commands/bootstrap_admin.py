@@ -10,9 +10,10 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from accounts import provinces, services
+from accounts import services
 from accounts.choices import OrganisationKind, Role
 from accounts.models import Organisation, User
+from core import provinces
 
 
 class Command(BaseCommand):

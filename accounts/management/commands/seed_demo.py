@@ -22,7 +22,7 @@ class Command(BaseCommand):
         with transaction.atomic():
             actor = services.system_user()
             created = self.seed_accounts(actor)
-        from accounts.demo_hooks import run_hooks
+        from core.demo_hooks import run_hooks
 
         run_hooks(self.stdout)
         self.stdout.write(self.style.SUCCESS(f"Demo network ready ({created} new accounts)."))

@@ -1,0 +1,183 @@
+"""Signals worth a look in the access log, raised as flags for admins.
+
+A scan runs with each dispatcher tick and reads the entries written since its last run:
+- one user opening more distinct cases within an hour than JEJARING_AUDIT_CASES_PER_HOUR;
+- access outside working hours (JEJARING_WORKING_HOURS, JEJARING_WORKING_DAYS, network time zone);
+- every export;
+- repeated access denials (JEJARING_AUDIT_DENIALS_PER_HOUR within an hour);
+- a sign-in from an address not seen before for that user (their first sign-in ever is not flagged).
+Each flag names a user and a time window: its link opens the log entries behind it. Admins are notified.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from datetime import datetime, timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import Role
+from accounts.models import User
+from audit.models import AccessLog, AuditFlag, AuditScanState
+from notifications import inbox, reminders
+from notifications.models import Reminder
+
+KIND = "accounts.audit_flag"
+BATCH = 5000
+WINDOW = timedelta(hours=1)
+ACTIVE_EVENTS = {
+    AccessLog.Event.SIGNED_IN,
+    AccessLog.Event.CASE_VIEWED,
+    AccessLog.Event.FIELD_REVEALED,
+    AccessLog.Event.SEARCHED,
+    AccessLog.Event.EXPORTED,
+}
+
+
+def _working(at: datetime) -> bool:
+    local = timezone.localtime(at)
+    start, end = settings.JEJARING_WORKING_HOURS
+    return local.weekday() in settings.JEJARING_WORKING_DAYS and start <= local.hour < end
+
+
+def _flag(kind: str, actor_id: int, start: datetime, end: datetime, dedupe: str, count: int = 1) -> AuditFlag | None:
+    """Create a flag once per dedupe key (widening it if it exists). Returns the flag when it is new."""
+    flag, created = AuditFlag.objects.get_or_create(
+        dedupe_key=dedupe,
+        defaults={"kind": kind, "actor_id": actor_id, "window_start": start, "window_end": end, "count": count},
+    )
+    if not created:
+        flag.window_start, flag.window_end = min(flag.window_start, start), max(flag.window_end, end)
+        flag.count = (
+            max(flag.count, count)
+            if kind in (AuditFlag.Kind.MANY_CASES, AuditFlag.Kind.DENIALS)
+            else flag.count + count
+        )
+        flag.save(update_fields=["window_start", "window_end", "count"])
+        return None
+    return flag
+
+
+def _sliding(
+    entries: list[tuple[int, datetime, Any]], threshold: int, distinct: bool
+) -> list[tuple[int, datetime, datetime, int]]:
+    """Windows of one hour, ending at each entry, in which the count (of distinct objects, or of entries) passes the
+    threshold: (id of the entry ending it, start, end, count)."""
+    found = []
+    entries.sort(key=lambda item: (item[1], item[0]))
+    left = 0
+    for right, (entry_id, at, _obj) in enumerate(entries):
+        while entries[left][1] < at - WINDOW:
+            left += 1
+        window = entries[left : right + 1]
+        count = len({obj for _id, _at, obj in window}) if distinct else len(window)
+        if count > threshold if distinct else count >= threshold:
+            found.append((entry_id, window[0][1], at, count))
+    return found
+
+
+def scan(now: datetime) -> int:
+    """Read new access-log entries, raise flags, and schedule one notification to the admins per new flag."""
+    with transaction.atomic():
+        state, _created = AuditScanState.objects.select_for_update().get_or_create(pk=1)
+        entries = list(AccessLog.objects.filter(id__gt=state.last_entry_id).order_by("id")[:BATCH])
+        if not entries:
+            return 0
+        new_flags = [flag for flag in _detect(entries) if flag is not None]
+        state.last_entry_id = entries[-1].pk
+        state.save(update_fields=["last_entry_id"])
+        rows = [
+            Reminder(
+                kind=KIND,
+                due_at=now,
+                dedupe_key=f"flag:{flag.pk}",
+                object_type="audit_flag",
+                object_ref=flag.kind,
+                params={"flag": flag.kind, "user": flag.actor.username},
+                created_at=now,
+            )
+            for flag in new_flags
+        ]
+        return len(Reminder.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+def _detect(entries: list[AccessLog]) -> list[AuditFlag | None]:
+    flags: list[AuditFlag | None] = []
+    views: dict[int, list[AccessLog]] = defaultdict(list)
+    denials: dict[int, list[AccessLog]] = defaultdict(list)
+    for entry in entries:
+        if entry.actor_id is None:
+            continue
+        if entry.event == AccessLog.Event.EXPORTED:
+            flags.append(_flag(AuditFlag.Kind.EXPORT, entry.actor_id, entry.at, entry.at, f"export:{entry.pk}"))
+        if entry.event in ACTIVE_EVENTS and not _working(entry.at):
+            day = timezone.localtime(entry.at).date().isoformat()
+            flags.append(
+                _flag(AuditFlag.Kind.OUTSIDE_HOURS, entry.actor_id, entry.at, entry.at, f"hours:{entry.actor_id}:{day}")
+            )
+        if entry.event == AccessLog.Event.SIGNED_IN and entry.ip_address:
+            earlier = AccessLog.objects.filter(
+                actor_id=entry.actor_id, event=AccessLog.Event.SIGNED_IN, id__lt=entry.pk
+            )
+            if earlier.exists() and not earlier.filter(ip_address=entry.ip_address).exists():
+                key = f"address:{entry.actor_id}:{entry.ip_address}"
+                flags.append(_flag(AuditFlag.Kind.NEW_ADDRESS, entry.actor_id, entry.at, entry.at, key))
+        if entry.event == AccessLog.Event.CASE_VIEWED:
+            views[entry.actor_id].append(entry)
+        if entry.event == AccessLog.Event.ACCESS_DENIED:
+            denials[entry.actor_id].append(entry)
+    flags += _windows(
+        views, AccessLog.Event.CASE_VIEWED, settings.JEJARING_AUDIT_CASES_PER_HOUR, AuditFlag.Kind.MANY_CASES, True
+    )
+    flags += _windows(
+        denials, AccessLog.Event.ACCESS_DENIED, settings.JEJARING_AUDIT_DENIALS_PER_HOUR, AuditFlag.Kind.DENIALS, False
+    )
+    return flags
+
+
+def _windows(
+    by_actor: dict[int, list[AccessLog]], event: str, threshold: int, kind: str, distinct: bool
+) -> list[AuditFlag | None]:
+    """Only windows ending at a new entry are judged, and each hour gets one flag, so a scan costs what the new
+    entries cost, not what the whole last hour holds."""
+    flags: list[AuditFlag | None] = []
+    for actor_id, new in by_actor.items():
+        new_ids = {e.pk for e in new}
+        context = AccessLog.objects.filter(
+            actor_id=actor_id, event=event, at__gte=min(e.at for e in new) - WINDOW, id__lte=max(new_ids)
+        )
+        worst: dict[str, tuple[datetime, datetime, int]] = {}
+        for entry_id, first, last, count in _sliding(
+            list(context.values_list("id", "at", "object_id")), threshold, distinct
+        ):
+            if entry_id not in new_ids:
+                continue
+            bucket = timezone.localtime(first).strftime("%Y%m%d%H")
+            if bucket not in worst or count > worst[bucket][2]:
+                worst[bucket] = (first, last, count)
+        for bucket, (first, last, count) in worst.items():
+            flags.append(_flag(kind, actor_id, first, last, f"{kind}:{actor_id}:{bucket}", count))
+    return flags
+
+
+def _admins(batch: list[Reminder]) -> dict[int, list[User]]:
+    admins = list(User.objects.filter(is_active=True, membership__role=Role.ADMIN, membership__is_active=True))
+    return {reminder.pk: admins for reminder in batch}
+
+
+def register() -> None:
+    reminders.register(reminders.Rule(kind=KIND, recipients=_admins, scan=scan))
+    inbox.register_target("audit_flag", lambda _pk: reverse("audit:flags"))
+    inbox.register_kind(
+        inbox.Kind(
+            KIND,
+            _("The access log shows something worth a look"),
+            lambda p: gettext("Access log: %(flag)s (%(user)s).") % {**p, "flag": AuditFlag.Kind(p["flag"]).label},
+        )
+    )

@@ -1,0 +1,259 @@
+"""Opening, editing, closing, reopening and restricting a case, and erasing its sensitive data."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from simple_history.utils import update_change_reason
+
+from accounts.choices import Role
+from accounts.models import User
+from casework import access, crypto, hooks, rhythm
+from casework import reminders as case_reminders
+from casework.choices import CaseStatus
+from casework.models import BlindIndex, Case, CaseSequence
+from casework.services.base import CONTACT_KEYS, IDENTITY_KEYS, SUMMARY_FIELDS, CaseConflict, _require
+from casework.services.records import consent_give
+from casework.vault import CASE, Vault, destroy_case_key
+from core.history import with_actor
+
+
+def _next_reference(case: Case) -> str:
+    year = timezone.localdate().year
+    with transaction.atomic():
+        CaseSequence.objects.get_or_create(organisation=case.owner, year=year)
+        CaseSequence.objects.filter(organisation=case.owner, year=year).update(last=F("last") + 1)
+        last = CaseSequence.objects.filter(organisation=case.owner, year=year).values_list("last", flat=True).get()
+    return f"{case.owner.code}-{year}-{last:04d}"
+
+
+def _reindex(case: Case, identity: dict[str, Any], contact: dict[str, Any]) -> None:
+    """Rebuild a case's blind indexes from its (plaintext, in memory) identity and contact details."""
+    digests = crypto.digests(
+        nik=identity.get("nik") or "",
+        passport=identity.get("passport") or "",
+        phones=contact.get("phones") or [],
+        names=" ".join([identity.get("full_name") or "", *(identity.get("aliases") or [])]),
+    )
+    BlindIndex.objects.filter(case=case).delete()
+    BlindIndex.objects.bulk_create(BlindIndex(case=case, kind=kind, digest=digest) for kind, digest in digests)
+
+
+def _check_assignee(case: Case, assignee: User | None, named: Iterable[User]) -> None:
+    if assignee is None:
+        return
+    if assignee.organisation != case.owner or assignee.role != Role.CASEWORKER:
+        raise ValidationError({"assigned_to": _("Assign a caseworker of the organisation that owns the case.")})
+    if case.is_restricted and assignee not in list(named):
+        raise ValidationError({"assigned_to": _("On a restricted case, assign one of the named caseworkers.")})
+
+
+def _check_named(case: Case, named: list[User]) -> None:
+    if not case.is_restricted:
+        return
+    if not named:
+        raise ValidationError({"named_users": _("Name at least one caseworker who may open this restricted case.")})
+    for user in named:
+        if user.organisation != case.owner or user.role != Role.CASEWORKER:
+            raise ValidationError({"named_users": _("Only caseworkers of the owner organisation can be named.")})
+
+
+def case_open(
+    *,
+    actor: User,
+    summary: dict[str, Any],
+    identity: dict[str, Any],
+    contact: dict[str, Any],
+    narrative: str = "",
+    needs: str = "",
+    consents: Iterable[dict[str, Any]] = (),
+    is_restricted: bool = False,
+    named_users: Iterable[User] = (),
+) -> Case:
+    """Open a case at the actor's organisation and grant it to that organisation (or to the named users)."""
+    if actor.role != Role.CASEWORKER or actor.organisation is None:
+        raise PermissionDenied
+    case = Case(owner=actor.organisation, created_by=actor, is_restricted=is_restricted)
+    for field in SUMMARY_FIELDS:
+        if field in summary:
+            setattr(case, field, summary[field])
+    if case.assigned_to is None:
+        case.assigned_to = actor
+    named = list(named_users) or ([actor] if is_restricted else [])
+    if is_restricted and actor not in named:
+        named.append(actor)
+    _check_named(case, named)
+    _check_assignee(case, case.assigned_to, named)
+    if case.next_follow_up is None:
+        case.next_follow_up = rhythm.first_contact(case.risk_level, timezone.localdate())
+    case.full_clean(exclude=["reference", "created_by"])
+    # The number is taken in its own short transaction, so that intakes at one organisation do not wait for each
+    # other's whole transaction (a failed intake leaves a gap in the numbers, which identify no one anyway).
+    case.reference = _next_reference(case)
+    with transaction.atomic():
+        return _case_open_write(case, actor, identity, contact, narrative, needs, consents, named)
+
+
+def _case_open_write(
+    case: Case,
+    actor: User,
+    identity: dict[str, Any],
+    contact: dict[str, Any],
+    narrative: str,
+    needs: str,
+    consents: Iterable[dict[str, Any]],
+    named: list[User],
+) -> Case:
+    vault = Vault.new(case.pk)
+    _seal_sensitive(vault, case, identity=identity, contact=contact, narrative=narrative, needs=needs)
+    with_actor(case, actor)
+    case.save(force_insert=True)
+    vault.persist(case)
+    _reindex(case, identity, contact)
+    access.grant_owner(case, named)
+    for consent in consents:
+        consent_give(actor=actor, case=case, **consent)
+    case_reminders.schedule_follow_up(case)
+    return case
+
+
+def _seal_sensitive(
+    vault: Vault,
+    case: Case,
+    *,
+    identity: dict[str, Any] | None = None,
+    contact: dict[str, Any] | None = None,
+    narrative: str | None = None,
+    needs: str | None = None,
+) -> None:
+    if identity is not None:
+        case.identity_enc = vault.seal_json(CASE, "identity_enc", case.pk, {k: identity.get(k) for k in IDENTITY_KEYS})
+    if contact is not None:
+        case.contact_enc = vault.seal_json(CASE, "contact_enc", case.pk, {k: contact.get(k) for k in CONTACT_KEYS})
+    if narrative is not None:
+        case.narrative_enc = vault.seal(CASE, "narrative_enc", case.pk, narrative)
+    if needs is not None:
+        case.needs_enc = vault.seal(CASE, "needs_enc", case.pk, needs)
+
+
+@transaction.atomic
+def case_update(
+    *,
+    actor: User,
+    case: Case,
+    expected_version: int,
+    summary: dict[str, Any] | None = None,
+    identity: dict[str, Any] | None = None,
+    contact: dict[str, Any] | None = None,
+    narrative: str | None = None,
+    needs: str | None = None,
+) -> Case:
+    """Save an edit made on the version the actor saw; if someone saved since, raise CaseConflict and change nothing."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("owner").get(pk=case.pk)
+    _require(actor, case, "change")
+    if case.version != expected_version:
+        raise CaseConflict(case)
+    for field in SUMMARY_FIELDS:
+        if summary is not None and field in summary:
+            setattr(case, field, summary[field])
+    _check_assignee(case, case.assigned_to, access.named_users(case) if case.is_restricted else [])
+    case.full_clean()
+    vault = Vault.for_case(case)
+    _seal_sensitive(vault, case, identity=identity, contact=contact, narrative=narrative, needs=needs)
+    if identity is not None or contact is not None:
+        current_identity = (
+            identity if identity is not None else vault.open_json(CASE, "identity_enc", case.pk, case.identity_enc)
+        )
+        current_contact = (
+            contact if contact is not None else vault.open_json(CASE, "contact_enc", case.pk, case.contact_enc)
+        )
+        _reindex(case, current_identity, current_contact)
+    case.version += 1
+    case.last_activity_at = timezone.now()
+    with_actor(case, actor)
+    case.save()
+    case_reminders.schedule_follow_up(case)
+    return case
+
+
+@transaction.atomic
+def case_close(*, actor: User, case: Case, expected_version: int, reason: str) -> Case:
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require(actor, case, "change")
+    if case.version != expected_version:
+        raise CaseConflict(case)
+    if case.is_closed:
+        raise ValidationError(_("This case is already closed."))
+    case.status = CaseStatus.CLOSED
+    case.closure_reason = reason
+    case.next_follow_up = None
+    case.full_clean()
+    case.version += 1
+    with_actor(case, actor)
+    case.save()
+    update_change_reason(case, "closed")
+    case_reminders.case_closed(case)
+    for hook in hooks.case_closed:
+        hook(case=case, actor=actor)
+    return case
+
+
+@transaction.atomic
+def case_reopen(*, actor: User, case: Case, expected_version: int) -> Case:
+    """Reopen through a new status change; the closure stays in the history."""
+    case = Case.objects.select_for_update().get(pk=case.pk)
+    _require(actor, case, "change")
+    if case.version != expected_version:
+        raise CaseConflict(case)
+    if not case.is_closed:
+        raise ValidationError(_("Only a closed case can be reopened."))
+    case.status = CaseStatus.ACTIVE
+    case.closure_reason = ""
+    case.next_follow_up = rhythm.first_contact(case.risk_level, timezone.localdate())
+    case.version += 1
+    case.last_activity_at = timezone.now()
+    with_actor(case, actor)
+    case.save()
+    update_change_reason(case, "reopened")
+    case_reminders.schedule_follow_up(case)
+    return case
+
+
+@transaction.atomic
+def case_set_restriction(*, actor: User, case: Case, is_restricted: bool, named_users: Iterable[User]) -> Case:
+    """Restrict a case to named caseworkers of its organisation, or open it again to the whole organisation."""
+    case = Case.objects.select_for_update(of=("self",)).select_related("owner").get(pk=case.pk)
+    _require(actor, case, "change")
+    named = list(named_users)
+    if is_restricted and actor not in named:
+        named.append(actor)
+    case.is_restricted = is_restricted
+    _check_named(case, named)
+    if is_restricted and case.assigned_to is not None and case.assigned_to not in named:
+        named.append(case.assigned_to)
+        _check_named(case, named)
+    case.version += 1
+    with_actor(case, actor)
+    case.save()
+    update_change_reason(case, "restricted" if is_restricted else "unrestricted")
+    access.grant_owner(case, named)
+    return case
+
+
+@transaction.atomic
+def case_key_destroy(*, actor: User, case: Case) -> None:
+    """Erase a case's sensitive data everywhere at once by destroying its data key (see vault.destroy_case_key)."""
+    _require(actor, case, "change")
+    destroy_case_key(case)
+    BlindIndex.objects.filter(case=case).delete()
+    case = Case.objects.get(pk=case.pk)
+    case.version += 1
+    with_actor(case, actor)
+    case.save()
+    update_change_reason(case, "data key destroyed")

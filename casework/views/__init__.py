@@ -1,0 +1,23 @@
+"""Case pages. Thin: parse the request, go through the gate (selectors) or a service, render."""
+
+from casework.views.changes import case_close, case_edit, case_reopen, case_restriction  # noqa: F401
+from casework.views.intake import case_create, duplicate_check, regency_options  # noqa: F401
+from casework.views.lists import (  # noqa: F401
+    MAX_SAVED_SEARCHES,
+    SEARCH_SESSION_KEY,
+    _case_list,
+    case_export,
+    case_list,
+    case_search,
+    caseworker_only,
+)
+from casework.views.pages import (  # noqa: F401
+    _case_page,
+    case_access,
+    case_access_admin,
+    case_detail,
+    case_history_view,
+    case_identity,
+    case_reveal,
+)
+from casework.views.records import case_consents, case_notes, case_services, consent_withdraw  # noqa: F401

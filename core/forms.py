@@ -1,0 +1,65 @@
+"""Form helpers: Bootstrap classes on every widget, the browser's own date picker."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class DateInput(forms.DateInput):
+    """The browser's own date picker; the value travels as YYYY-MM-DD whatever the language."""
+
+    input_type = "date"
+
+    def __init__(self, attrs: dict[str, Any] | None = None) -> None:
+        super().__init__(attrs, format="%Y-%m-%d")
+
+
+class DateInputField(forms.DateField):
+    widget = DateInput
+
+
+class StyledChoices(forms.CheckboxSelectMultiple):
+    """Bootstrap's class on each checkbox, not on the element that wraps them."""
+
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["class"] = "form-check-input"
+        return option
+
+
+class StyledRadios(forms.RadioSelect):
+    def create_option(self, *args: Any, **kwargs: Any) -> dict[str, Any]:
+        option = super().create_option(*args, **kwargs)
+        option["attrs"]["class"] = "form-check-input"
+        return option
+
+
+class StyledFormMixin:
+    """Bootstrap classes on every widget, so templates render fields with ``{{ field.as_field_group }}``."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if type(widget) in (forms.CheckboxSelectMultiple, forms.RadioSelect):
+                kind = StyledChoices if isinstance(widget, forms.CheckboxSelectMultiple) else StyledRadios
+                styled = kind(attrs=widget.attrs)
+                styled.choices = widget.choices
+                field.widget = styled
+            elif isinstance(widget, forms.CheckboxInput):
+                widget.attrs.setdefault("class", "form-check-input")
+            elif isinstance(widget, forms.Select | forms.SelectMultiple):
+                widget.attrs.setdefault("class", "form-select")
+            elif not isinstance(widget, forms.HiddenInput):
+                widget.attrs.setdefault("class", "form-control")
+
+
+def attach_errors(form: Any, error: Any) -> None:
+    """Show a service's ValidationError beside its field when it names one the form has, else above the form."""
+    if hasattr(error, "error_dict"):
+        for name, errors in error.error_dict.items():
+            form.add_error(name if name in form.fields else None, errors)
+    else:
+        form.add_error(None, error)

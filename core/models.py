@@ -1,0 +1,1 @@
+"""core has no models of the domain."""

@@ -1,0 +1,1 @@
+"""Models of learning (issue 11 / 12 fills this app)."""

@@ -1,0 +1,1 @@
+"""Pages of learning (issue 11 / 12 fills this app)."""

@@ -86,9 +86,40 @@ def _rows(period: str, table: str) -> QuerySet[Any]:
     return Aggregate.objects.filter(period=period, table=table).values_list("row", "col", "count")
 
 
-def province_table(period: Period, table: str) -> Table:
+def refresh_marker() -> str:
+    """Which refresh's rows the aggregate table holds now: its id and end ("" before the first)."""
+    found = (
+        RefreshRun.objects.filter(state=RefreshRun.State.DONE)
+        .order_by("-finished_at", "-id")
+        .values_list("pk", "finished_at")
+        .first()
+    )
+    return f"{found[0]}@{found[1]}" if found else ""
+
+
+# Protected tables change only when a refresh replaces the rows: they are kept per (refresh, rule, period, table),
+# so that a page reads and protects a large table (destinations: 39 x 290) once per process and refresh.
+_PROTECTED: dict[tuple[str, Rule, str, str], Any] = {}
+_PROTECTED_SIZE = 256
+
+
+def _remember(key: tuple[str, Rule, str, str], build: Any) -> Any:
+    found = _PROTECTED.get(key)
+    if found is None:
+        if len(_PROTECTED) >= _PROTECTED_SIZE:
+            _PROTECTED.clear()
+        found = _PROTECTED[key] = build()
+    return found
+
+
+def province_table(period: Period, table: str, *, marker: str | None = None) -> Table:
     """Province of origin x the table's categories, protected. Row totals are the cases (or organisations) per
     province, which every province table shares, so they are protected alike in all of them."""
+    key = (refresh_marker() if marker is None else marker, rule(), period.code, table)
+    return _remember(key, lambda: _province_table(period, table))
+
+
+def _province_table(period: Period, table: str) -> Table:
     cells: dict[tuple[str, str], int] = {}
     totals: dict[str, int] = {}
     for row, col, count in _rows(period.code, table):
@@ -103,9 +134,14 @@ def province_table(period: Period, table: str) -> Table:
     return protect_table(cells, PROVINCE_ROWS, COLUMNS[table], rule(), row_totals=totals)
 
 
-def origin_series(period: Period) -> Series:
-    counts = {row: count for row, _col, count in _rows(period.code, "origin")}
-    return protect_series(counts, PROVINCE_ROWS, rule())
+def origin_series(period: Period, *, marker: str | None = None) -> Series:
+    key = (refresh_marker() if marker is None else marker, rule(), period.code, "origin*")
+
+    def build() -> Series:
+        counts = {row: count for row, _col, count in _rows(period.code, "origin")}
+        return protect_series(counts, PROVINCE_ROWS, rule())
+
+    return _remember(key, build)
 
 
 def service_series(table: str) -> Series:
@@ -189,17 +225,18 @@ def _bucket_edges(values: list[int]) -> list[int]:
 
 
 def map_view(metric: str, category: str, period: Period) -> MapView:
+    marker = refresh_marker()
     if metric == "origin" or not category:
         if metric == "origin":
-            series = origin_series(period)
+            series = origin_series(period, marker=marker)
             figures = dict(series.values)
             total = series.total
         else:
-            table = province_table(period, metric)
+            table = province_table(period, metric, marker=marker)
             figures = dict(table.row_totals)
             total = table.total
     else:
-        table = province_table(period, metric)
+        table = province_table(period, metric, marker=marker)
         figures = dict(table.column(category))
         total = table.col_totals[category]
     shown = [f.value for code, f in figures.items() if code != NOT_RECORDED and f.value is not None]
@@ -280,16 +317,17 @@ def destination_label(code: str) -> str:
 
 def province_view(code: str, period: Period) -> dict[str, Any]:
     province = get_province(code)
-    origin = origin_series(period)
+    marker = refresh_marker()
+    origin = origin_series(period, marker=marker)
     breakdowns = []
     for table, title in BREAKDOWNS.items():
-        protected = province_table(period, table)
+        protected = province_table(period, table, marker=marker)
         labels = _labels(table)
         rows = [(labels.get(col, col), figure) for col, figure in protected.row(code)]
         # Tables about referrals, services and challenges count their own people (organisations) per province.
         total = protected.row_totals[code] if table in MULTI_VALUED - {"exploitation"} else origin.values[code]
         breakdowns.append({"key": table, "title": title, "rows": rows, "total": total})
-    routes_table = province_table(period, "destination")
+    routes_table = province_table(period, "destination", marker=marker)
     shown = [(col, f) for col, f in routes_table.row(code) if f.value]
     shown.sort(key=lambda item: (-(item[1].value or 0), item[0]))
     hidden_routes = sum(1 for _col, f in routes_table.row(code) if f.hidden)

@@ -26,8 +26,7 @@ class NetworkConfig(AppConfig):
         from network import selectors as network_selectors
         from referrals import selectors as referral_selectors
 
-        if network_selectors.capacity_for_suggestions not in referral_selectors.capacity_lookups:
-            referral_selectors.capacity_lookups.append(network_selectors.capacity_for_suggestions)
+        referral_selectors.register_capacity_lookup(network_selectors.capacity_for_suggestions)
         demo_hooks.register(demo.seed, order=60)
 
         from core import home

@@ -29,6 +29,7 @@ from casework.models import ENCRYPTED_SECTIONS, Case
 from casework.vault import Vault
 from core import pagination, provinces
 from core.pagination import Page
+from core.registry import Hooks
 from referrals.choices import ReferralStatus
 from referrals.models import Referral, ReferralEvent
 
@@ -175,7 +176,11 @@ def keyset_page(referrals: QuerySet[Referral], cursor: str = "", size: int = 25)
 
 # Capacity statuses belong to network (a higher app), which registers its lookup here from its ready():
 # (organisation ids, services) -> {organisation id: "available" | "limited" | "full"} for fresh statuses only.
-capacity_lookups: list[Callable[[list[int], set[str]], dict[int, str]]] = []
+capacity_lookups = Hooks()
+
+
+def register_capacity_lookup(lookup: Callable[[list[int], set[str]], dict[int, str]]) -> None:
+    capacity_lookups.register(lookup)
 
 
 def suggested_organisations(referral: Referral) -> list[tuple[Organisation, float, bool]]:

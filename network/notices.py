@@ -56,26 +56,20 @@ def _org_recipients(batch: list[Reminder]) -> dict[int, list[User]]:
 
 
 def stale_organisations(now: datetime) -> dict[int, str]:
-    """Active organisations offering services with a status missing or older than the stale limit -> a key for
-    the stale episode (the date of their newest status, or "never")."""
+    """Active organisations with a capacity status older than the stale limit -> a key for the stale episode (the
+    date of their newest status). An organisation that never stated one is shown "not stated", without reminders:
+    the reminder is for a bulletin that went out of date."""
     from network.models import CapacityStatus
 
     limit = now - timedelta(days=settings.JEJARING_CAPACITY_STALE_DAYS)
-    stated: dict[int, set[str]] = {}
-    for org_id, service, updated in CapacityStatus.objects.values_list("organisation_id", "service", "updated_at"):
-        if updated >= limit:
-            stated.setdefault(org_id, set()).add(service)
-    newest = dict(
-        CapacityStatus.objects.values("organisation_id")
+    active = set(Organisation.objects.filter(is_active=True).values_list("pk", flat=True))
+    stale = (
+        CapacityStatus.objects.filter(organisation_id__in=active, updated_at__lt=limit)
+        .values("organisation_id")
         .annotate(newest=Max("updated_at"))
         .values_list("organisation_id", "newest")
     )
-    found = {}
-    for org_id, services in Organisation.objects.filter(is_active=True).values_list("pk", "services"):
-        if services and set(services) - stated.get(org_id, set()):
-            last = newest.get(org_id)
-            found[org_id] = last.date().isoformat() if last else "never"
-    return found
+    return {org_id: newest.date().isoformat() for org_id, newest in stale}
 
 
 def _scan_stale(now: datetime) -> int:

@@ -30,6 +30,7 @@ from network.selectors.figures import (
     default_period,
     now_table,
     province_table,
+    refresh_marker,
     service_series,
     unserved_figure,
 )
@@ -135,10 +136,10 @@ def offered_by(user: User) -> set[Any]:
     return set(NeedOffer.objects.filter(organisation=user.organisation).values_list("need_id", flat=True))
 
 
-def gaps() -> list[dict[str, Any]]:
+def gaps(*, marker: str | None = None) -> list[dict[str, Any]]:
     """Province x service where referrals asked for a service this year and no active member there offers it."""
     period = default_period()
-    table = province_table(period, "requested")
+    table = province_table(period, "requested", marker=marker)
     offered: dict[str, set[str]] = defaultdict(set)
     for province, services in Organisation.objects.filter(is_active=True).values_list("province", "services"):
         offered[province] |= set(services or [])
@@ -153,7 +154,8 @@ def gaps() -> list[dict[str, Any]]:
 
 
 def needs_signals() -> dict[str, Any]:
-    declined = now_table("declined")
+    marker = refresh_marker()
+    declined = now_table("declined", marker=marker)
     labels = _labels("requested")
     declined_rows = []
     for code, name in provinces.CHOICES:
@@ -161,12 +163,12 @@ def needs_signals() -> dict[str, Any]:
             figure = declined.cells[(code, service)]
             if figure.hidden or figure.value:
                 declined_rows.append({"province": name, "service": labels[service], "figure": figure})
-    overdue = service_series("overdue")
+    overdue = service_series("overdue", marker=marker)
     return {
         "declined": declined_rows,
         "overdue": [(labels[s], f) for s, f in overdue.values.items() if f.hidden or f.value],
-        "unserved": unserved_figure(),
-        "gaps": gaps(),
+        "unserved": unserved_figure(marker=marker),
+        "gaps": gaps(marker=marker),
     }
 
 

@@ -127,25 +127,37 @@ def origin_series(period: Period, *, marker: str | None = None) -> Series:
     return _remember(key, build)
 
 
-def service_series(table: str) -> Series:
+def service_series(table: str, *, marker: str | None = None) -> Series:
     """A signal per service (period "now"): e.g. referrals past their deadline."""
-    counts = {row: count for row, _col, count in _rows(NOW, table)}
-    return protect_series(counts, list(ServiceType.values), rule())
+
+    def build() -> Series:
+        counts = {row: count for row, _col, count in _rows(NOW, table)}
+        return protect_series(counts, list(ServiceType.values), rule())
+
+    return _remember((refresh_marker() if marker is None else marker, rule(), NOW, table), build)
 
 
-def now_table(table: str) -> Table:
-    cells, totals = {}, {}
-    for row, col, count in _rows(NOW, table):
-        if col == TOTAL:
-            totals[row] = count
-        else:
-            cells[(row, col)] = count
-    return protect_table(cells, PROVINCE_ROWS, list(ServiceType.values), rule(), row_totals=totals)
+def now_table(table: str, *, marker: str | None = None) -> Table:
+    """A signal per province and service (period "now"): e.g. referrals declined for lack of capacity."""
+
+    def build() -> Table:
+        cells, totals = {}, {}
+        for row, col, count in _rows(NOW, table):
+            if col == TOTAL:
+                totals[row] = count
+            else:
+                cells[(row, col)] = count
+        return protect_table(cells, PROVINCE_ROWS, list(ServiceType.values), rule(), row_totals=totals)
+
+    return _remember((refresh_marker() if marker is None else marker, rule(), NOW, table), build)
 
 
-def unserved_figure() -> Figure:
-    count = next((c for _r, _c, c in _rows(NOW, "unserved")), 0)
-    return protect_series({"all": count}, ["all"], rule()).total
+def unserved_figure(*, marker: str | None = None) -> Figure:
+    def build() -> Figure:
+        count = next((c for _r, _c, c in _rows(NOW, "unserved")), 0)
+        return protect_series({"all": count}, ["all"], rule()).total
+
+    return _remember((refresh_marker() if marker is None else marker, rule(), NOW, "unserved"), build)
 
 
 # --- The map ---------------------------------------------------------------------------------------------------

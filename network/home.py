@@ -10,8 +10,10 @@ from referrals import selectors as referral_selectors
 
 
 def coordinator_home(user: User) -> dict[str, Any]:
-    view = selectors.map_view("origin", "", selectors.default_period())
-    shapes = geo.shapes()
+    period = selectors.default_period()
+    marker = selectors.refresh_marker()
+    view = selectors.map_view("origin", "", period, marker=marker)
+    paths, _rows = geo.markup(view, (marker, str(selectors.rule()), "origin", "", period.code))
     return {
         "actions": [
             ("overdue", referral_selectors.overdue_referrals_count(), "referrals:queue", "?status=sent&overdue=on"),
@@ -26,7 +28,7 @@ def coordinator_home(user: User) -> dict[str, Any]:
             ("capacity", selectors.stale_capacity_count(), "network:capacity", ""),
         ],
         "map": view,
-        "shapes": [(row, shapes[row.code]) for row in view.provinces],
+        "map_paths": paths,
         "viewbox": geo.VIEWBOX,
         "metric_label": selectors.METRICS["origin"],
         "category_label": "",

@@ -78,12 +78,14 @@ def network_map(request: AuthedRequest) -> HttpResponse:
         category = form.cleaned_data["category"] if metric != "origin" else ""
         if form.cleaned_data["period"]:
             period = Period.parse(form.cleaned_data["period"])
-    view = selectors.map_view(metric, category, period)
-    shapes = geo.shapes()
+    marker = selectors.refresh_marker()
+    view = selectors.map_view(metric, category, period, marker=marker)
+    paths, rows = geo.markup(view, (marker, str(selectors.rule()), metric, category, period.code))
     context = {
         "form": form,
         "map": view,
-        "shapes": [(row, shapes[row.code]) for row in view.provinces],
+        "map_paths": paths,
+        "map_rows": rows,
         "viewbox": geo.VIEWBOX,
         "metric_label": selectors.METRICS[metric],
         "category_label": dict(selectors.category_choices(metric)).get(category, ""),

@@ -219,8 +219,8 @@ def _bucket_edges(values: list[int]) -> list[int]:
     return [step * i for i in range(1, BUCKETS + 1)]
 
 
-def map_view(metric: str, category: str, period: Period) -> MapView:
-    marker = refresh_marker()
+def map_view(metric: str, category: str, period: Period, *, marker: str | None = None) -> MapView:
+    marker = refresh_marker() if marker is None else marker
     if metric == "origin" or not category:
         if metric == "origin":
             series = origin_series(period, marker=marker)

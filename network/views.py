@@ -14,13 +14,14 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from accounts.choices import Role
 from accounts.http import AuthedRequest
 from accounts.permissions import role_required
 from audit.models import AccessLog
 from casework import selectors as case_selectors
+from core.http import posted
 from network import export, geo, selectors, services
 from network.disclosure import Period
 from network.forms import (
@@ -174,7 +175,7 @@ def challenge_moderate(request: AuthedRequest, challenge_id: str) -> HttpRespons
 # --- Needs -----------------------------------------------------------------------------------------------------
 
 
-def _needs_page(request: AuthedRequest, form: NeedForm) -> HttpResponse:
+def _needs_page(request: AuthedRequest) -> HttpResponse:
     organisation = request.user.organisation
     own_unserved = (
         list(case_selectors.high_risk_unserved(organisation))
@@ -182,7 +183,6 @@ def _needs_page(request: AuthedRequest, form: NeedForm) -> HttpResponse:
         else []
     )
     context = {
-        "form": form,
         "signals": selectors.needs_signals(),
         "open_needs": selectors.open_needs(),
         "awaiting": selectors.needs_awaiting(request.user),
@@ -196,14 +196,15 @@ def _needs_page(request: AuthedRequest, form: NeedForm) -> HttpResponse:
 @members
 @require_GET
 def needs(request: AuthedRequest) -> HttpResponse:
-    return _needs_page(request, NeedForm())
+    return _needs_page(request)
 
 
 @caseworker_only
-@require_POST
+@require_http_methods(["GET", "POST"])
 def need_post(request: AuthedRequest) -> HttpResponse:
-    form = NeedForm(request.POST)
-    if form.is_valid():
+    """The form on its own page: the needs page, read far more often, stays light."""
+    form = NeedForm(posted(request))
+    if request.method == "POST" and form.is_valid():
         try:
             services.need_post(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
@@ -211,7 +212,7 @@ def need_post(request: AuthedRequest) -> HttpResponse:
         else:
             messages.success(request, _("Your need is posted. A coordinator will review it before it is shown."))
             return redirect("network:needs")
-    return _needs_page(request, form)
+    return render(request, "network/need_form.html", {**_status(), "form": form})
 
 
 @coordinator_only

@@ -90,7 +90,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "network:challenge_report": ("caseworker", {"post"}),
     "network:challenge_moderate": ("coordinator", {"post"}),
     "network:needs": ("member", {"get"}),
-    "network:need_post": ("caseworker", {"post"}),
+    "network:need_post": ("caseworker", {"get", "post"}),
     "network:need_moderate": ("coordinator", {"post"}),
     "network:need_offer": ("need_offer", {"post"}),
     "network:capacity": ("member", {"get"}),

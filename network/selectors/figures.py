@@ -8,7 +8,7 @@ from typing import Any
 
 from django.db.models import QuerySet
 from django.http import Http404
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role, ServiceType
@@ -311,28 +311,34 @@ def destination_label(code: str) -> str:
 
 
 def province_view(code: str, period: Period) -> dict[str, Any]:
+    """A province's breakdowns (only the rows with something to show) and its top routes, kept per refresh, rule,
+    period and language like the tables they come from; what members offer there is read each time."""
     province = get_province(code)
     marker = refresh_marker()
+    key = (marker, rule(), f"{period.code}:{code}:{translation.get_language()}", "province")
+    return {**_remember(key, lambda: _province_view(code, period, marker)), "province": province,
+            "offered": offered_services(code)}  # fmt: skip
+
+
+def _province_view(code: str, period: Period, marker: str) -> dict[str, Any]:
     origin = origin_series(period, marker=marker)
     breakdowns = []
     for table, title in BREAKDOWNS.items():
         protected = province_table(period, table, marker=marker)
         labels = _labels(table)
-        rows = [(labels.get(col, col), figure) for col, figure in protected.row(code)]
+        rows = [(labels.get(col, col), f) for col, f in protected.row(code) if f.hidden or f.value]
         # Tables about referrals, services and challenges count their own people (organisations) per province.
         total = protected.row_totals[code] if table in MULTI_VALUED - {"exploitation"} else origin.values[code]
-        breakdowns.append({"key": table, "title": title, "rows": rows, "total": total})
+        breakdowns.append({"key": table, "title": str(title), "rows": rows, "total": total})
     routes_table = province_table(period, "destination", marker=marker)
     shown = [(col, f) for col, f in routes_table.row(code) if f.value]
     shown.sort(key=lambda item: (-(item[1].value or 0), item[0]))
     hidden_routes = sum(1 for _col, f in routes_table.row(code) if f.hidden)
     return {
-        "province": province,
         "cases": origin.values[code],
         "breakdowns": breakdowns,
         "routes": [(destination_label(col), f) for col, f in shown[:10]],
         "routes_hidden": hidden_routes,
-        "offered": offered_services(code),
     }
 
 

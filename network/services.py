@@ -21,6 +21,7 @@ from accounts.choices import Role
 from accounts.models import User
 from audit import access_log
 from audit.models import AccessLog
+from core.history import with_actor
 from network import aggregation, notices, selectors
 from network.disclosure import Period
 from network.models import (
@@ -37,10 +38,6 @@ from network.models import (
 
 logger = logging.getLogger("jejaring.network")
 MEMBERS = (Role.CASEWORKER, Role.COORDINATOR, Role.ADMIN)
-
-
-def _with_actor(instance: Any, actor: User) -> None:
-    instance._history_user = actor
 
 
 def _require(actor: User, *roles: str) -> None:
@@ -125,7 +122,7 @@ def challenge_report(
             named=named,
         )
         challenge.full_clean()
-        _with_actor(challenge, actor)
+        with_actor(challenge, actor)
         challenge.save(force_insert=True)
     return challenge
 
@@ -137,7 +134,7 @@ def _moderate(obj: Any, *, actor: User, approve: bool, reason: str) -> None:
         raise ValidationError({"reason": _("Say why you reject it.")})
     obj.state = ModerationState.APPROVED if approve else ModerationState.REJECTED
     obj.moderated_by, obj.moderated_at, obj.moderation_reason = actor, timezone.now(), reason.strip()[:300]
-    _with_actor(obj, actor)
+    with_actor(obj, actor)
     obj.save()
 
 
@@ -169,7 +166,7 @@ def need_post(*, actor: User, service: str, province: str, urgency: str, expires
             text=text.strip(),
         )
         need.full_clean()
-        _with_actor(need, actor)
+        with_actor(need, actor)
         need.save(force_insert=True)
     return need
 
@@ -213,7 +210,7 @@ def capacity_set(*, actor: User, service: str, level: str) -> CapacityStatus:
         if status is None:
             status = CapacityStatus(organisation=organisation, service=service)
         status.level, status.updated_by, status.updated_at = level, actor, timezone.now()
-        _with_actor(status, actor)
+        with_actor(status, actor)
         status.save()
     return status
 
@@ -275,7 +272,7 @@ def report_freeze(*, actor: User, period: str, request: Any = None) -> Quarterly
             figures=payload,
             content_hash=content_hash(payload),
         )
-        _with_actor(report, actor)
+        with_actor(report, actor)
         report.save(force_insert=True)
         access_log.record_for(AccessLog.Event.REPORT_FROZEN, actor=actor, obj=report, request=request)
     return report
@@ -291,7 +288,7 @@ def report_release(*, actor: User, report: QuarterlyReport, request: Any = None)
         if content_hash(report.figures) != report.content_hash:
             raise ValidationError(_("The report's figures do not match its hash; it cannot be released."))
         report.status, report.released_by, report.released_at = QuarterlyReport.Status.RELEASED, actor, timezone.now()
-        _with_actor(report, actor)
+        with_actor(report, actor)
         report.save(update_fields=["status", "released_by", "released_at"])
         access_log.record_for(AccessLog.Event.REPORT_RELEASED, actor=actor, obj=report, request=request)
     return report

@@ -35,6 +35,10 @@ class AccessLog(models.Model):
         BREACH_RECORDED = "breach_recorded", _("Breach recorded")
         DOCUMENT_DOWNLOADED = "document_downloaded", _("Document downloaded")
         BRIEF_EXPORTED = "brief_exported", _("Brief exported")
+        NETWORK_VIEWED = "network_viewed", _("Network page viewed")
+        REPORT_EXPORTED = "report_exported", _("Network figures exported")
+        REPORT_FROZEN = "report_frozen", _("Quarterly report frozen")
+        REPORT_RELEASED = "report_released", _("Quarterly report released")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     event = models.CharField(_("event"), max_length=32, choices=Event.choices)

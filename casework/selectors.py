@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -380,3 +380,80 @@ def intake_draft_fields(draft: IntakeDraft) -> dict[str, list[str]]:
         return drafts.open_fields(draft)
     except crypto.CryptoError:
         return {}
+
+
+# --- Statistics for the network (network/ reads these, and only these) -----------------------------------------
+
+# Categorical, unencrypted columns only: never an ``*_enc`` column, never a name, never a free text.
+STATISTICS_CASE_FIELDS = (
+    "id",
+    "intake_date",
+    "origin_province",
+    "destination_country",
+    "destination_province",
+    "exploitation_types",
+    "labour_sector",
+    "recruitment_method",
+    "gender",
+    "age_band",
+    "risk_level",
+    "status",
+    "trafficking_status",
+    "created_at",
+)
+STATISTICS_SERVICE_FIELDS = ("case_id", "service_type", "status", "started_on", "recorded_at")
+
+
+def _statistics_consented() -> Exists:
+    from casework.choices import ConsentKind
+
+    return Exists(Consent.objects.filter(case=OuterRef("pk"), kind=ConsentKind.STATISTICS, withdrawn_on__isnull=True))
+
+
+def statistics_consented_case_ids() -> QuerySet[Any]:
+    """A subquery of the cases whose person's statistics consent is active now (a withdrawn one drops out)."""
+    return Case.objects.filter(_statistics_consented()).values("pk")
+
+
+def statistics_case_rows() -> QuerySet[Any]:
+    """One dict of categorical fields per statistics-consented case."""
+    return Case.objects.filter(_statistics_consented()).order_by().values(*STATISTICS_CASE_FIELDS)
+
+
+def statistics_service_rows() -> QuerySet[Any]:
+    """Services recorded for statistics-consented cases (type, status, dates)."""
+    return (
+        ServiceRecord.objects.filter(case_id__in=statistics_consented_case_ids())
+        .order_by()
+        .values(*STATISTICS_SERVICE_FIELDS)
+    )
+
+
+def high_risk_unserved(organisation: Organisation, *, hours: int = 48) -> QuerySet[Any]:
+    """Open high-risk cases of one organisation, opened more than ``hours`` ago, with no service planned or given.
+    For that organisation's own eyes: references only."""
+    from casework.choices import RiskLevel, ServiceStatus
+
+    since = timezone.now() - timedelta(hours=hours)
+    served = ServiceRecord.objects.filter(case=OuterRef("pk")).exclude(status=ServiceStatus.CANCELLED)
+    return (
+        Case.objects.filter(owner=organisation, risk_level=RiskLevel.HIGH, created_at__lte=since)
+        .exclude(status="closed")
+        .filter(~Exists(served))
+        .order_by("created_at")
+        .values("id", "reference", "created_at")
+    )
+
+
+def high_risk_unserved_count(*, hours: int = 48) -> int:
+    """The same, network-wide and statistics-consented only: a count, shown under the disclosure rule."""
+    from casework.choices import RiskLevel, ServiceStatus
+
+    since = timezone.now() - timedelta(hours=hours)
+    served = ServiceRecord.objects.filter(case=OuterRef("pk")).exclude(status=ServiceStatus.CANCELLED)
+    return (
+        Case.objects.filter(_statistics_consented(), risk_level=RiskLevel.HIGH, created_at__lte=since)
+        .exclude(status="closed")
+        .filter(~Exists(served))
+        .count()
+    )

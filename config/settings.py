@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -399,6 +400,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "refresh-network-aggregates": {
+        "task": "network.tasks.refresh_aggregates",
+        "schedule": crontab(hour=2, minute=15),
+        "options": {"expires": 3600},
+    },
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 5, minimum=1)
 
@@ -437,6 +443,14 @@ JEJARING_REFERRAL_DEADLINE_HOURS = {
     "routine": env_int("JEJARING_REFERRAL_ROUTINE_HOURS", 168, minimum=1),
 }
 JEJARING_REFERRAL_STALE_DAYS = env_int("JEJARING_REFERRAL_STALE_DAYS", 14, minimum=1)
+# Disclosure control of the network's aggregates (network/disclosure.py): no shown figure describes fewer than k
+# people (CTDC's k = 11; production refuses less), and shown counts are rounded to a multiple of this base.
+JEJARING_DISCLOSURE_K = env_int("JEJARING_DISCLOSURE_K", 11, minimum=1)
+if PRODUCTION and JEJARING_DISCLOSURE_K < 11:
+    raise ImproperlyConfigured(f"JEJARING_DISCLOSURE_K must be at least 11 in production, not {JEJARING_DISCLOSURE_K}")
+JEJARING_DISCLOSURE_ROUNDING = 5
+# A capacity status older than this many days is shown as stale and reminds the organisation.
+JEJARING_CAPACITY_STALE_DAYS = env_int("JEJARING_CAPACITY_STALE_DAYS", 14, minimum=1)
 # Signals worth a look in the access log (accounts/audit_flags.py).
 # The document library's upload limit, in megabytes.
 JEJARING_DOCUMENT_MAX_BYTES = env_int("JEJARING_DOCUMENT_MAX_MB", 20, minimum=1) * 1024 * 1024

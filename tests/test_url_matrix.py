@@ -135,6 +135,26 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "learning:event_create": ("coordinator", {"get", "post"}),
     "learning:event_detail": ("learning", {"get"}),
     "learning:event_edit": ("learning", {"get", "post"}),
+    "network:map": ("member", {"get"}),
+    "network:province": ("member", {"get"}),
+    "network:refresh": ("coordinator", {"post"}),
+    "network:refresh_status": ("member", {"get"}),
+    "network:challenges": ("member", {"get"}),
+    "network:challenge_report": ("caseworker", {"post"}),
+    "network:challenge_moderate": ("coordinator", {"post"}),
+    "network:needs": ("member", {"get"}),
+    "network:need_post": ("caseworker", {"get", "post"}),
+    "network:need_moderate": ("coordinator", {"post"}),
+    "network:need_offer": ("need_offer", {"post"}),
+    "network:capacity": ("member", {"get"}),
+    "network:capacity_set": ("caseworker", {"post"}),
+    "network:performance": ("member", {"get"}),
+    "network:reports": ("member", {"get"}),
+    "network:report_freeze": ("coordinator", {"post"}),
+    "network:report_detail": ("member", {"get"}),
+    "network:report_csv": ("member", {"get"}),
+    "network:report_release": ("admin", {"post"}),
+    "network:htcds_export": ("coordinator", {"get"}),
 }
 # Who may act on a referral from organisation A (alice) to organisation B (bob); cecep's organisation C is a third.
 REFERRAL = {
@@ -184,6 +204,8 @@ def expected(kind: str, who: str, *, own: bool = True, name: str = "") -> set[in
         return {403} if who == "dave" else OK
     if kind == "learning":
         return learning_matrix.expected(name, who)
+    if kind == "need_offer":  # a need posted by organisation C (cecep's): others may offer help, C may not
+        return OK if who in ("alice", "bob") else {403}
     raise AssertionError(kind)
 
 
@@ -266,6 +288,8 @@ def url_for(name: str, world: dict, *, case=None, referral=None, who: str = "ali
             case=case, kind="statistics", given_on=case.intake_date, given_by="person", recorded_by=case.created_by
         )
         return reverse(name, args=[case.pk, consent.pk])
+    if name.startswith("network:"):
+        return network_url(name, world)
     if name.startswith("referrals:referral_") and name != "referrals:referral_create":
         return reverse(name, args=[referral.pk])
     if name == "casework:rights_request":
@@ -282,6 +306,42 @@ def url_for(name: str, world: dict, *, case=None, referral=None, who: str = "ali
     ):
         return reverse(name, args=[case.pk])
     return reverse(name)
+
+
+def network_url(name: str, world: dict) -> str:
+    """Network pages, on a pending challenge and need, an approved need of organisation C, a released report."""
+    from datetime import date, timedelta
+
+    from network import services as network_services
+    from network.disclosure import Period
+
+    users = world["users"]
+    if "network" not in world:
+        quarter = Period.quarter_of(date.today())
+        challenge = network_services.challenge_report(
+            actor=users["alice"], category="other", province="53", period=quarter.code, description="x", named=False
+        )
+        need = lambda: network_services.need_post(  # noqa: E731
+            actor=users["cecep"], service="shelter", province="52", urgency="low",
+            expires_on=date.today() + timedelta(days=5), text="x",
+        )  # fmt: skip
+        open_need = network_services.need_moderate(actor=users["carol"], need=need(), approve=True)
+        report = network_services.report_freeze(
+            actor=users["carol"], period=Period.quarter_of(date.today() - timedelta(days=100)).code
+        )
+        network_services.report_release(actor=users["dave"], report=report)
+        world["network"] = {"challenge": challenge, "need": need(), "open_need": open_need, "report": report}
+    objects = world["network"]
+    args = {
+        "network:province": ["53"],
+        "network:challenge_moderate": [objects["challenge"].pk],
+        "network:need_moderate": [objects["need"].pk],
+        "network:need_offer": [objects["open_need"].pk],
+        "network:report_detail": [objects["report"].pk],
+        "network:report_csv": [objects["report"].pk],
+        "network:report_release": [objects["report"].pk],
+    }.get(name, [])
+    return reverse(name, args=args)
 
 
 def call(client, method: str, url: str):
@@ -319,7 +379,7 @@ def test_each_url_for_each_member_of_the_cast(request, client_for, client, world
                 assert status < 500
     # A method the URL does not accept is refused, for someone who may use it.
     other = {"get", "post"} - methods
-    if other and kind not in ("public", "referral", "own_notification", "case", "keepalive", "learning"):
+    if other and kind not in ("public", "referral", "own_notification", "case", "keepalive", "learning", "need_offer"):
         user = {
             "user": "alice",
             "caseworker": "alice",

@@ -16,7 +16,7 @@ WORKDIR /build
 # nothing of the source, and this layer is rebuilt only when the dependencies change. Every dependency ships binary
 # wheels for CPython 3.11 (psycopg[binary], cryptography, argon2-cffi), so no compiler is needed.
 COPY pyproject.toml ./
-RUN pip install --upgrade pip && pip install .
+RUN pip install --upgrade pip && pip install ".[s3]"
 
 # --- Stage 2: the runtime ------------------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+from simple_history.models import HistoricalRecords
 
 from accounts.models import Organisation, User
 
@@ -22,6 +23,16 @@ class AccessLog(models.Model):
         EXPORTED = "exported", _("List exported")
         ACCESS_DENIED = "access_denied", _("Access denied")
         DUPLICATE_CHECKED = "duplicate_checked", _("Duplicate check made")
+        ATTACHMENT_UPLOADED = "attachment_uploaded", _("Attachment uploaded")
+        ATTACHMENT_DOWNLOADED = "attachment_downloaded", _("Attachment downloaded")
+        ATTACHMENT_DELETED = "attachment_deleted", _("Attachment deleted")
+        CASE_PRINTED = "case_printed", _("Case opened for printing")
+        RIGHTS_REQUESTED = "rights_requested", _("Rights request made")
+        RIGHTS_APPROVED = "rights_approved", _("Rights request approved")
+        EXPORT_VIEWED = "export_viewed", _("Subject access export opened")
+        EXPORT_DOWNLOADED = "export_downloaded", _("Subject access export downloaded")
+        CASE_ERASED = "case_erased", _("Case erased")
+        BREACH_RECORDED = "breach_recorded", _("Breach recorded")
         DOCUMENT_DOWNLOADED = "document_downloaded", _("Document downloaded")
         BRIEF_EXPORTED = "brief_exported", _("Brief exported")
         NETWORK_VIEWED = "network_viewed", _("Network page viewed")
@@ -120,3 +131,60 @@ class AccessLogVerification(models.Model):
     @property
     def ok(self) -> bool:
         return self.first_broken_id is None
+
+
+class Breach(models.Model):
+    """A suspected personal data breach (UU 27/2022 art. 46): the people concerned and the authority must be told
+    within 3 x 24 hours of its discovery. Admins record it, the deadline is counted down and reminded through the
+    outbox, and each notification made is recorded."""
+
+    what = models.TextField(_("what happened"), help_text=_("Describe the incident without naming any person."))
+    discovered_at = models.DateTimeField(_("discovered at"))
+    organisations = models.ManyToManyField(Organisation, related_name="+", verbose_name=_("organisations affected"))
+    cases_affected = models.PositiveIntegerField(_("number of cases affected"), default=0)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+    closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["-discovered_at", "-id"]
+        verbose_name = _("breach")
+        verbose_name_plural = _("breaches")
+
+    def __str__(self) -> str:
+        return f"breach-{self.pk}"
+
+    @property
+    def reference(self) -> str:
+        return f"BR-{self.pk:04d}"
+
+    @property
+    def deadline(self):
+        from datetime import timedelta
+
+        from django.conf import settings
+
+        return self.discovered_at + timedelta(hours=settings.JEJARING_BREACH_DEADLINE_HOURS)
+
+
+class BreachNotification(models.Model):
+    """One notification made about a breach: to whom, when, how."""
+
+    class Recipient(models.TextChoices):
+        AUTHORITY = "authority", _("The data protection authority")
+        PERSONS = "persons", _("The people concerned")
+        ORGANISATIONS = "organisations", _("The organisations affected")
+
+    breach = models.ForeignKey(Breach, on_delete=models.PROTECT, related_name="notifications")
+    recipient = models.CharField(_("told"), max_length=16, choices=Recipient.choices)
+    notified_at = models.DateTimeField(_("when"))
+    how = models.CharField(_("how"), max_length=200)
+    recorded_by = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    recorded_at = models.DateTimeField(default=timezone.now)
+
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["notified_at", "id"]

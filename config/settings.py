@@ -300,7 +300,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles" if PRODUCTION else VAR_DIR / "static")))
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # The document library (learning/): files under random names, outside the static root, served only through a view.
     "documents": {
@@ -318,6 +318,45 @@ STORAGES = {
         )
     },
 }
+
+# Attachments: encrypted chunks through Django's storage API. A folder under var/ on the embedded default; any
+# S3-compatible store when JEJARING_ATTACHMENTS_S3_BUCKET is set (django-storages, imported only then).
+JEJARING_ATTACHMENT_MAX_MB = env_int("JEJARING_ATTACHMENT_MAX_MB", 25, minimum=1)
+JEJARING_ATTACHMENT_CHUNK_BYTES = 1024 * 1024
+_attachments_bucket = env("JEJARING_ATTACHMENTS_S3_BUCKET", "")
+if _attachments_bucket:
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _attachments_bucket,
+            "endpoint_url": env("JEJARING_ATTACHMENTS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env("JEJARING_ATTACHMENTS_S3_REGION", "") or None,
+            "access_key": secret("JEJARING_ATTACHMENTS_S3_ACCESS_KEY") or None,
+            "secret_key": secret("JEJARING_ATTACHMENTS_S3_SECRET_KEY") or None,
+            "location": env("JEJARING_ATTACHMENTS_S3_PREFIX", "attachments"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(VAR_DIR / "attachments"),
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    }
+# Uploads above this many bytes are spooled by Django to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "casework.uploads.LimitedTemporaryFileUploadHandler",
+]
+JEJARING_RETENTION_YEARS = env_int("JEJARING_RETENTION_YEARS", 5, minimum=1)
+JEJARING_EXPORT_HOURS = 24
+JEJARING_BREACH_DEADLINE_HOURS = 72
 
 # --- Email ---------------------------------------------------------------------------------------------------
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

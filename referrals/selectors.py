@@ -211,14 +211,20 @@ EVENT_LABEL = "referrals.referralevent"
 
 
 def reason_of(referral: Referral) -> str:
+    if referral.case.erased_at is not None:
+        return ""  # erased with the case's key
     return Vault.for_case(referral.case).open(LABEL, "reason_enc", referral.pk, referral.reason_enc)
 
 
 def override_reason_of(referral: Referral) -> str:
+    if referral.case.erased_at is not None:
+        return ""
     return Vault.for_case(referral.case).open(LABEL, "override_reason_enc", referral.pk, referral.override_reason_enc)
 
 
 def event_note(event: ReferralEvent, case: Case) -> str:
+    if case.erased_at is not None:
+        return ""
     return Vault.for_case(case).open(EVENT_LABEL, "note_enc", event.pk, event.note_enc)
 
 

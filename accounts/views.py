@@ -53,6 +53,12 @@ class SignInView(auth_views.LoginView):
 class SignOutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        # Nothing of the session stays in a shared browser: its cache, cookies and storage for this site go too.
+        response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        return response
+
 
 @login_required
 @require_GET

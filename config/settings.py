@@ -146,6 +146,8 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
+    "audit.middleware.RefusalLogMiddleware",
     "accounts.middleware.LanguageMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -283,6 +285,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
+# Pages (by URL name) that need a feature: the attachment upload may take a photo with the phone's camera.
+PERMISSIONS_POLICY_BY_URL_NAME = {"casework:attachments": "camera=(self), microphone=(), geolocation=()"}
 
 # --- Internationalisation ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "id"

@@ -225,8 +225,13 @@ def test_each_url_for_each_member_of_the_cast(request, client_for, client, world
                     )
                 http = client if who == "anonymous" else client_for(world["users"][who])
                 url = url_for(name, world, case=case, referral=referral, who=who, own=own)
-                status = call(http, method, url).status_code
+                response = call(http, method, url)
+                status = response.status_code
                 allowed = expected(kind, who, own=own, name=name)
+                if who != "anonymous" and status == 200:
+                    # Nothing a signed-in person saw stays in the browser's cache (issue 16).
+                    assert "no-store" in response.get("Cache-Control", ""), (name, method, who)
+                    assert "Cookie" in response.get("Vary", ""), (name, method, who)
                 assert status in allowed, (name, method, who, "own" if own else "other", status)
                 assert status < 500
     # A method the URL does not accept is refused, for someone who may use it.

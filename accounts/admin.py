@@ -50,6 +50,7 @@ class JejaringAdminSite(admin.AdminSite):
             if not request.user.is_authenticated:
                 return redirect_to_login(request.get_full_path(), reverse("accounts:login"))
             if not self.has_permission(request):
+                hooks.access_was_refused(user=request.user, request=request, reason="role")
                 raise PermissionDenied
             return inner(request, *args, **kwargs)
 

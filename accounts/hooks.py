@@ -17,6 +17,8 @@ membership_changed: list[Callable[..., Any]] = []
 # Asked before a user's membership moves to another organisation or role: hook(user=..., organisation=..., role=...)
 # returns the reasons it may not (none when it may).
 membership_blockers: list[Callable[..., list[str]]] = []
+# A signed-in user was refused by role (403): hook(user=..., request=..., reason=...). Audit logs it.
+access_refused: list[Callable[..., Any]] = []
 # Something happened to an account's security: hook(event=..., user=..., request=...).
 security_event: list[Callable[..., Any]] = []
 
@@ -32,6 +34,11 @@ def membership_change_blocked(*, user: Any, organisation: Any, role: str) -> lis
 def security_event_happened(event: str, *, user: Any, request: HttpRequest | None = None) -> None:
     for hook in security_event:
         hook(event=event, user=user, request=request)
+
+
+def access_was_refused(*, user: Any, request: HttpRequest | None, reason: str) -> None:
+    for hook in access_refused:
+        hook(user=user, request=request, reason=reason)
 
 
 def register(hooks: list[Callable[..., Any]], hook: Callable[..., Any]) -> None:

@@ -30,6 +30,29 @@ def client_ip(request: HttpRequest | None) -> str | None:
     return get_client_ip_address(request) or None
 
 
+def url_name(request: HttpRequest | None) -> str:
+    """The name of the URL a request reached ("casework:case_identity"): what a refusal's detail says, never an id."""
+    match = getattr(request, "resolver_match", None)
+    return match.view_name if match is not None and match.view_name else ""
+
+
+def refusal_detail(reason: str, request: HttpRequest | None) -> str:
+    """ "<reason> <url name>", e.g. "role casework:case_identity": the layer that refused and where, nothing else."""
+    return f"{reason} {url_name(request)}".strip()
+
+
+def record_refusal(
+    reason: str, *, actor: User | None, request: HttpRequest | None = None, obj: Any = None
+) -> AccessLog:
+    """One ``access_denied`` entry for a refusal by any layer (role, gate, referral side)."""
+    detail = refusal_detail(reason, request)
+    if request is not None:
+        request.jj_refusal_logged = True  # type: ignore[attr-defined]
+    if obj is not None:
+        return record_for(AccessLog.Event.ACCESS_DENIED, actor=actor, obj=obj, request=request, detail=detail)
+    return record(AccessLog.Event.ACCESS_DENIED, actor=actor, request=request, detail=detail)
+
+
 def entry_digest(entry: AccessLog, prev_hash: str) -> str:
     """The hash of one entry, chained to the previous entry's hash."""
     payload = {

@@ -29,6 +29,7 @@ class AuditConfig(AppConfig):
         register(NavItem(_("Flags"), "audit:flags", (Role.ADMIN,), order=11, badge=open_flags_badge))
         register(NavItem(_("Change history"), "audit:changes", (Role.ADMIN,), order=12))
         hooks.register(hooks.security_event, audit_signals.on_security_event)
+        hooks.register(hooks.access_refused, audit_signals.on_access_refused)
 
         history_registry.register(
             history_registry.Audited(

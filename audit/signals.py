@@ -45,3 +45,8 @@ def on_security_event(*, event: str, user: User, request: HttpRequest | None = N
     """A wrong second-factor code is a failed sign-in (accounts tells through ``hooks.security_event``)."""
     if event == hooks.SECOND_FACTOR_FAILED:
         access_log.record(AccessLog.Event.SIGN_IN_FAILED, actor=user, request=request, detail="second_factor")
+
+
+def on_access_refused(*, user: User, request: HttpRequest | None = None, reason: str = "", **kwargs: Any) -> None:
+    """accounts refused a signed-in user by role (``hooks.access_refused``): one ``access_denied`` entry."""
+    access_log.record_refusal(reason, actor=user, request=request)

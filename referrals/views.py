@@ -140,6 +140,7 @@ def _act(
 ) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, referral_id, request=request)
     if referral.side not in sides:  # type: ignore[attr-defined]
+        access_log.record_refusal("side", actor=request.user, obj=referral, request=request)
         raise PermissionDenied
     form = _form(form_class, request.POST) if form_class else None
     if form is not None and not form.is_valid():

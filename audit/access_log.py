@@ -16,6 +16,7 @@ from django.http import HttpRequest
 
 from accounts.models import User
 from audit.models import AccessLog, AccessLogVerification
+from core.ip import client_ip as _client_ip
 
 GENESIS = "0" * 64
 # A fixed key for PostgreSQL's transaction-level advisory lock that serialises writers of the chain.
@@ -23,11 +24,8 @@ _CHAIN_LOCK = 0x4A454A41
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    from axes.helpers import get_client_ip_address
-
-    return get_client_ip_address(request) or None
+    """The client's address behind the configured proxies (core.ip), as lockouts see it."""
+    return _client_ip(request)
 
 
 def url_name(request: HttpRequest | None) -> str:

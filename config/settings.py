@@ -234,7 +234,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # Jejaring keeps its own access log (accounts.AccessLog)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("JEJARING_PROXY_COUNT", 0) or None
+# The client's address behind JEJARING_PROXY_COUNT trusted proxies (core.ip, through django-ipware): lockouts, the
+# access log and its flags all see the same one.
+JEJARING_PROXY_COUNT = env_int("JEJARING_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "core.ip.client_ip"
+AXES_IPWARE_PROXY_COUNT = JEJARING_PROXY_COUNT - 1 if JEJARING_PROXY_COUNT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if JEJARING_PROXY_COUNT else ["REMOTE_ADDR"]
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 
 # django-otp: two-factor sign-in.

@@ -57,6 +57,37 @@ def _new_key() -> str:
     return base64.b64encode(secrets.token_bytes(32)).decode()
 
 
+def _key_bytes(name: str, text: str) -> bytes:
+    try:
+        key = base64.b64decode(text, validate=True)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be base64 (a 32-byte key), and it is not valid base64") from None
+    if len(key) != 32:
+        raise ImproperlyConfigured(f"{name} must be a base64 32-byte key, not {len(key)} bytes")
+    return key
+
+
+def _check_production_secrets() -> None:
+    """Production refuses bad secrets, naming the variable: keys that are not base64 32-byte keys, an index or log key
+    equal to a master key (or to each other), a wildcard host, a site URL over plain http."""
+    masters = [
+        _key_bytes(f"JEJARING_MASTER_KEYS (key #{position + 1})", text)
+        for position, text in enumerate(key.strip() for key in _master_keys.split(",") if key.strip())
+    ]
+    index = _key_bytes("JEJARING_INDEX_KEY", JEJARING_INDEX_KEY)
+    log = _key_bytes("JEJARING_LOG_KEY", JEJARING_LOG_KEY)
+    if index in masters:
+        raise ImproperlyConfigured("JEJARING_INDEX_KEY must not be one of JEJARING_MASTER_KEYS: give it its own key")
+    if log in masters:
+        raise ImproperlyConfigured("JEJARING_LOG_KEY must not be one of JEJARING_MASTER_KEYS: give it its own key")
+    if log == index:
+        raise ImproperlyConfigured("JEJARING_LOG_KEY must not be the same as JEJARING_INDEX_KEY: give it its own key")
+    if any("*" in host for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the site's hosts, not a wildcard '*'")
+    if not SITE_URL.startswith("https://"):
+        raise ImproperlyConfigured("JEJARING_SITE_URL must be an https:// address in production, not plain http")
+
+
 # --- Secrets -------------------------------------------------------------------------------------------------
 _missing: list[str] = []
 
@@ -67,6 +98,9 @@ CELERY_BROKER_URL = secret("CELERY_BROKER_URL")
 _master_keys = secret("JEJARING_MASTER_KEYS")
 # The blind-index key makes searchable HMACs of identity numbers, phones and names; never the same as a master key.
 JEJARING_INDEX_KEY = secret("JEJARING_INDEX_KEY")
+# The access-log key keys the log's HMAC chain and signs its anchors; kept out of the database, so that whoever can
+# write the database cannot rewrite the log unseen. Never the same as a master or index key.
+JEJARING_LOG_KEY = secret("JEJARING_LOG_KEY")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 SITE_URL = env("JEJARING_SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 EMAIL_HOST = env("EMAIL_HOST")
@@ -79,6 +113,7 @@ if PRODUCTION:
         ("CELERY_BROKER_URL", CELERY_BROKER_URL),
         ("JEJARING_MASTER_KEYS", _master_keys),
         ("JEJARING_INDEX_KEY", JEJARING_INDEX_KEY),
+        ("JEJARING_LOG_KEY", JEJARING_LOG_KEY),
         ("DJANGO_ALLOWED_HOSTS", ",".join(ALLOWED_HOSTS)),
         ("JEJARING_SITE_URL", SITE_URL),
         ("EMAIL_HOST", EMAIL_HOST),
@@ -98,10 +133,12 @@ if PRODUCTION:
         raise ImproperlyConfigured("CELERY_BROKER_URL must point to Redis in production")
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 random characters long")
+    _check_production_secrets()
 else:
     SECRET_KEY = SECRET_KEY or _embedded_secret("secret_key", secrets.token_urlsafe(50))
     _master_keys = _master_keys or _embedded_secret("master.key", _new_key())
     JEJARING_INDEX_KEY = JEJARING_INDEX_KEY or _embedded_secret("index.key", _new_key())
+    JEJARING_LOG_KEY = JEJARING_LOG_KEY or _embedded_secret("log.key", _new_key())
     DATABASE_URL = DATABASE_URL or f"sqlite:///{VAR_DIR / 'jejaring.sqlite3'}"
 
 JEJARING_MASTER_KEYS = [key.strip() for key in _master_keys.split(",") if key.strip()]

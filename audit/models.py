@@ -22,6 +22,12 @@ class AccessLog(models.Model):
         EXPORTED = "exported", _("List exported")
         ACCESS_DENIED = "access_denied", _("Access denied")
         DUPLICATE_CHECKED = "duplicate_checked", _("Duplicate check made")
+        # Account actions by an admin (the actor) on another user's account (the object), and commands.
+        PASSWORD_RESET_SENT = "password_reset_sent", _("Password reset link sent by an admin")
+        TWO_FACTOR_RESET = "two_factor_reset", _("Two-factor sign-in reset by an admin")
+        ACCOUNT_DEACTIVATED = "account_deactivated", _("Account deactivated by an admin")
+        EMAIL_CHANGED = "email_changed", _("Account email changed")
+        ACCOUNT_COMMAND = "account_command", _("Account changed by a server command")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     event = models.CharField(_("event"), max_length=32, choices=Event.choices)
@@ -41,6 +47,11 @@ class AccessLog(models.Model):
     object_ref = models.CharField(_("reference"), max_length=40, blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
+    # The log is many chains, one per organisation (0: entries of no organisation), so that writers of different
+    # organisations never wait on each other; each entry is the next ``seq`` of its chain, keyed (HMAC-SHA256 under
+    # JEJARING_LOG_KEY) over its content and its predecessor's hash. Signed anchors tie the chains' heads together.
+    chain = models.BigIntegerField(default=0, editable=False)
+    seq = models.PositiveBigIntegerField(default=0, editable=False)
     prev_hash = models.CharField(max_length=64, blank=True, editable=False)
     hash = models.CharField(max_length=64, blank=True, editable=False)
 
@@ -48,6 +59,7 @@ class AccessLog(models.Model):
         ordering = ["-at", "-id"]
         verbose_name = _("access log entry")
         verbose_name_plural = _("access log")
+        constraints = [models.UniqueConstraint(fields=["chain", "seq"], name="audit_accesslog_chain_seq")]
         indexes = [
             models.Index(fields=["object_type", "object_id", "at"]),
             models.Index(fields=["actor", "at"]),
@@ -68,6 +80,10 @@ class AuditFlag(models.Model):
         EXPORT = "export", _("List exported")
         DENIALS = "denials", _("Repeated access denials")
         NEW_ADDRESS = "new_address", _("Sign-in from a new address")
+        MANY_SEARCHES = "many_searches", _("Many identity searches in a short time")
+        MANY_REVEALS = "many_reveals", _("Many identity fields revealed in a short time")
+        EMPTY_SEARCHES = "empty_searches", _("Many searches that found nothing")
+        NEW_MEMBER = "new_member", _("Cases read soon after joining an organisation")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
@@ -105,6 +121,8 @@ class AccessLogVerification(models.Model):
     # (even by TRUNCATE, which row triggers do not see) breaks the chain at the anchor.
     last_entry_id = models.BigIntegerField(null=True, blank=True)
     last_hash = models.CharField(max_length=64, blank=True)
+    # What was found wrong, in words for the operators (no personal data: entry ids, chain ids, anchor ids).
+    problem = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["-run_at", "-id"]
@@ -112,3 +130,21 @@ class AccessLogVerification(models.Model):
     @property
     def ok(self) -> bool:
         return self.first_broken_id is None
+
+
+class AccessLogAnchor(models.Model):
+    """A signed checkpoint of the access log: the head (seq and hash) of every chain at one moment, HMAC-signed
+    under JEJARING_LOG_KEY and chained to the previous anchor. Each is also written to the application log (one line a
+    log shipper keeps) and appended to JEJARING_LOG_ANCHOR_FILE (which the backups keep), so that a truncated tail,
+    a rewritten tail or deleted anchors are found by comparing them. Append-only like the log."""
+
+    at = models.DateTimeField(default=timezone.now)
+    heads = models.JSONField(default=dict)  # {"<chain>": [seq, hash]}
+    prev_signature = models.CharField(max_length=64, blank=True)
+    signature = models.CharField(max_length=64)
+
+    class Meta:
+        ordering = ["-id"]
+
+    def __str__(self) -> str:
+        return f"anchor {self.pk} {self.at:%Y-%m-%d %H:%M}"

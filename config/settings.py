@@ -390,12 +390,20 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# The access log's signed anchors: how often, and the file (kept by the backups) each is also appended to.
+JEJARING_LOG_ANCHOR_MINUTES = env_int("JEJARING_LOG_ANCHOR_MINUTES", 10, minimum=1)
+JEJARING_LOG_ANCHOR_FILE = env("JEJARING_LOG_ANCHOR_FILE", "" if TESTING else str(VAR_DIR / "access-log-anchors.log"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "dispatch-reminders": {
         "task": "notifications.tasks.dispatch_reminders",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "anchor-access-log": {
+        "task": "audit.tasks.anchor_access_log",
+        "schedule": 60.0 * JEJARING_LOG_ANCHOR_MINUTES,
+        "options": {"expires": 50},
     },
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 5, minimum=1)

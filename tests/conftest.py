@@ -16,9 +16,9 @@ from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.choices import OrganisationKind, Role, ServiceType
+from accounts.models import Authenticator as TOTPDevice
 from accounts.models import Organisation, User
 from tests.factories import OrganisationFactory, UserFactory
 

@@ -5,8 +5,8 @@ import pytest
 from django.conf import settings
 from django.urls import reverse
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
+from accounts.models import Authenticator as TOTPDevice
 from tests.factories import PASSWORD
 
 pytestmark = pytest.mark.django_db

@@ -7,9 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import demo, services, two_factor
+from accounts.models import Authenticator as TOTPDevice
 from accounts.models import Organisation, User
 
 

@@ -22,6 +22,16 @@ access_refused: list[Callable[..., Any]] = []
 # Something happened to an account's security: hook(event=..., user=..., request=...).
 security_event: list[Callable[..., Any]] = []
 
+# An admin acted on another person's account, its email changed, or a command changed accounts:
+# hook(action=..., user=..., actor=..., request=..., detail=...). Audit logs it, notifications tell the person and
+# the other admins. The actions are access-log event codes.
+account_action: list[Callable[..., Any]] = []
+RESET_LINK_SENT = "password_reset_sent"
+TWO_FACTOR_RESET = "two_factor_reset"
+ACCOUNT_DEACTIVATED = "account_deactivated"
+EMAIL_CHANGED = "email_changed"
+ACCOUNT_COMMAND = "account_command"
+
 PASSWORD_CHANGED = "password_changed"
 TWO_FACTOR_CHANGED = "two_factor_changed"
 SECOND_FACTOR_FAILED = "second_factor_failed"
@@ -39,6 +49,13 @@ def security_event_happened(event: str, *, user: Any, request: HttpRequest | Non
 def access_was_refused(*, user: Any, request: HttpRequest | None, reason: str) -> None:
     for hook in access_refused:
         hook(user=user, request=request, reason=reason)
+
+
+def account_action_happened(
+    action: str, *, user: Any, actor: Any, request: HttpRequest | None = None, detail: str = ""
+) -> None:
+    for hook in account_action:
+        hook(action=action, user=user, actor=actor, request=request, detail=detail)
 
 
 def register(hooks: list[Callable[..., Any]], hook: Callable[..., Any]) -> None:

@@ -103,6 +103,45 @@ class AuditFlag(models.Model):
     def __str__(self) -> str:
         return f"{self.kind} {self.actor_id} {self.window_start:%Y-%m-%d %H:%M}"
 
+    @property
+    def explanation(self) -> str:
+        return str(FLAG_EXPLANATIONS.get(self.kind, ""))
+
+
+# What each flag means, for the admins' flags page.
+FLAG_EXPLANATIONS = {
+    AuditFlag.Kind.MANY_CASES: _(
+        "One person opened more different cases within an hour than their work usually needs: someone may be "
+        "browsing, or copying files."
+    ),
+    AuditFlag.Kind.OUTSIDE_HOURS: _(
+        "Cases were used outside working hours. It may be an emergency; it may also be someone using a stolen "
+        "account when nobody watches."
+    ),
+    AuditFlag.Kind.EXPORT: _("A list was exported: it left the application. Check that it was needed."),
+    AuditFlag.Kind.DENIALS: _(
+        "One person was refused access several times within an hour: they may be trying cases they have no right to."
+    ),
+    AuditFlag.Kind.NEW_ADDRESS: _(
+        "A sign-in came from an address this account had not used before: a new place, or someone else."
+    ),
+    AuditFlag.Kind.MANY_SEARCHES: _(
+        "One person searched for identities many times within an hour: someone may be looking for a particular "
+        "person, or mapping who is in the network's care."
+    ),
+    AuditFlag.Kind.MANY_REVEALS: _(
+        "One person revealed many identity numbers or addresses within an hour, more than casework usually needs."
+    ),
+    AuditFlag.Kind.EMPTY_SEARCHES: _(
+        "Many searches found nothing: someone may be trying numbers or names to find out whether a person is "
+        "known to the network."
+    ),
+    AuditFlag.Kind.NEW_MEMBER: _(
+        "Cases were read within a day of joining the organisation. Usually a new colleague starting work; check "
+        "that the membership was intended, since a new membership is also how an outsider would get in."
+    ),
+}
+
 
 class AuditScanState(models.Model):
     """How far the flag scan has read the access log (a single row)."""

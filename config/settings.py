@@ -446,6 +446,12 @@ JEJARING_REFERRAL_STALE_DAYS = env_int("JEJARING_REFERRAL_STALE_DAYS", 14, minim
 # Signals worth a look in the access log (accounts/audit_flags.py).
 JEJARING_AUDIT_CASES_PER_HOUR = env_int("JEJARING_AUDIT_CASES_PER_HOUR", 30, minimum=1)
 JEJARING_AUDIT_DENIALS_PER_HOUR = env_int("JEJARING_AUDIT_DENIALS_PER_HOUR", 5, minimum=1)
+# Insider flags (audit.flags): identity searches, revealed fields and searches that found nothing, per user and hour;
+# reading cases within so many hours of joining an organisation (0: off).
+JEJARING_AUDIT_SEARCHES_PER_HOUR = env_int("JEJARING_AUDIT_SEARCHES_PER_HOUR", 30, minimum=1)
+JEJARING_AUDIT_REVEALS_PER_HOUR = env_int("JEJARING_AUDIT_REVEALS_PER_HOUR", 20, minimum=1)
+JEJARING_AUDIT_EMPTY_SEARCHES_PER_HOUR = env_int("JEJARING_AUDIT_EMPTY_SEARCHES_PER_HOUR", 10, minimum=1)
+JEJARING_AUDIT_NEW_MEMBER_HOURS = env_int("JEJARING_AUDIT_NEW_MEMBER_HOURS", 24)
 
 
 def _range(name: str, default: str, lowest: int, highest: int) -> tuple[int, int]:

@@ -21,6 +21,7 @@ from django.db.models import Model
 from django.forms import ModelForm
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
+from django.utils.safestring import SafeString
 from django.utils.translation import gettext_lazy as _
 from simple_history.admin import SimpleHistoryAdmin
 
@@ -136,7 +137,7 @@ class MembershipInline(AdminRoleOnly, admin.StackedInline):
 class NoPasswordWidget(forms.Widget):
     """The password as read-only text, with no link to set it: nobody sets another person's password."""
 
-    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> str:
+    def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         from django.utils.html import format_html
 
         text = _("Not shown, and never set by an admin. Use the action \u201cSend a password reset link\u201d.")
@@ -205,7 +206,7 @@ class UserAdmin(AdminRoleOnly, DjangoUserAdmin, SimpleHistoryAdmin):
         if "is_active" in form.changed_data and not obj.is_active:
             hooks.account_action_happened(hooks.ACCOUNT_DEACTIVATED, user=obj, actor=actor, request=request)
 
-    def _each(self, request: HttpRequest, queryset: Any, act: Any, done: str) -> None:
+    def _each(self, request: HttpRequest, queryset: Any, act: Any, done: Any) -> None:
         count = 0
         for user in queryset:
             try:

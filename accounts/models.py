@@ -22,7 +22,7 @@ from core import provinces
 from core.fields import MultiChoiceField
 
 
-class User(AbstractUser):
+class User(AbstractUser):  # type: ignore[django-manager-missing]
     """A person who signs in. What they may do comes from their membership, never from Django's global flags."""
 
     language = models.CharField(_("language"), max_length=8, choices=settings.LANGUAGES, default="id")
@@ -145,13 +145,15 @@ class Authenticator(TimestampMixin, ThrottlingMixin, Device):
     user's row does not open. It behaves as django-otp's TOTPDevice (same fields and verification), which it
     replaces everywhere; ``manage.py rotate_master_key`` re-seals it under a new master key."""
 
-    key_sealed = models.TextField(editable=False, blank=True)
-    step = models.PositiveSmallIntegerField(default=30)
-    t0 = models.BigIntegerField(default=0)
-    digits = models.PositiveSmallIntegerField(choices=[(6, 6), (8, 8)], default=6)
-    tolerance = models.PositiveSmallIntegerField(default=1)
-    drift = models.SmallIntegerField(default=0)
-    last_t = models.BigIntegerField(default=-1)
+    key_sealed: models.TextField[str, str] = models.TextField(editable=False, blank=True)
+    step: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=30)
+    t0: models.BigIntegerField[int, int] = models.BigIntegerField(default=0)
+    digits: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(
+        choices=[(6, 6), (8, 8)], default=6
+    )
+    tolerance: models.PositiveSmallIntegerField[int, int] = models.PositiveSmallIntegerField(default=1)
+    drift: models.SmallIntegerField[int, int] = models.SmallIntegerField(default=0)
+    last_t: models.BigIntegerField[int, int] = models.BigIntegerField(default=-1)
 
     KEY_BYTES = 20
 

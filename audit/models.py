@@ -105,7 +105,7 @@ class AuditFlag(models.Model):
 
     @property
     def explanation(self) -> str:
-        return str(FLAG_EXPLANATIONS.get(self.kind, ""))
+        return str(FLAG_EXPLANATIONS.get(AuditFlag.Kind(self.kind), "")) if self.kind in AuditFlag.Kind.values else ""
 
 
 # What each flag means, for the admins' flags page.

@@ -33,14 +33,16 @@ from core.crypto import (  # noqa: F401
     KeyDestroyed,
     KeyUnavailable,
     MasterKey,
-    _decode_key,
-    _keyring,
-    _open,
-    _seal,
     current_master_key_id,
+    decode_key,
     keyring,
     master_key_id_of,
+    open_with,
+    seal_with,
 )
+
+# The names casework used before the keyring moved down.
+_decode_key, _seal, _open = decode_key, seal_with, open_with
 
 VERSION = "v1"
 NAME_DIGEST_CHARS = 4  # 16 bits: each name digest is shared by many names

@@ -44,7 +44,7 @@ class MasterKey:
     key: bytes
 
 
-def _decode_key(text: str, what: str) -> bytes:
+def decode_key(text: str, what: str) -> bytes:
     try:
         key = base64.b64decode(text, validate=True)
     except ValueError:
@@ -60,7 +60,7 @@ def _keyring(encoded: tuple[str, ...]) -> tuple[MasterKey, ...]:
         raise KeyUnavailable("no master key is configured (JEJARING_MASTER_KEYS)")
     keys = []
     for position, text in enumerate(encoded):
-        key = _decode_key(text, f"master key #{position + 1}")
+        key = decode_key(text, f"master key #{position + 1}")
         keys.append(MasterKey(id=hashlib.sha256(b"jejaring-master-key-id:" + key).hexdigest()[:12], key=key))
     return tuple(keys)
 
@@ -74,12 +74,12 @@ def current_master_key_id() -> str:
     return keyring()[0].id
 
 
-def _seal(key: bytes, plaintext: bytes, aad: bytes) -> str:
+def seal_with(key: bytes, plaintext: bytes, aad: bytes) -> str:
     nonce = os.urandom(NONCE_BYTES)
     return base64.b64encode(nonce + AESGCM(key).encrypt(nonce, plaintext, aad)).decode()
 
 
-def _open(key: bytes, token: str, aad: bytes) -> bytes:
+def open_with(key: bytes, token: str, aad: bytes) -> bytes:
     try:
         raw = base64.b64decode(token, validate=True)
     except ValueError:
@@ -95,14 +95,14 @@ def _open(key: bytes, token: str, aad: bytes) -> bytes:
 def seal(plaintext: bytes, aad: bytes) -> str:
     """Seal a small secret under the current master key: "<master key id>:<nonce+ciphertext, base64>"."""
     master = keyring()[0]
-    return f"{master.id}:{_seal(master.key, plaintext, aad)}"
+    return f"{master.id}:{seal_with(master.key, plaintext, aad)}"
 
 
 def open_sealed(sealed: str, aad: bytes) -> bytes:
     key_id, _sep, token = sealed.partition(":")
     for master in keyring():
         if master.id == key_id:
-            return _open(master.key, token, aad)
+            return open_with(master.key, token, aad)
     raise KeyUnavailable(f"master key {key_id} is not configured; it is needed to open this secret")
 
 

@@ -140,7 +140,7 @@ class NoPasswordWidget(forms.Widget):
     def render(self, name: str, value: Any, attrs: Any = None, renderer: Any = None) -> SafeString:
         from django.utils.html import format_html
 
-        text = _("Not shown, and never set by an admin. Use the action \u201cSend a password reset link\u201d.")
+        text = _("Not shown, and never set by an admin. Use the action “Send a password reset link”.")
         return format_html('<div class="readonly">{}</div>', text)
 
 

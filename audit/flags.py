@@ -10,6 +10,9 @@ A scan runs with each dispatcher tick and reads the entries written since its la
   (JEJARING_AUDIT_REVEALS_PER_HOUR) within an hour;
 - many searches that found nothing (JEJARING_AUDIT_EMPTY_SEARCHES_PER_HOUR within an hour: probing for numbers);
 - reading cases within JEJARING_AUDIT_NEW_MEMBER_HOURS of joining the organisation (0 turns it off).
+- identity lookups (duplicate checks, identity searches, reveals) refused at their hourly limit (casework.limits);
+- duplicate checks and searches that matched nothing, JEJARING_AUDIT_EMPTY_PROBES_PER_HOUR or more within an hour
+  (someone trying numbers to learn who is known to the network).
 Each flag names a user and a time window: its link opens the log entries behind it. Admins are notified.
 """
 
@@ -21,6 +24,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -50,6 +54,7 @@ WINDOWED = {
     AuditFlag.Kind.MANY_SEARCHES,
     AuditFlag.Kind.MANY_REVEALS,
     AuditFlag.Kind.EMPTY_SEARCHES,
+    AuditFlag.Kind.EMPTY_PROBES,
 }
 
 
@@ -67,6 +72,20 @@ def joined_at(user_id: int) -> datetime | None:
             break
         joined = date
     return max(joined, membership.created_at)
+
+
+# What each of these flags means, for the admins' flags page.
+EXPLANATIONS = {
+    AuditFlag.Kind.LOOKUP_LIMIT: _(
+        "The user asked for more duplicate checks, identity searches or identity fields than the hourly limit allows; "
+        "the lookups past the limit were refused. Ask them what their work needed."
+    ),
+    AuditFlag.Kind.EMPTY_PROBES: _(
+        "The user made many duplicate checks or searches that matched nothing within an hour: someone trying identity "
+        "numbers or phones to learn who is known to the network, and where, looks like this."
+    ),
+}
+EMPTY_OUTCOMES: dict[str, str] = {AccessLog.Event.DUPLICATE_CHECKED: "matches=0", AccessLog.Event.SEARCHED: "results=0"}
 
 
 def _working(at: datetime) -> bool:
@@ -137,10 +156,11 @@ def _detect(entries: list[AccessLog]) -> list[AuditFlag | None]:
     views: dict[int, list[AccessLog]] = defaultdict(list)
     denials: dict[int, list[AccessLog]] = defaultdict(list)
     searches: dict[int, list[AccessLog]] = defaultdict(list)
-    empty: dict[int, list[AccessLog]] = defaultdict(list)
+    empty_searches: dict[int, list[AccessLog]] = defaultdict(list)
     reveals: dict[int, list[AccessLog]] = defaultdict(list)
     joined: dict[int, datetime | None] = {}
     new_member = timedelta(hours=settings.JEJARING_AUDIT_NEW_MEMBER_HOURS)
+    empty: dict[int, list[AccessLog]] = defaultdict(list)
     for entry in entries:
         if entry.actor_id is None:
             continue
@@ -170,11 +190,17 @@ def _detect(entries: list[AccessLog]) -> list[AuditFlag | None]:
         if entry.event == AccessLog.Event.SEARCHED:
             searches[entry.actor_id].append(entry)
             if entry.detail.split(" ")[0] == "results=0":
-                empty[entry.actor_id].append(entry)
+                empty_searches[entry.actor_id].append(entry)
         if entry.event == AccessLog.Event.FIELD_REVEALED:
             reveals[entry.actor_id].append(entry)
         if entry.event == AccessLog.Event.ACCESS_DENIED:
             denials[entry.actor_id].append(entry)
+        if entry.event == AccessLog.Event.ACCESS_DENIED and entry.detail.startswith("limit:"):
+            hour = timezone.localtime(entry.at).strftime("%Y%m%d%H")
+            key = f"lookup_limit:{entry.actor_id}:{hour}"
+            flags.append(_flag(AuditFlag.Kind.LOOKUP_LIMIT, entry.actor_id, entry.at, entry.at, key))
+        if EMPTY_OUTCOMES.get(entry.event) == entry.detail:
+            empty[entry.actor_id].append(entry)
     flags += _windows(
         views, AccessLog.Event.CASE_VIEWED, settings.JEJARING_AUDIT_CASES_PER_HOUR, AuditFlag.Kind.MANY_CASES, True
     )
@@ -196,13 +222,37 @@ def _detect(entries: list[AccessLog]) -> list[AuditFlag | None]:
         False,
     )
     flags += _windows(
-        empty,
+        empty_searches,
         AccessLog.Event.SEARCHED,
         settings.JEJARING_AUDIT_EMPTY_SEARCHES_PER_HOUR,
         AuditFlag.Kind.EMPTY_SEARCHES,
         False,
         detail_prefix="results=0",
     )
+    flags += _empty_probe_windows(empty)
+    return flags
+
+
+def _empty_probe_windows(by_actor: dict[int, list[AccessLog]]) -> list[AuditFlag | None]:
+    """Like _windows, over the lookups that matched nothing (two events, each with its empty outcome)."""
+    threshold = settings.JEJARING_AUDIT_EMPTY_PROBES_PER_HOUR
+    kind = AuditFlag.Kind.EMPTY_PROBES
+    flags: list[AuditFlag | None] = []
+    matched_nothing = Q()
+    for event, detail in EMPTY_OUTCOMES.items():
+        matched_nothing |= Q(event=event, detail=detail)
+    for actor_id, new in by_actor.items():
+        new_ids = {e.pk for e in new}
+        context = AccessLog.objects.filter(
+            matched_nothing, actor_id=actor_id, at__gte=min(e.at for e in new) - WINDOW, id__lte=max(new_ids)
+        )
+        worst: dict[str, tuple[datetime, datetime, int]] = {}
+        for entry_id, first, last, count in _sliding(list(context.values_list("id", "at", "id")), threshold, False):
+            bucket = timezone.localtime(first).strftime("%Y%m%d%H")
+            if entry_id in new_ids and (bucket not in worst or count > worst[bucket][2]):
+                worst[bucket] = (first, last, count)
+        for bucket, (first, last, count) in worst.items():
+            flags.append(_flag(kind, actor_id, first, last, f"{kind}:{actor_id}:{bucket}", count))
     return flags
 
 

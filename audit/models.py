@@ -28,6 +28,12 @@ class AccessLog(models.Model):
         ACCOUNT_DEACTIVATED = "account_deactivated", _("Account deactivated by an admin")
         EMAIL_CHANGED = "email_changed", _("Account email changed")
         ACCOUNT_COMMAND = "account_command", _("Account changed by a server command")
+        DOCUMENT_DOWNLOADED = "document_downloaded", _("Document downloaded")
+        BRIEF_EXPORTED = "brief_exported", _("Brief exported")
+        NETWORK_VIEWED = "network_viewed", _("Network page viewed")
+        REPORT_EXPORTED = "report_exported", _("Network figures exported")
+        REPORT_FROZEN = "report_frozen", _("Quarterly report frozen")
+        REPORT_RELEASED = "report_released", _("Quarterly report released")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     event = models.CharField(_("event"), max_length=32, choices=Event.choices)
@@ -84,6 +90,8 @@ class AuditFlag(models.Model):
         MANY_REVEALS = "many_reveals", _("Many identity fields revealed in a short time")
         EMPTY_SEARCHES = "empty_searches", _("Many searches that found nothing")
         NEW_MEMBER = "new_member", _("Cases read soon after joining an organisation")
+        LOOKUP_LIMIT = "lookup_limit", _("Identity lookups past the hourly limit")
+        EMPTY_PROBES = "empty_probes", _("Many identity lookups that matched nothing")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))
@@ -105,7 +113,12 @@ class AuditFlag(models.Model):
 
     @property
     def explanation(self) -> str:
-        return str(FLAG_EXPLANATIONS.get(AuditFlag.Kind(self.kind), "")) if self.kind in AuditFlag.Kind.values else ""
+        from audit.flags import EXPLANATIONS  # the lookup flags explain themselves beside their rules
+
+        if self.kind not in AuditFlag.Kind.values:
+            return ""
+        kind = AuditFlag.Kind(self.kind)
+        return str(FLAG_EXPLANATIONS.get(kind) or EXPLANATIONS.get(kind) or "")
 
 
 # What each flag means, for the admins' flags page.

@@ -30,6 +30,16 @@ def _fast_password_hashing(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    # Hourly limits on identity lookups are counted in the cache (casework.limits): each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _access_log_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
     """The access log and its anchors refuse DELETE and TRUNCATE, also in tests. After a transactional test Django
     empties every table (DELETE on SQLite, TRUNCATE on PostgreSQL): this lifts the guards just for that, and puts

@@ -12,6 +12,7 @@ from django.utils import timezone
 from accounts import two_factor
 from casework import crypto
 from casework.models import CaseKey
+from casework.services import intake_draft_rewrap
 
 BATCH = 500
 
@@ -54,6 +55,8 @@ class Command(BaseCommand):
             "Two-factor secrets re-sealed under master key {current}: {resealed}; already under it: "
             "{already_current}.".format(current=current, **devices)
         )
+        drafts = intake_draft_rewrap()
+        self.stdout.write(f"Intake drafts re-wrapped: {drafts}.")
         if counts["rewrapped"] or devices["resealed"]:
             self.stdout.write(
                 "Older master keys can be removed from JEJARING_MASTER_KEYS once backups that need them are retired."

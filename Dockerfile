@@ -52,6 +52,7 @@ RUN DJANGO_SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-build-only
     CELERY_BROKER_URL=redis://build-only.invalid:6379/0 \
     JEJARING_MASTER_KEYS=AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE= \
     JEJARING_INDEX_KEY=AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI= \
+    JEJARING_LOG_KEY=AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM= \
     DJANGO_ALLOWED_HOSTS=build-only.invalid \
     JEJARING_SITE_URL=https://build-only.invalid \
     EMAIL_HOST=build-only.invalid \

@@ -33,6 +33,8 @@ class AuditConfig(AppConfig):
 
         breaches.register()
         hooks.register(hooks.security_event, audit_signals.on_security_event)
+        hooks.register(hooks.access_refused, audit_signals.on_access_refused)
+        hooks.register(hooks.account_action, audit_signals.on_account_action)
 
         history_registry.register(
             history_registry.Audited(

@@ -54,7 +54,7 @@ def get_case_for(user: User, case_id: Any, action: str = "view", *, request: Htt
         raise Http404 from None
     granted = access.access_for(user, case)
     if not granted.allows(action):
-        access_log.record_for(AccessLog.Event.ACCESS_DENIED, actor=user, obj=case, request=request, detail=action)
+        access_log.record_refusal(action, actor=user, obj=case, request=request)
         raise Http404
     case.access = granted
     return case

@@ -23,7 +23,6 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.models import Organisation, User
 from audit import access_log
-from audit.models import AccessLog
 from casework import access as case_access
 from casework.models import ENCRYPTED_SECTIONS, Case
 from casework.vault import Vault
@@ -65,9 +64,7 @@ def get_referral_for(user: User, referral_id: Any, *, request: HttpRequest | Non
         raise Http404 from None
     side = side_of(user, referral)
     if side is Side.NONE:
-        access_log.record_for(
-            AccessLog.Event.ACCESS_DENIED, actor=user, obj=referral, request=request, detail="referral"
-        )
+        access_log.record_refusal("referral", actor=user, obj=referral, request=request)
         raise Http404
     referral.side = side  # type: ignore[attr-defined]
     return referral

@@ -373,8 +373,13 @@ def test_each_url_for_each_member_of_the_cast(request, client_for, client, world
                     )
                 http = client if who == "anonymous" else client_for(world["users"][who])
                 url = url_for(name, world, case=case, referral=referral, who=who, own=own)
-                status = call(http, method, url).status_code
+                response = call(http, method, url)
+                status = response.status_code
                 allowed = expected(kind, who, own=own, name=name)
+                if who != "anonymous" and status == 200:
+                    # Nothing a signed-in person saw stays in the browser's cache (issue 16).
+                    assert "no-store" in response.get("Cache-Control", ""), (name, method, who)
+                    assert "Cookie" in response.get("Vary", ""), (name, method, who)
                 assert status in allowed, (name, method, who, "own" if own else "other", status)
                 assert status < 500
     # A method the URL does not accept is refused, for someone who may use it.
@@ -404,7 +409,6 @@ def test_the_django_admin_is_for_admins_only(client_for, client, world):
         "/admin/accounts/user/",
         "/admin/accounts/user/add/",
         f"/admin/accounts/user/{world['users']['alice'].pk}/change/",
-        f"/admin/accounts/user/{world['users']['alice'].pk}/password/",
         "/admin/password_change/",
         "/admin/jsi18n/",
     ]
@@ -416,6 +420,11 @@ def test_the_django_admin_is_for_admins_only(client_for, client, world):
     assert client_for(world["users"]["dave"]).get(
         f"/admin/accounts/organisation/{world['A'].owner_id}/delete/"
     ).status_code in {302, 403}
+    # Nobody sets another person's password: the page is refused to the admin too (issue 16).
+    password_url = f"/admin/accounts/user/{world['users']['alice'].pk}/password/"
+    for who in ("alice", "bob", "carol", "dave"):
+        assert client_for(world["users"][who]).get(password_url).status_code == 403, who
+    assert client.get(password_url).status_code == 302
 
 
 # --- Nothing from other organisations in lists, searches, exports and notifications --------------------------------

@@ -305,57 +305,6 @@ def follow_up_due(case: Case, today: date | None = None) -> bool:
     return bool(case.next_follow_up and case.next_follow_up <= today and not case.is_closed)
 
 
-# --- Attachments -----------------------------------------------------------------------------------------------
-
-
-@dataclass
-class AttachmentView:
-    attachment: Any
-    name: str
-    description: str
-
-
-def attachment_sections(case: Case) -> list[str]:
-    """The parts of the case whose attachments the user's access shows."""
-    from casework.models import ATTACHMENT_SECTIONS
-
-    return [s.value for s in ATTACHMENT_SECTIONS if case.access.allows(f"view_{s.value}")]
-
-
-def case_attachments(case: Case) -> list[AttachmentView]:
-    """The attachments (not deleted) of the sections the user may see, names decrypted; none once erased."""
-    from casework.models import Attachment
-    from casework.vault import ATTACHMENT
-
-    rows = list(
-        Attachment.objects.filter(case=case, deleted_at__isnull=True, section__in=attachment_sections(case))
-        .select_related("uploaded_by")
-        .order_by("-uploaded_at", "-id")
-    )
-    if case.erased_at is not None:
-        return [AttachmentView(row, "", "") for row in rows]
-    vault = Vault.for_case(case)
-    return [
-        AttachmentView(
-            row,
-            vault.open(ATTACHMENT, "name_enc", row.pk, row.name_enc),
-            vault.open(ATTACHMENT, "description_enc", row.pk, row.description_enc),
-        )
-        for row in rows
-    ]
-
-
-def attachment_of(case: Case, attachment_id: Any) -> Any:
-    """One live attachment of a case the user has opened, or None."""
-    from casework.models import Attachment
-
-    try:
-        pk = uuid.UUID(str(attachment_id))
-    except ValueError:
-        return None
-    return Attachment.objects.filter(case=case, pk=pk, deleted_at__isnull=True).select_related("case").first()
-
-
 # --- Intake drafts ---------------------------------------------------------------------------------------------
 
 
@@ -457,3 +406,12 @@ def high_risk_unserved_count(*, hours: int = 48) -> int:
         .filter(~Exists(served))
         .count()
     )
+
+
+# The attachments' reads live beside (casework/attachment_selectors.py); views reach them through this module.
+from casework.attachment_selectors import (  # noqa: E402, F401
+    AttachmentView,
+    attachment_of,
+    attachment_sections,
+    case_attachments,
+)

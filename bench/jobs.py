@@ -309,4 +309,10 @@ def reminders_job(seeded_before: datetime | None, log: Callable[[str], None] = p
     )
 
 
-JOBS: dict[str, Callable[..., JobResult]] = {"reminders": reminders_job}
+def _network_refresh(seeded_before: datetime | None, log: Callable[[str], None] = print) -> JobResult:
+    from bench import network
+
+    return network.refresh_job(seeded_before, log)  # type: ignore[return-value]
+
+
+JOBS: dict[str, Callable[..., JobResult]] = {"reminders": reminders_job, "network_refresh": _network_refresh}

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -19,9 +19,18 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from audit import access_log
 from audit.models import AccessLog
-from casework import access, crypto
+from casework import access, crypto, drafts
 from casework.access import CaseAccess
-from casework.models import ENCRYPTED_SECTIONS, BlindIndex, Case, CaseNote, Consent, Section, ServiceRecord
+from casework.models import (
+    ENCRYPTED_SECTIONS,
+    BlindIndex,
+    Case,
+    CaseNote,
+    Consent,
+    IntakeDraft,
+    Section,
+    ServiceRecord,
+)
 from casework.vault import CASE, NOTE, SERVICE, Vault
 from core import pagination
 from core.pagination import Page
@@ -157,6 +166,11 @@ def _by_name(user: User, tokens: set[str]) -> set[uuid.UUID]:
 class DuplicateMatch:
     organisation: Organisation
     kinds: list[str] = field(default_factory=list)
+    # Cases of the asker's own organisation that the gate lets them open: shown with reference and link.
+    cases: list[Case] = field(default_factory=list)
+    # The holder's cases behind the match, for the notice to the holder (casework.services.duplicate_holders_notify);
+    # never shown to the asker.
+    holder_cases: list[tuple[uuid.UUID, str]] = field(default_factory=list)
 
 
 def duplicate_matches(
@@ -169,7 +183,8 @@ def duplicate_matches(
     request: HttpRequest | None = None,
 ) -> list[DuplicateMatch]:
     """Which organisations already hold a case with this NIK, passport or phone: the organisation and the kind of
-    identifier only, nothing else. The check is logged (without the identifiers)."""
+    identifier only, and, for cases of the user's own organisation that the gate lets them open, the case. The check
+    is logged with its outcome (matches=N), never the identifiers."""
     wanted = crypto.digests(nik=nik, passport=passport, phones=phones or [])
     if not wanted:
         return []
@@ -180,13 +195,25 @@ def duplicate_matches(
     if exclude is not None:
         rows = rows.exclude(case=exclude)
     by_org: dict[int, DuplicateMatch] = {}
-    for owner_id, kind in rows.values_list("case__owner_id", "kind").distinct():
+    for case_id, reference, owner_id, kind in rows.values_list(
+        "case_id", "case__reference", "case__owner_id", "kind"
+    ).distinct():
         match = by_org.setdefault(owner_id, DuplicateMatch(organisation=Organisation(pk=owner_id)))
         if kind not in match.kinds:
             match.kinds.append(kind)
+        if (case_id, reference) not in match.holder_cases:
+            match.holder_cases.append((case_id, reference))
     organisations = Organisation.objects.in_bulk(list(by_org))
     for owner_id, match in by_org.items():
         match.organisation = organisations[owner_id]
+    own = by_org.get(user.organisation.pk) if user.organisation is not None else None
+    if own is not None:
+        candidates = Case.objects.select_related("owner").defer(*ENCRYPTED_SECTIONS)
+        own.cases = [
+            case
+            for case in candidates.filter(pk__in=[pk for pk, _ref in own.holder_cases]).order_by("reference")
+            if access.access_for(user, case).allows("view")
+        ]
     access_log.record(AccessLog.Event.DUPLICATE_CHECKED, actor=user, request=request, detail=f"matches={len(by_org)}")
     return sorted(by_org.values(), key=lambda m: m.organisation.name)
 
@@ -264,3 +291,106 @@ def active_consent(case: Case, kind: str) -> Consent | None:
 def follow_up_due(case: Case, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return bool(case.next_follow_up and case.next_follow_up <= today and not case.is_closed)
+
+
+# --- Intake drafts ---------------------------------------------------------------------------------------------
+
+
+def intake_draft_of(user: User, draft_id: Any = None) -> IntakeDraft | None:
+    """The user's own live draft (begun at their current organisation, not expired); with ``draft_id``, only if it is
+    that one. Nobody reads another person's draft."""
+    drafts_of_user = IntakeDraft.objects.filter(
+        owner=user, organisation=user.organisation, expires_at__gt=timezone.now()
+    )
+    if draft_id is not None:
+        try:
+            drafts_of_user = drafts_of_user.filter(pk=uuid.UUID(str(draft_id)))
+        except ValueError:
+            return None
+    return drafts_of_user.first() if user.organisation is not None else None
+
+
+def intake_draft_fields(draft: IntakeDraft) -> dict[str, list[str]]:
+    """What the draft holds, for its owner's intake page. A draft that no longer opens (its master key retired) is
+    empty: it was only a scratch copy."""
+    try:
+        return drafts.open_fields(draft)
+    except crypto.CryptoError:
+        return {}
+
+
+# --- Statistics for the network (network/ reads these, and only these) -----------------------------------------
+
+# Categorical, unencrypted columns only: never an ``*_enc`` column, never a name, never a free text.
+STATISTICS_CASE_FIELDS = (
+    "id",
+    "intake_date",
+    "origin_province",
+    "destination_country",
+    "destination_province",
+    "exploitation_types",
+    "labour_sector",
+    "recruitment_method",
+    "gender",
+    "age_band",
+    "risk_level",
+    "status",
+    "trafficking_status",
+    "created_at",
+)
+STATISTICS_SERVICE_FIELDS = ("case_id", "service_type", "status", "started_on", "recorded_at")
+
+
+def _statistics_consented() -> Exists:
+    from casework.choices import ConsentKind
+
+    return Exists(Consent.objects.filter(case=OuterRef("pk"), kind=ConsentKind.STATISTICS, withdrawn_on__isnull=True))
+
+
+def statistics_consented_case_ids() -> QuerySet[Any]:
+    """A subquery of the cases whose person's statistics consent is active now (a withdrawn one drops out)."""
+    return Case.objects.filter(_statistics_consented()).values("pk")
+
+
+def statistics_case_rows() -> QuerySet[Any]:
+    """One dict of categorical fields per statistics-consented case."""
+    return Case.objects.filter(_statistics_consented()).order_by().values(*STATISTICS_CASE_FIELDS)
+
+
+def statistics_service_rows() -> QuerySet[Any]:
+    """Services recorded for statistics-consented cases (type, status, dates)."""
+    return (
+        ServiceRecord.objects.filter(case_id__in=statistics_consented_case_ids())
+        .order_by()
+        .values(*STATISTICS_SERVICE_FIELDS)
+    )
+
+
+def high_risk_unserved(organisation: Organisation, *, hours: int = 48) -> QuerySet[Any]:
+    """Open high-risk cases of one organisation, opened more than ``hours`` ago, with no service planned or given.
+    For that organisation's own eyes: references only."""
+    from casework.choices import RiskLevel, ServiceStatus
+
+    since = timezone.now() - timedelta(hours=hours)
+    served = ServiceRecord.objects.filter(case=OuterRef("pk")).exclude(status=ServiceStatus.CANCELLED)
+    return (
+        Case.objects.filter(owner=organisation, risk_level=RiskLevel.HIGH, created_at__lte=since)
+        .exclude(status="closed")
+        .filter(~Exists(served))
+        .order_by("created_at")
+        .values("id", "reference", "created_at")
+    )
+
+
+def high_risk_unserved_count(*, hours: int = 48) -> int:
+    """The same, network-wide and statistics-consented only: a count, shown under the disclosure rule."""
+    from casework.choices import RiskLevel, ServiceStatus
+
+    since = timezone.now() - timedelta(hours=hours)
+    served = ServiceRecord.objects.filter(case=OuterRef("pk")).exclude(status=ServiceStatus.CANCELLED)
+    return (
+        Case.objects.filter(_statistics_consented(), risk_level=RiskLevel.HIGH, created_at__lte=since)
+        .exclude(status="closed")
+        .filter(~Exists(served))
+        .count()
+    )

@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -181,6 +182,7 @@ TEMPLATES = [
 
 # Form fields render through templates/django/forms/field.html (Bootstrap markup, errors beside the field).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+CSRF_FAILURE_VIEW = "core.csrf.csrf_failure"
 
 # --- Database ------------------------------------------------------------------------------------------------
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))}
@@ -359,6 +361,11 @@ CELERY_BEAT_SCHEDULE = {
         "schedule": 60.0,
         "options": {"expires": 55},
     },
+    "refresh-network-aggregates": {
+        "task": "network.tasks.refresh_aggregates",
+        "schedule": crontab(hour=2, minute=15),
+        "options": {"expires": 3600},
+    },
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 5, minimum=1)
 
@@ -397,11 +404,36 @@ JEJARING_REFERRAL_DEADLINE_HOURS = {
     "routine": env_int("JEJARING_REFERRAL_ROUTINE_HOURS", 168, minimum=1),
 }
 JEJARING_REFERRAL_STALE_DAYS = env_int("JEJARING_REFERRAL_STALE_DAYS", 14, minimum=1)
+# Disclosure control of the network's aggregates (network/disclosure.py): no shown figure describes fewer than k
+# people (CTDC's k = 11; production refuses less), and shown counts are rounded to a multiple of this base.
+JEJARING_DISCLOSURE_K = env_int("JEJARING_DISCLOSURE_K", 11, minimum=1)
+if PRODUCTION and JEJARING_DISCLOSURE_K < 11:
+    raise ImproperlyConfigured(f"JEJARING_DISCLOSURE_K must be at least 11 in production, not {JEJARING_DISCLOSURE_K}")
+JEJARING_DISCLOSURE_ROUNDING = 5
+# A capacity status older than this many days is shown as stale and reminds the organisation.
+JEJARING_CAPACITY_STALE_DAYS = env_int("JEJARING_CAPACITY_STALE_DAYS", 14, minimum=1)
 # Signals worth a look in the access log (accounts/audit_flags.py).
 # The document library's upload limit, in megabytes.
 JEJARING_DOCUMENT_MAX_BYTES = env_int("JEJARING_DOCUMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
 JEJARING_AUDIT_CASES_PER_HOUR = env_int("JEJARING_AUDIT_CASES_PER_HOUR", 30, minimum=1)
 JEJARING_AUDIT_DENIALS_PER_HOUR = env_int("JEJARING_AUDIT_DENIALS_PER_HOUR", 5, minimum=1)
+# Identity lookups (issue 16): duplicate checks, identity searches and reveals, each limited per user and hour
+# (counted in Django's cache: per process in the embedded shape, shared through Redis in production); empty probes
+# (checks and searches that match nothing) past this many in an hour raise an audit flag. Intake drafts expire.
+JEJARING_DUPLICATE_CHECKS_PER_HOUR = env_int("JEJARING_DUPLICATE_CHECKS_PER_HOUR", 20, minimum=1)
+JEJARING_IDENTITY_SEARCHES_PER_HOUR = env_int("JEJARING_IDENTITY_SEARCHES_PER_HOUR", 60, minimum=1)
+JEJARING_IDENTITY_REVEALS_PER_HOUR = env_int("JEJARING_IDENTITY_REVEALS_PER_HOUR", 60, minimum=1)
+JEJARING_AUDIT_EMPTY_PROBES_PER_HOUR = env_int("JEJARING_AUDIT_EMPTY_PROBES_PER_HOUR", 10, minimum=1)
+JEJARING_INTAKE_DRAFT_DAYS = env_int("JEJARING_INTAKE_DRAFT_DAYS", 7, minimum=1)
+if PRODUCTION:
+    # Rate limits must be shared by every web process: the cache lives in Redis (the broker's server).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("JEJARING_CACHE_URL", CELERY_BROKER_URL),
+            "KEY_PREFIX": "jejaring",
+        }
+    }
 
 
 def _range(name: str, default: str, lowest: int, highest: int) -> tuple[int, int]:

@@ -96,7 +96,7 @@ def test_a_practice_is_written_reviewed_found_and_a_recommendation_goes_to_gover
     page.get_by_label("Ditujukan kepada").select_option("kemenpppa")
     page.get_by_role("button", name="Simpan draf").click()
     page.get_by_label("Kutip praktik baik").select_option(str(practice.pk))
-    page.get_by_role("button", name="Kutip", exact=True).click()
+    page.get_by_test_id("cite-practice").click()
     expect(page.get_by_test_id("evidence")).to_contain_text(practice.title)
     page.get_by_test_id("open-endorsement").click()
     page.get_by_test_id("endorse").click()

@@ -125,6 +125,12 @@ PAGES: list[Page] = [
         lambda f, w, i: Request("GET", "/accounts/account/"),
     ),
     Page(
+        "home",
+        "GET / (the caseworker's home: follow-ups, referrals, recent cases, open cases by risk)",
+        lambda f, w, i: Request("GET", "/"),
+        target=Target("baseline", 0.30),
+    ),
+    Page(
         "case_list",
         "GET /cases/ (first page)",
         lambda f, w, i: Request("GET", "/cases/"),

@@ -23,7 +23,6 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.models import Organisation, User
 from audit import access_log
-from audit.models import AccessLog
 from casework import access as case_access
 from casework.models import ENCRYPTED_SECTIONS, Case
 from casework.vault import Vault
@@ -65,9 +64,7 @@ def get_referral_for(user: User, referral_id: Any, *, request: HttpRequest | Non
         raise Http404 from None
     side = side_of(user, referral)
     if side is Side.NONE:
-        access_log.record_for(
-            AccessLog.Event.ACCESS_DENIED, actor=user, obj=referral, request=request, detail="referral"
-        )
+        access_log.record_refusal("referral", actor=user, obj=referral, request=request)
         raise Http404
     referral.side = side  # type: ignore[attr-defined]
     return referral
@@ -211,14 +208,20 @@ EVENT_LABEL = "referrals.referralevent"
 
 
 def reason_of(referral: Referral) -> str:
+    if referral.case.erased_at is not None:
+        return ""  # erased with the case's key
     return Vault.for_case(referral.case).open(LABEL, "reason_enc", referral.pk, referral.reason_enc)
 
 
 def override_reason_of(referral: Referral) -> str:
+    if referral.case.erased_at is not None:
+        return ""
     return Vault.for_case(referral.case).open(LABEL, "override_reason_enc", referral.pk, referral.override_reason_enc)
 
 
 def event_note(event: ReferralEvent, case: Case) -> str:
+    if case.erased_at is not None:
+        return ""
     return Vault.for_case(case).open(EVENT_LABEL, "note_enc", event.pk, event.note_enc)
 
 

@@ -52,6 +52,8 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "audit:flags": ("admin", {"get"}),
     "audit:flag_review": ("admin", {"post"}),
     "audit:changes": ("admin", {"get"}),
+    "audit:breaches": ("admin", {"get", "post"}),
+    "audit:breach_detail": ("admin", {"get", "post"}),
     "casework:case_list": ("caseworker", {"get"}),
     "casework:case_search": ("caseworker", {"post"}),
     "casework:case_export": ("caseworker", {"get"}),
@@ -74,6 +76,16 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "casework:case_restriction": ("case", {"get", "post"}),
     "casework:case_access": ("case", {"get"}),
     "casework:case_access_admin": ("admin", {"get"}),
+    "casework:case_attachments": ("case", {"get", "post"}),
+    "casework:attachment_download": ("case", {"get"}),
+    "casework:attachment_delete": ("case", {"post"}),
+    "casework:case_print": ("case", {"get"}),
+    "casework:case_rights": ("case", {"get"}),
+    "casework:rights_request": ("case", {"post"}),
+    "casework:rights_approve": ("case", {"post"}),
+    "casework:export_page": ("case", {"get"}),
+    "casework:export_zip": ("case", {"get"}),
+    "casework:retention": ("caseworker", {"get", "post"}),
     "referrals:inbox": ("caseworker", {"get"}),
     "referrals:queue": ("coordinator", {"get"}),
     "referrals:case_referrals": ("case", {"get"}),
@@ -232,9 +244,16 @@ def world(alice, anna, bob, cecep, carol, dave, case_a, org_b, settings, tmp_pat
         u.username: Notification.objects.create(recipient=u, kind="casework.follow_up_due", object_ref="X")
         for u in (alice, bob, cecep, carol, dave)
     }
+    from audit.models import Breach
+    from tests.casework.attachment_helpers import approved_export, attach
+
+    breach = Breach.objects.create(what="uji", discovered_at=case_a.created_at, recorded_by=dave)
     return {
         "A": case_a,
         "B": case_b,
+        "breach": breach,
+        "attachments": {case_a.pk: attach(alice, case_a), case_b.pk: attach(bob, case_b)},
+        "exports": {case_a.pk: approved_export(alice, anna, case_a), case_b.pk: approved_export(bob, None, case_b)},
         "flag": flag,
         "notes": notes,
         "users": {u.username: u for u in (alice, bob, cecep, carol, dave)},
@@ -256,6 +275,12 @@ def url_for(name: str, world: dict, *, case=None, referral=None, who: str = "ali
         return reverse(name, args=[world["flag"].pk])
     if name == "casework:case_access_admin":
         return reverse(name, args=[world["A"].pk])
+    if name == "audit:breach_detail":
+        return reverse(name, args=[world["breach"].pk])
+    if name in ("casework:attachment_download", "casework:attachment_delete"):
+        return reverse(name, args=[case.pk, world["attachments"][case.pk].pk])
+    if name in ("casework:rights_approve", "casework:export_page", "casework:export_zip"):
+        return reverse(name, args=[case.pk, world["exports"][case.pk].pk])
     if name == "casework:case_reveal":
         return reverse(name, args=[case.pk, "nik"])
     if name == "casework:consent_withdraw":
@@ -267,6 +292,8 @@ def url_for(name: str, world: dict, *, case=None, referral=None, who: str = "ali
         return network_url(name, world)
     if name.startswith("referrals:referral_") and name != "referrals:referral_create":
         return reverse(name, args=[referral.pk])
+    if name == "casework:rights_request":
+        return reverse(name, args=[case.pk])
     if name.startswith("learning:") and name in learning_matrix.TARGETS:
         return learning_matrix.url(name, world["users"])
     if name == "learning:case_study_create":
@@ -346,8 +373,13 @@ def test_each_url_for_each_member_of_the_cast(request, client_for, client, world
                     )
                 http = client if who == "anonymous" else client_for(world["users"][who])
                 url = url_for(name, world, case=case, referral=referral, who=who, own=own)
-                status = call(http, method, url).status_code
+                response = call(http, method, url)
+                status = response.status_code
                 allowed = expected(kind, who, own=own, name=name)
+                if who != "anonymous" and status == 200:
+                    # Nothing a signed-in person saw stays in the browser's cache (issue 16).
+                    assert "no-store" in response.get("Cache-Control", ""), (name, method, who)
+                    assert "Cookie" in response.get("Vary", ""), (name, method, who)
                 assert status in allowed, (name, method, who, "own" if own else "other", status)
                 assert status < 500
     # A method the URL does not accept is refused, for someone who may use it.
@@ -377,7 +409,6 @@ def test_the_django_admin_is_for_admins_only(client_for, client, world):
         "/admin/accounts/user/",
         "/admin/accounts/user/add/",
         f"/admin/accounts/user/{world['users']['alice'].pk}/change/",
-        f"/admin/accounts/user/{world['users']['alice'].pk}/password/",
         "/admin/password_change/",
         "/admin/jsi18n/",
     ]
@@ -389,6 +420,11 @@ def test_the_django_admin_is_for_admins_only(client_for, client, world):
     assert client_for(world["users"]["dave"]).get(
         f"/admin/accounts/organisation/{world['A'].owner_id}/delete/"
     ).status_code in {302, 403}
+    # Nobody sets another person's password: the page is refused to the admin too (issue 16).
+    password_url = f"/admin/accounts/user/{world['users']['alice'].pk}/password/"
+    for who in ("alice", "bob", "carol", "dave"):
+        assert client_for(world["users"][who]).get(password_url).status_code == 403, who
+    assert client.get(password_url).status_code == 302
 
 
 # --- Nothing from other organisations in lists, searches, exports and notifications --------------------------------
@@ -419,3 +455,56 @@ def test_lists_searches_exports_and_notifications_hold_nothing_of_other_organisa
     assert world["B"].reference in texts[0], "bob's own case is listed"
     reminders.dispatch(send_email=False)
     assert not Notification.objects.filter(recipient=bob, object_id=case_a.pk).exists()
+
+
+# --- Attachments follow their section: a receiver with and without it shared, a restricted case's colleague -------
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["identity-shared", "identity-not-shared"])
+def test_attachment_urls_for_a_referral_receiver(client_for, alice, bob, case_a, org_b, shared):
+    from tests.casework.attachment_helpers import attach
+
+    document = attach(alice, case_a, section="identity")
+    referral = referral_services.referral_send(
+        actor=alice,
+        case=case_a,
+        to_org=org_b,
+        services=["shelter"],
+        urgency="routine",
+        reason="x",
+        sections=["identity"] if shared else ["needs"],
+    )
+    referral_services.referral_accept(actor=bob, referral=referral)
+    client = client_for(bob)
+    urls = {
+        "casework:case_attachments": reverse("casework:case_attachments", args=[case_a.pk]),
+        "casework:attachment_download": reverse("casework:attachment_download", args=[case_a.pk, document.pk]),
+    }
+    assert client.get(urls["casework:case_attachments"]).status_code == 200  # the section list, maybe empty
+    assert client.get(urls["casework:attachment_download"]).status_code == (200 if shared else 404)
+    assert client.post(urls["casework:case_attachments"], {}).status_code == 404  # no upload to another's case
+    delete = reverse("casework:attachment_delete", args=[case_a.pk, document.pk])
+    assert client.post(delete).status_code == 404
+    for name in ("casework:case_print", "casework:case_rights"):
+        expected_status = 200 if name == "casework:case_print" else 404
+        assert client.get(reverse(name, args=[case_a.pk])).status_code == expected_status, name
+
+
+def test_attachment_urls_for_a_restricted_cases_colleague_not_named(client_for, alice, anna, restricted_case):
+    from casework.services import rights
+    from tests.casework.attachment_helpers import attach
+
+    document = attach(alice, restricted_case, section="notes")
+    export = rights.rights_request(actor=alice, case=restricted_case, kind="export")
+    client = client_for(anna)
+    for name, args, method in [
+        ("casework:case_attachments", [restricted_case.pk], "get"),
+        ("casework:case_attachments", [restricted_case.pk], "post"),
+        ("casework:attachment_download", [restricted_case.pk, document.pk], "get"),
+        ("casework:attachment_delete", [restricted_case.pk, document.pk], "post"),
+        ("casework:case_print", [restricted_case.pk], "get"),
+        ("casework:case_rights", [restricted_case.pk], "get"),
+        ("casework:export_zip", [restricted_case.pk, export.pk], "get"),
+        ("casework:rights_approve", [restricted_case.pk, export.pk], "post"),
+    ]:
+        assert getattr(client, method)(reverse(name, args=args)).status_code == 404, name

@@ -32,7 +32,7 @@ ENV PATH=/opt/venv/bin:$PATH \
 RUN groupadd --system --gid 10001 jejaring \
     && useradd --system --uid 10001 --gid jejaring --home-dir /var/lib/jejaring --no-create-home \
        --shell /usr/sbin/nologin jejaring \
-    && install -d -o jejaring -g jejaring -m 0750 /var/lib/jejaring
+    && install -d -o jejaring -g jejaring -m 0750 /var/lib/jejaring /var/lib/jejaring/documents
 
 COPY --from=deps /opt/venv /opt/venv
 WORKDIR /app

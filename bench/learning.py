@@ -30,11 +30,18 @@ PRACTICES = 10_000
 DOCUMENTS = 2_000
 BATCH = 1000
 PINNED = 5
-# Words the seeded texts are made of; the search page asks for them (each in about one practice in eight).
+# Words the search page asks for: each seeded practice holds two or three of them (each word is in about one practice
+# in six); the rest of its text is FILLER.
 WORDS = [
     "posyandu", "restitusi", "pemulangan", "reintegrasi", "konseling", "penjangkauan", "pendampingan", "rujukan",
     "identifikasi", "pencegahan", "advokasi", "koordinasi", "pelatihan", "desa", "pelabuhan", "embarkasi",
 ]  # fmt: skip
+FILLER = (  # noqa: SIM905 (a sentence of words reads better than a list)
+    "kami bersama warga lalu kemudian setelah sebelum selama agar supaya sehingga karena dengan untuk dari pada "
+    "yang ini itu juga sudah belum masih akan bisa perlu harus dapat tidak ada banyak sedikit setiap beberapa "
+    "kegiatan layanan pertemuan catatan hasil langkah cara waktu tempat anggota petugas lembaga kantor wilayah "
+    "program rencana laporan data informasi kebutuhan dukungan jaringan mitra pengalaman pelajaran"
+).split()
 TITLES = ["Praktik {a} bersama {b}", "Belajar dari {a} di {b}", "{a} dan {b}: catatan lapangan"]
 PARTNERS = ["kader desa", "Dinas Sosial", "UPT BP3MI", "LPSK", "kepolisian", "sekolah", "tokoh agama", "keluarga"]
 
@@ -78,7 +85,14 @@ def ensure(practices: int = PRACTICES, documents: int = DOCUMENTS, log: Any = pr
 
 
 def _text(rng: random.Random, n: int) -> str:
-    return " ".join(rng.choice(WORDS) for _ in range(n))
+    return " ".join(rng.choice(FILLER) for _ in range(n))
+
+
+def _body(rng: random.Random) -> str:
+    paragraphs = [_text(rng, 40) for _ in range(4)]
+    for word in rng.sample(WORDS, 2):
+        paragraphs[rng.randrange(4)] += f" {word}"
+    return "\n\n".join(paragraphs)
 
 
 def seed(practices: int, documents: int, log: Any = print) -> None:
@@ -103,7 +117,7 @@ def seed(practices: int, documents: int, log: Any = print) -> None:
                 id=uuid.UUID(int=rng.getrandbits(128), version=4),
                 title=f"{title} (rekaan {n})",
                 summary=_text(rng, 12),
-                body="\n\n".join(_text(rng, 40) for _ in range(4)),
+                body=_body(rng),
                 topic=rng.choice(Topic.values),
                 service_type=rng.choice(["", *ServiceType.values]),
                 exploitation_type=rng.choice(["", *ExploitationType.values]),

@@ -168,6 +168,27 @@ class PracticeEvidenceForm(StyledFormMixin, forms.Form):
             self.fields["practice"].queryset = practices
 
 
+class FigureEvidenceForm(StyledFormMixin, forms.Form):
+    figure = forms.ChoiceField(label=_("Cite a figure of a quarterly network report"), choices=())
+
+    def __init__(self, *args: Any, figures: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["figure"].choices = [("", "—"), *figures]
+
+
+class ChallengeEvidenceForm(StyledFormMixin, forms.Form):
+    challenge: forms.ModelChoiceField = forms.ModelChoiceField(
+        label=_("Cite a challenge from the register"), queryset=None
+    )
+
+    def __init__(self, *args: Any, challenges: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["challenge"].queryset = challenges
+        self.fields["challenge"].label_from_instance = lambda c: (
+            f"{c.period} · {c.get_category_display()}: {c.description[:80]}"
+        )
+
+
 class EventForm(StyledFormMixin, forms.Form):
     title = forms.CharField(label=_("Title"), max_length=200)
     date = DateInputField(label=_("Date"))

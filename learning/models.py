@@ -106,9 +106,15 @@ class Practice(Reviewed):
     def is_case_study(self) -> bool:
         return self.source_case_id is not None
 
+    # Labels straight from the enumerations and tables: get_FOO_display() rebuilds its choices on every call.
     @property
     def topic_label(self) -> str:
         return str(Topic(self.topic).label)
+
+    @property
+    def province_name(self) -> str:
+        province = provinces.BY_CODE.get(self.province)
+        return province.name if province else ""
 
 
 class HelpfulMark(models.Model):

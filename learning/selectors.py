@@ -268,6 +268,32 @@ def citable_practices(user: User) -> QuerySet[Practice]:
     return Practice.objects.filter(status=Status.PUBLISHED).order_by("title").only("id", "title")
 
 
+def citable_figures(user: User) -> list[tuple[str, str]]:
+    """Figures of the released quarterly reports, as (``<report id>|<key>``, "period · label: value") choices."""
+    from network import selectors as network_selectors
+    from network.models import QuarterlyReport
+
+    choices = []
+    for report in network_selectors.reports(user).filter(status=QuarterlyReport.Status.RELEASED).order_by("-period"):
+        choices += [
+            (f"{report.pk}|{f.key}", f"{report.period} · {f.label}: {f.value}")
+            for f in network_selectors.report_figures(report)
+        ]
+    return choices
+
+
+def citable_challenges(user: User) -> QuerySet[Any]:
+    from network import selectors as network_selectors
+
+    return network_selectors.approved_challenges()
+
+
+def report_for_citing(user: User, report_id: str) -> Any:
+    from network import selectors as network_selectors
+
+    return network_selectors.get_report_for(user, report_id)
+
+
 def get_evidence_for(user: User, recommendation: Recommendation, evidence_id: Any) -> Evidence:
     try:
         return recommendation.evidence.get(pk=int(str(evidence_id)))

@@ -28,6 +28,8 @@ from learning.services.practices import (
 )
 from learning.services.recommendations import (
     brief_export,
+    evidence_add_challenge,
+    evidence_add_figure,
     evidence_add_practice,
     evidence_remove,
     recommendation_answer,
@@ -52,6 +54,8 @@ __all__ = [
     "document_upload",
     "event_create",
     "event_update",
+    "evidence_add_challenge",
+    "evidence_add_figure",
     "evidence_add_practice",
     "evidence_remove",
     "helpful_toggle",

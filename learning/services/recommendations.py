@@ -18,6 +18,8 @@ from learning.choices import OUTCOMES, EvidenceKind, RecommendationStatus, Statu
 from learning.models import Endorsement, Evidence, Practice, Recommendation
 from learning.selectors import may_steer
 from learning.services import _common as common
+from network import selectors as network_selectors
+from network.models import Challenge, ModerationState, QuarterlyReport
 
 FIELDS = ("title", "problem", "recommendation", "institution")
 S = RecommendationStatus
@@ -172,6 +174,61 @@ def evidence_add_practice(*, actor: User, recommendation: Recommendation, practi
         kind=EvidenceKind.PRACTICE,
         practice=practice,
         frozen_label=practice.title[:300],
+        added_by=actor,
+    )
+    common.save(evidence, actor, force_insert=True)
+    _touch(recommendation, actor)
+    return evidence
+
+
+def _require_new_source(recommendation: Recommendation, kind: str, source_id: str, key: str, field: str) -> None:
+    if Evidence.objects.filter(recommendation=recommendation, kind=kind, source_id=source_id, key=key).exists():
+        raise ValidationError({field: _("This is already cited.")})
+
+
+@transaction.atomic
+def evidence_add_figure(*, actor: User, recommendation: Recommendation, report: QuarterlyReport, key: str) -> Evidence:
+    """Cite a figure of a released quarterly report: stored as (report id, key) with a frozen copy of its label and of
+    the value as the report published it (already under the disclosure rule), so the brief never recomputes it."""
+    recommendation = _locked(recommendation)
+    _require_evidence_editable(actor, recommendation)
+    if report.status != QuarterlyReport.Status.RELEASED:
+        raise ValidationError({"figure": _("Only a figure of a released quarterly report can be cited.")})
+    figure = next((f for f in network_selectors.report_figures(report) if f.key == key), None)
+    if figure is None:
+        raise ValidationError({"figure": _("This report has no such figure.")})
+    _require_new_source(recommendation, EvidenceKind.REPORT_FIGURE, str(report.pk), key, "figure")
+    evidence = Evidence(
+        recommendation=recommendation,
+        kind=EvidenceKind.REPORT_FIGURE,
+        source_id=str(report.pk),
+        key=key,
+        frozen_label=figure.label[:300],
+        frozen_value=str(figure.value)[:64],
+        frozen_source=report.period,
+        added_by=actor,
+    )
+    common.save(evidence, actor, force_insert=True)
+    _touch(recommendation, actor)
+    return evidence
+
+
+@transaction.atomic
+def evidence_add_challenge(*, actor: User, recommendation: Recommendation, challenge: Challenge) -> Evidence:
+    """Cite an approved challenge of the register, frozen as it was approved (category, province, period, text)."""
+    recommendation = _locked(recommendation)
+    _require_evidence_editable(actor, recommendation)
+    if challenge.state != ModerationState.APPROVED:
+        raise ValidationError({"challenge": _("Only an approved challenge can be cited.")})
+    _require_new_source(recommendation, EvidenceKind.CHALLENGE, str(challenge.pk), "", "challenge")
+    evidence = Evidence(
+        recommendation=recommendation,
+        kind=EvidenceKind.CHALLENGE,
+        source_id=str(challenge.pk),
+        frozen_label=challenge.description[:300],
+        frozen_source=f"{challenge.get_category_display()} · {challenge.get_province_display()} · {challenge.period}"[
+            :200
+        ],
         added_by=actor,
     )
     common.save(evidence, actor, force_insert=True)

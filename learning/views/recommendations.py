@@ -19,6 +19,8 @@ from learning import selectors, services
 from learning.choices import OUTCOMES, RecommendationStatus
 from learning.forms import (
     AnswerForm,
+    ChallengeEvidenceForm,
+    FigureEvidenceForm,
     OutcomeForm,
     PracticeEvidenceForm,
     RecommendationFilterForm,
@@ -82,6 +84,13 @@ def _context(request: AuthedRequest, recommendation: Recommendation, **bound: An
         "evidence_form": bound.get("evidence")
         or PracticeEvidenceForm(practices=selectors.citable_practices(user), auto_id="evidence_%s"),
     }
+    if context["may_cite"]:
+        context["figure_form"] = bound.get("figure") or FigureEvidenceForm(
+            figures=selectors.citable_figures(user), auto_id="figure_%s"
+        )
+        context["challenge_form"] = bound.get("challenge") or ChallengeEvidenceForm(
+            challenges=selectors.citable_challenges(user), auto_id="challenge_%s"
+        )
     for name, form_class in FORMS.items():
         context[f"{name}_form"] = bound.get(name) or form_class(auto_id=f"{name}_%s")
     return context
@@ -198,20 +207,34 @@ def evidence_add(request: AuthedRequest, recommendation_id: str) -> HttpResponse
     recommendation = selectors.get_recommendation_for(request.user, recommendation_id)
     if not selectors.may_steer(request.user, recommendation):
         raise PermissionDenied
-    form = PracticeEvidenceForm(
-        request.POST, practices=selectors.citable_practices(request.user), auto_id="evidence_%s"
-    )
+    user, source = request.user, request.POST.get("source", "practice")
+    form: Any
+    if source == "figure":
+        form = FigureEvidenceForm(request.POST, figures=selectors.citable_figures(user), auto_id="figure_%s")
+    elif source == "challenge":
+        challenges = selectors.citable_challenges(user)
+        form = ChallengeEvidenceForm(request.POST, challenges=challenges, auto_id="challenge_%s")
+    else:
+        source = "evidence"
+        form = PracticeEvidenceForm(request.POST, practices=selectors.citable_practices(user), auto_id="evidence_%s")
     if form.is_valid():
         try:
-            services.evidence_add_practice(
-                actor=request.user, recommendation=recommendation, practice=form.cleaned_data["practice"]
-            )
+            if source == "figure":
+                report_id, _sep, key = form.cleaned_data["figure"].partition("|")
+                report = selectors.report_for_citing(user, report_id)
+                services.evidence_add_figure(actor=user, recommendation=recommendation, report=report, key=key)
+            elif source == "challenge":
+                challenge = form.cleaned_data["challenge"]
+                services.evidence_add_challenge(actor=user, recommendation=recommendation, challenge=challenge)
+            else:
+                practice = form.cleaned_data["practice"]
+                services.evidence_add_practice(actor=user, recommendation=recommendation, practice=practice)
         except ValidationError as error:
             attach(form, error)
         else:
-            messages.success(request, _("The practice is cited as evidence."))
+            messages.success(request, _("The evidence is cited."))
             return redirect("learning:recommendation_detail", recommendation_id=recommendation.pk)
-    context = _context(request, recommendation, evidence=form)
+    context = _context(request, recommendation, **{source: form})
     return render(request, "learning/recommendation_detail.html", context)
 
 

@@ -1,5 +1,6 @@
 """The learning space in the browser: a practice written, reviewed, published, found and marked helpful; a
-recommendation drafted, endorsed by two organisations, submitted, answered, and its brief opened for printing."""
+recommendation drafted from a frozen report figure, endorsed by two organisations, submitted, answered, and its
+brief opened for printing."""
 
 from datetime import date, timedelta
 
@@ -50,6 +51,17 @@ def coordinator_page(browser, live_server):
 def test_a_practice_is_written_reviewed_found_and_a_recommendation_goes_to_government(
     page, coordinator_page, alice, bob, cecep, carol
 ):
+    from network.models import QuarterlyReport
+
+    report = QuarterlyReport.objects.create(
+        period="2026-Q3",
+        frozen_by=carol,
+        k=11,
+        rounding=5,
+        figures={"figures": {"cases.total": 125, "origin.53": "<11"}},
+        content_hash="0" * 64,
+        status=QuarterlyReport.Status.RELEASED,
+    )
     # A caseworker of organisation A writes a practice and submits it.
     sign_in(page, alice)
     nav(page, "Praktik baik")
@@ -95,8 +107,12 @@ def test_a_practice_is_written_reviewed_found_and_a_recommendation_goes_to_gover
     page.get_by_label("Rekomendasinya").fill("Libatkan kader posyandu dalam sosialisasi migrasi aman.")
     page.get_by_label("Ditujukan kepada").select_option("kemenpppa")
     page.get_by_role("button", name="Simpan draf").click()
+    # ...from a frozen figure of a released quarterly report, and from the practice.
+    page.get_by_label("Kutip angka laporan triwulanan jaringan").select_option(f"{report.pk}|cases.total")
+    page.get_by_test_id("cite-figure").click()
+    expect(page.get_by_test_id("evidence")).to_contain_text("125")
     page.get_by_label("Kutip praktik baik").select_option(str(practice.pk))
-    page.get_by_role("button", name="Kutip", exact=True).click()
+    page.get_by_test_id("cite-practice").click()
     expect(page.get_by_test_id("evidence")).to_contain_text(practice.title)
     page.get_by_test_id("open-endorsement").click()
     page.get_by_test_id("endorse").click()
@@ -126,6 +142,7 @@ def test_a_practice_is_written_reviewed_found_and_a_recommendation_goes_to_gover
     coordinator.get_by_test_id("brief").click()
     expect(coordinator.get_by_role("heading", name=recommendation.title)).to_be_visible()
     expect(coordinator.get_by_test_id("endorsements")).to_contain_text("Organisasi C (fiktif)")
+    expect(coordinator.get_by_test_id("evidence")).to_contain_text("2026-Q3")
     expect(coordinator.get_by_test_id("print")).to_be_visible()
     coordinator.emulate_media(media="print")
     expect(coordinator.get_by_test_id("print")).to_be_hidden()

@@ -157,3 +157,93 @@ def test_the_brief_of_another_organisations_draft_is_a_404(client_for, alice, bo
     recommendation = draft_recommendation(alice)
     assert client_for(bob).get(reverse("learning:recommendation_brief", args=[recommendation.pk])).status_code == 404
     assert not AccessLog.objects.filter(event=AccessLog.Event.BRIEF_EXPORTED).exists()
+
+
+# --- Evidence from the network: frozen report figures and approved challenges ------------------------------------
+
+
+@pytest.fixture
+def released_report(carol):
+    from network.models import QuarterlyReport
+
+    return QuarterlyReport.objects.create(
+        period="2026-Q3",
+        frozen_by=carol,
+        k=11,
+        rounding=5,
+        figures={"figures": {"cases.total": 125, "origin.53": "<11"}},
+        content_hash="0" * 64,
+        status=QuarterlyReport.Status.RELEASED,
+    )
+
+
+@pytest.fixture
+def approved_challenge(bob, carol):
+    from network.models import Challenge, ModerationState
+
+    return Challenge.objects.create(
+        organisation=bob.organisation,
+        reported_by=bob,
+        category=Challenge._meta.get_field("category").choices[0][0],
+        province="53",
+        period="2026-Q3",
+        description="Rumah aman penuh sepanjang triwulan. (rekaan)",
+        state=ModerationState.APPROVED,
+    )
+
+
+def test_a_report_figure_is_cited_as_report_and_key_with_a_frozen_copy(client_for, alice, bob, opened, released_report):
+    url = reverse("learning:evidence_add", args=[opened.pk])
+    response = client_for(alice).post(url, {"source": "figure", "figure": f"{released_report.pk}|cases.total"})
+    assert response.status_code == 302
+    evidence = opened.evidence.get()
+    assert (evidence.kind, evidence.source_id, evidence.key) == (
+        "report_figure",
+        str(released_report.pk),
+        "cases.total",
+    )
+    assert evidence.frozen_value == "125" and evidence.frozen_source == "2026-Q3" and evidence.frozen_label
+    # The report changing afterwards does not change what the brief shows.
+    released_report.figures = {"figures": {"cases.total": 999}}
+    released_report.save()
+    brief = client_for(bob).get(reverse("learning:recommendation_brief", args=[opened.pk])).content.decode()
+    assert "125" in brief and "999" not in brief
+    with pytest.raises(ValidationError):
+        services.evidence_add_figure(actor=alice, recommendation=opened, report=released_report, key="cases.total")
+
+
+def test_a_hidden_figure_stays_hidden_and_unknown_keys_are_refused(alice, opened, released_report):
+    released_report.figures = {"figures": {"origin.53": "<11"}}
+    released_report.save()
+    evidence = services.evidence_add_figure(actor=alice, recommendation=opened, report=released_report, key="origin.53")
+    assert evidence.frozen_value == "<11"
+    with pytest.raises(ValidationError):
+        services.evidence_add_figure(actor=alice, recommendation=opened, report=released_report, key="no.such")
+
+
+def test_only_released_reports_are_cited(alice, opened, released_report):
+    released_report.status = "frozen"
+    released_report.save()
+    with pytest.raises(ValidationError):
+        services.evidence_add_figure(actor=alice, recommendation=opened, report=released_report, key="cases.total")
+
+
+def test_an_approved_challenge_is_cited(client_for, alice, bob, opened, approved_challenge):
+    url = reverse("learning:evidence_add", args=[opened.pk])
+    assert client_for(alice).post(url, {"source": "challenge", "challenge": approved_challenge.pk}).status_code == 302
+    evidence = opened.evidence.get()
+    assert evidence.kind == "challenge" and evidence.source_id == str(approved_challenge.pk)
+    page = client_for(bob).get(reverse("learning:recommendation_brief", args=[opened.pk])).content.decode()
+    assert "Rumah aman penuh" in page
+    with pytest.raises(ValidationError):
+        services.evidence_add_challenge(actor=alice, recommendation=opened, challenge=approved_challenge)
+
+
+def test_an_unapproved_challenge_is_not_offered(client_for, alice, opened, approved_challenge):
+    approved_challenge.state = "pending"
+    approved_challenge.save()
+    response = client_for(alice).post(
+        reverse("learning:evidence_add", args=[opened.pk]), {"source": "challenge", "challenge": approved_challenge.pk}
+    )
+    assert response.status_code == 200 and 'id="challenge_challenge_error"' in response.content.decode()
+    assert not opened.evidence.exists()

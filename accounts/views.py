@@ -28,6 +28,10 @@ from core import home as home_panels
 from core.http import posted, safe_next
 
 
+# The language someone picked before signing in (kept in their anonymous session, which sign-in carries over).
+CHOSEN_LANGUAGE = "jj_chosen_language"
+
+
 def set_language_cookie(response: HttpResponse, language: str) -> None:
     response.set_cookie(
         settings.LANGUAGE_COOKIE_NAME,
@@ -45,8 +49,14 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: Any) -> HttpResponse:
+        # A language chosen on the sign-in page, in this browser session, wins and becomes the account's.
+        chosen = self.request.session.get(CHOSEN_LANGUAGE)
         response = super().form_valid(form)
-        set_language_cookie(response, form.get_user().language)
+        user = form.get_user()
+        if chosen in dict(settings.LANGUAGES) and chosen != user.language:
+            user_set_language(actor=user, language=chosen)
+        self.request.session.pop(CHOSEN_LANGUAGE, None)
+        set_language_cookie(response, user.language)
         return response
 
 
@@ -85,6 +95,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
             user_set_language(actor=request.user, language=language)
+        else:
+            request.session[CHOSEN_LANGUAGE] = language
         set_language_cookie(response, language)
     return response
 

@@ -287,6 +287,8 @@ PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
 # --- Internationalisation ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+# Day-first dates in both languages (config/formats): never the US 12/01/2026 for 1 December.
+FORMAT_MODULE_PATH = ["config.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("JEJARING_TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True

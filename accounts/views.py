@@ -27,7 +27,6 @@ from accounts.services import user_set_language
 from core import home as home_panels
 from core.http import posted, safe_next
 
-
 # The language someone picked before signing in (kept in their anonymous session, which sign-in carries over).
 CHOSEN_LANGUAGE = "jj_chosen_language"
 

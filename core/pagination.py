@@ -85,7 +85,5 @@ def keyset_page_ordered(
     more = len(items) > size
     items = items[:size]
     last = items[-1] if more and items else None
-    next_cursor = (
-        "_".join(_encode(getattr(last, name), kind) for name, kind, _desc in keys) if last is not None else ""
-    )
+    next_cursor = "_".join(_encode(getattr(last, name), kind) for name, kind, _desc in keys) if last is not None else ""
     return Page(items=items, next_cursor=next_cursor, has_previous=bool(cursor))

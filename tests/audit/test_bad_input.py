@@ -42,7 +42,7 @@ def test_access_log_filters_and_export(client_for, dave, org_a, org_b, case_a, d
         assert response.context["page"].entries == []
         assert not export.streaming and export.context["page"].entries == []
     else:
-        assert b"".join(export.streaming_content).startswith("Entri,Waktu (WIB),Peristiwa".encode())
+        assert b"".join(export.streaming_content).startswith(b"Entri,Waktu (WIB),Peristiwa")
 
 
 @fuzz(25)

@@ -142,6 +142,11 @@ class UserAdmin(AdminRoleOnly, DjangoUserAdmin, SimpleHistoryAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "email", "first_name", "is_active", "last_login"]
     list_filter = ["is_active"]
+
+    def get_queryset(self, request: Any) -> Any:
+        # Internal accounts (the system account that reminders and tasks act as) are no one to manage.
+        return super().get_queryset(request).exclude(username=services.SYSTEM_USERNAME)
+
     search_fields = ["username", "email", "first_name", "last_name"]
     fieldsets = (
         (None, {"fields": ("username", "password")}),

@@ -59,6 +59,11 @@ class SignInView(auth_views.LoginView):
         return response
 
 
+def _demo_hint(user: Any) -> dict[str, Any]:
+    hint = two_factor.demo_hint(user)
+    return {"demo_code": hint[0] if hint else None, "demo_wait": hint[1] if hint else 0}
+
+
 class SignOutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
@@ -144,7 +149,7 @@ def two_factor_verify(request: AuthedRequest) -> HttpResponse:
             return redirect(safe_next(request))
         hooks.security_event_happened(hooks.SECOND_FACTOR_FAILED, user=user, request=request)
         form.add_error("token", _("That code is not right, or was already used. Try again."))
-    context = {"form": form, "next": request.GET.get("next", ""), "demo_code": two_factor.demo_code(user)}
+    context = {"form": form, "next": request.GET.get("next", ""), **_demo_hint(user)}
     return render(request, "accounts/two_factor_verify.html", context)
 
 

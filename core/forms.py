@@ -42,6 +42,7 @@ class StyledFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            _dash_placeholder(field)
             widget = field.widget
             if type(widget) in (forms.CheckboxSelectMultiple, forms.RadioSelect):
                 kind = StyledChoices if isinstance(widget, forms.CheckboxSelectMultiple) else StyledRadios
@@ -54,6 +55,21 @@ class StyledFormMixin:
                 widget.attrs.setdefault("class", "form-select")
             elif not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control")
+
+
+DASH = "—"
+DJANGO_DASHES = "---------"
+
+
+def _dash_placeholder(field: forms.Field) -> None:
+    """The empty choice reads "—" everywhere, never Django's "---------"."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_DASHES:
+            field.empty_label = DASH
+        return
+    choices = getattr(field, "choices", None)
+    if isinstance(choices, list) and choices and choices[0] == ("", DJANGO_DASHES):
+        field.choices = [("", DASH), *choices[1:]]
 
 
 def attach_errors(form: Any, error: Any) -> None:

@@ -100,8 +100,10 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + ReferralStatus.choices, required=False)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=BLANK + Urgency.choices, required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    from_org = forms.ModelChoiceField(label=_("From"), queryset=Organisation.objects.all(), required=False)
-    to_org = forms.ModelChoiceField(label=_("To"), queryset=Organisation.objects.all(), required=False)
+    from_org = forms.ModelChoiceField(
+        label=_("From"), queryset=Organisation.objects.all(), required=False, empty_label="—"
+    )
+    to_org = forms.ModelChoiceField(label=_("To"), queryset=Organisation.objects.all(), required=False, empty_label="—")
     province = forms.ChoiceField(label=_("Province of origin"), choices=BLANK + provinces.CHOICES, required=False)
     service = forms.ChoiceField(label=_("Service"), choices=BLANK + ServiceType.choices, required=False)
     show = forms.ChoiceField(

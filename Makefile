@@ -31,17 +31,12 @@ setup: $(VENV)/.run-installed
 
 setup-dev: $(VENV)/.dev-installed
 
+# Links in emails (reminders, password resets) follow the port given: make run PORT=8080.
+run: export JEJARING_SITE_URL ?= http://$(HOST):$(PORT)
 run: setup
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	@echo ""
-	@echo "Jejaring is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops the web app and the worker)"
-	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 \
-	  --schedule=var/celerybeat-schedule --without-gossip --without-mingle & \
-	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
-	wait
+	$(BIN)/python manage.py seed_demo --quiet
+	@$(BIN)/python manage.py run_demo --host $(HOST) --port $(PORT)
 
 lint: setup-dev
 	$(BIN)/ruff check .

@@ -148,6 +148,7 @@ MIDDLEWARE = [
     "django_otp.middleware.OTPMiddleware",
     "accounts.middleware.LanguageMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
+    "core.middleware.FriendlyNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "casework.middleware.CryptoErrorMiddleware",
@@ -360,6 +361,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 5
 # Demo hints show the current two-factor code of seeded demo accounts on the verification page. They exist so
 # a newcomer can look around `make run` without an authenticator app, and are refused in production. On by default
 # only on a development laptop (DEBUG on): a server run with DEBUG off but without DJANGO_ENV=production gets none.
+TECHNICAL_404 = env_bool("JEJARING_TECHNICAL_404", default=False)  # core.middleware: Django's page with DEBUG on
 DEMO_MODE = env_bool("JEJARING_DEMO", default=not PRODUCTION and DEBUG and not TESTING)
 if PRODUCTION and DEMO_MODE:
     raise ImproperlyConfigured("JEJARING_DEMO cannot be on when DJANGO_ENV=production")

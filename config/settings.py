@@ -307,10 +307,23 @@ STORAGES = {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            # Embedded: `make run` collects into var/static with Brotli and gzip copies beside each file, which
+            # WhiteNoise serves to browsers that accept them; no manifest, so tests need no collectstatic.
+            else "whitenoise.storage.CompressedStaticFilesStorage"
         )
     },
 }
+
+# `make run` collects the static files (compressed) before it starts: serve those, not the source folders, so that
+# browsers get the Brotli or gzip copies. A plain `runserver` keeps serving the source folders as they change.
+if not PRODUCTION and env_bool("JEJARING_STATIC_COLLECTED", default=False):
+    WHITENOISE_USE_FINDERS = False
+    WHITENOISE_AUTOREFRESH = False
+# Source maps are for developers' tools only: not worth compressing at every collectstatic.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf", "flv", "woff", "woff2"),
+    "map",
+]
 
 # --- Email ---------------------------------------------------------------------------------------------------
 SERVER_EMAIL = DEFAULT_FROM_EMAIL

@@ -9,6 +9,8 @@ from typing import Any
 
 from django.db.models import Model, QuerySet
 
+from core.registry import Registry
+
 
 @dataclass(frozen=True)
 class Audited:
@@ -21,15 +23,15 @@ class Audited:
     by_reference: Callable[[QuerySet[Any], str], QuerySet[Any]]
 
 
-_AUDITED: dict[str, Audited] = {}
+_AUDITED: Registry[Audited] = Registry(key=lambda audited: audited.key)
 
 
 def register(audited: Audited) -> None:
-    _AUDITED[audited.key] = audited
+    _AUDITED.register(audited)
 
 
 def audited() -> list[Audited]:
-    return list(_AUDITED.values())
+    return list(_AUDITED)
 
 
 def get(key: str) -> Audited | None:

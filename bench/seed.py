@@ -51,6 +51,7 @@ from casework.models import (
     CaseUserObjectPermission,
     Consent,
 )
+from casework.services import cases as cases_services
 from casework.vault import CASE, NOTE, Vault
 from core import provinces
 
@@ -234,7 +235,7 @@ class _Batch:
             **summary,
         )
         vault = Vault.new(case.pk)
-        services._seal_sensitive(
+        cases_services._seal_sensitive(
             vault, case, identity=identity, contact=contact, narrative=rng.choice(STORIES), needs=_needs(rng)
         )
         case._history_user, case._history_date = actor, created  # type: ignore[attr-defined]
@@ -273,7 +274,7 @@ class _Batch:
         note.body_enc = vault.seal(NOTE, "body_enc", note.pk, NOTE_TEXT)
         note._history_user, note._history_date = actor, written  # type: ignore[attr-defined]
         self.notes.append(note)
-        case.last_activity_at = written  # services.touch
+        case.last_activity_at = written  # services.case_touch
 
     def write(self) -> None:
         # The opening history rows record each case as case_open saved it; closed cases then get a second row.

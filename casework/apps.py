@@ -14,9 +14,19 @@ class CaseworkConfig(AppConfig):
         register(NavItem(_("Cases"), "casework:case_list", (Role.CASEWORKER,), order=10))
         register(NavItem(_("New case"), "casework:case_create", (Role.CASEWORKER,), order=11))
 
-        from casework import demo, reminders
+        from casework import demo, reminders, tabs
         from core import demo_hooks
 
+        for tab in [
+            tabs.Tab("summary", _("Summary"), "casework:case_detail", ("view",), order=0),
+            tabs.Tab("identity", _("Identity"), "casework:case_identity", ("view_identity", "view_contact"), order=10),
+            tabs.Tab("notes", _("Notes"), "casework:case_notes", ("view_notes",), order=20),
+            tabs.Tab("services", _("Services"), "casework:case_services", ("view",), order=30),
+            tabs.Tab("consents", _("Consent"), "casework:case_consents", ("change",), order=40),
+            tabs.Tab("history", _("History"), "casework:case_history", ("view",), order=50),
+            tabs.Tab("access", _("Who has access"), "casework:case_access", ("change",), order=60),
+        ]:
+            tabs.register_tab(tab)
         reminders.register()
 
         from accounts import hooks

@@ -1,6 +1,6 @@
-"""Places where higher apps (referrals) react to casework without casework importing them.
+"""Places where higher apps (referrals, learning) react to casework without casework importing them.
 
-Each app fills these lists from its ``AppConfig.ready()``.
+Each app fills these from its ``AppConfig.ready()`` with ``register(hooks.<name>, function)``.
 """
 
 from __future__ import annotations
@@ -8,12 +8,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
+from core.registry import Hooks
+
 # Called inside the transaction that withdraws a consent: hook(consent=..., actor=...).
-consent_withdrawn: list[Callable[..., Any]] = []
+consent_withdrawn = Hooks()
 # Called inside the transaction that closes a case: hook(case=..., actor=...).
-case_closed: list[Callable[..., Any]] = []
+case_closed = Hooks()
 
 
-def register(hooks: list[Callable[..., Any]], hook: Callable[..., Any]) -> None:
-    if hook not in hooks:
-        hooks.append(hook)
+def register(hooks: Hooks, hook: Callable[..., Any]) -> None:
+    hooks.register(hook)

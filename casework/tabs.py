@@ -12,6 +12,7 @@ from typing import Any
 from django.urls import reverse
 
 from casework.models import Case
+from core.registry import Registry
 
 
 @dataclass(frozen=True)
@@ -31,23 +32,23 @@ class Action:
     open_cases_only: bool = False
 
 
-_TABS: dict[str, Tab] = {}
-_ACTIONS: dict[str, Action] = {}
+_TABS: Registry[Tab] = Registry(key=lambda tab: tab.key, order=lambda tab: tab.order)
+_ACTIONS: Registry[Action] = Registry(key=lambda action: action.url_name)
 
 
 def register_tab(tab: Tab) -> None:
-    _TABS[tab.key] = tab
+    _TABS.register(tab)
 
 
 def register_action(action: Action) -> None:
-    _ACTIONS[action.url_name] = action
+    _ACTIONS.register(action)
 
 
 def tabs_for(case: Case) -> list[dict[str, str]]:
     granted = case.access
     return [
         {"key": tab.key, "label": str(tab.label), "url": reverse(tab.url_name, args=[case.pk])}
-        for tab in sorted(_TABS.values(), key=lambda t: t.order)
+        for tab in _TABS
         if any(granted.allows(action) for action in tab.actions)
     ]
 
@@ -55,7 +56,7 @@ def tabs_for(case: Case) -> list[dict[str, str]]:
 def actions_for(case: Case) -> list[dict[str, str]]:
     return [
         {"label": str(action.label), "url": reverse(action.url_name, args=[case.pk])}
-        for action in _ACTIONS.values()
+        for action in _ACTIONS
         if case.access.allows(action.action) and not (action.open_cases_only and case.is_closed)
     ]
 

@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-_HOOKS: list[tuple[int, Callable[[Any], None]]] = []
+from core.registry import Registry
+
+_HOOKS: Registry[tuple[int, Callable[[Any], None]]] = Registry(key=lambda entry: entry[1], order=lambda e: e[0])
 
 
 def register(hook: Callable[[Any], None], order: int = 100) -> None:
-    if all(existing is not hook for _order, existing in _HOOKS):
-        _HOOKS.append((order, hook))
-        _HOOKS.sort(key=lambda item: item[0])
+    _HOOKS.register((order, hook))
 
 
 def run_hooks(out: Any) -> None:

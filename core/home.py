@@ -13,6 +13,8 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from core.registry import Registry
+
 
 @dataclass(frozen=True)
 class Panel:
@@ -23,17 +25,17 @@ class Panel:
     order: int = 100
 
 
-_PANELS: dict[str, Panel] = {}
+_PANELS: Registry[Panel] = Registry(key=lambda panel: panel.key, order=lambda panel: panel.order)
 
 
 def register(panel: Panel) -> None:
-    _PANELS[panel.key] = panel
+    _PANELS.register(panel)
 
 
 def panels_for(request: HttpRequest, role: str | None) -> list[dict[str, Any]]:
     """The panels the role sees, in order, each with its data for this request."""
     return [
         {"key": panel.key, "template": panel.template, "data": panel.data(request) if panel.data else {}}
-        for panel in sorted(_PANELS.values(), key=lambda p: p.order)
+        for panel in _PANELS
         if role in panel.roles
     ]

@@ -10,6 +10,8 @@ from typing import Any
 from django.http import HttpRequest
 from django.urls import reverse
 
+from core.registry import Registry
+
 
 @dataclass(frozen=True)
 class NavItem:
@@ -20,13 +22,11 @@ class NavItem:
     badge: Callable[[HttpRequest], int] | None = None
 
 
-_ITEMS: list[NavItem] = []
+_ITEMS: Registry[NavItem] = Registry(key=lambda item: item.url_name, order=lambda item: item.order)
 
 
 def register(item: NavItem) -> None:
-    if all(existing.url_name != item.url_name for existing in _ITEMS):
-        _ITEMS.append(item)
-        _ITEMS.sort(key=lambda entry: entry.order)
+    _ITEMS.register(item)
 
 
 def navigation_for(request: HttpRequest) -> list[dict[str, object]]:

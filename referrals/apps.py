@@ -11,14 +11,15 @@ class ReferralsConfig(AppConfig):
         from accounts.choices import Role
         from casework import hooks, tabs
         from core.navigation import NavItem, register
-        from referrals import notices, services
+        from referrals import reminders as referral_reminders
+        from referrals import services
 
         register(NavItem(_("Referrals"), "referrals:inbox", (Role.CASEWORKER,), order=20))
         register(NavItem(_("Referral queue"), "referrals:queue", (Role.COORDINATOR,), order=20))
         hooks.register(hooks.consent_withdrawn, services.on_consent_withdrawn)
         tabs.register_tab(tabs.Tab("referrals", _("Referrals"), "referrals:case_referrals", ("change",), order=80))
         tabs.register_action(tabs.Action(_("Refer"), "referrals:referral_create", "change", open_cases_only=True))
-        notices.register()
+        referral_reminders.register()
 
         from core import demo_hooks
         from referrals import demo

@@ -24,7 +24,8 @@ from casework.models import Case, Consent
 from casework.selectors import active_consent
 from casework.vault import Vault
 from core.history import with_actor
-from referrals import notices, selectors
+from referrals import reminders as referral_reminders
+from referrals import selectors
 from referrals.choices import EventKind, ReferralStatus
 from referrals.models import Referral, ReferralEvent
 from referrals.selectors import EVENT_LABEL, LABEL, Side, side_of
@@ -170,7 +171,7 @@ def _send(
     with_actor(referral, actor)
     referral.save(force_insert=True)
     _event(referral, actor, EventKind.SENT)
-    notices.sent(referral)
+    referral_reminders.sent(referral)
     return referral
 
 
@@ -185,7 +186,7 @@ def referral_accept(*, actor: User, referral: Referral) -> Referral:
     referral.save()
     grants_sync(referral.case, referral.to_org)
     _event(referral, actor, EventKind.ACCEPTED)
-    notices.answered(referral)
+    referral_reminders.answered(referral)
     return referral
 
 
@@ -206,7 +207,7 @@ def referral_decline(*, actor: User, referral: Referral, reason: str, note: str 
     referral.save()
     grants_sync(referral.case, referral.to_org)
     _event(referral, actor, EventKind.DECLINED, note)
-    notices.answered(referral)
+    referral_reminders.answered(referral)
     return referral
 
 
@@ -225,7 +226,7 @@ def _close(referral: Referral, actor: User, status: str, event: str, note: str =
     referral.save()
     grants_sync(referral.case, referral.to_org)
     _event(referral, actor, event, note)
-    notices.closed(referral)
+    referral_reminders.closed(referral)
 
 
 @transaction.atomic
@@ -251,7 +252,7 @@ def referral_update(*, actor: User, referral: Referral, note: str) -> ReferralEv
     with_actor(referral, actor)
     referral.save(update_fields=["last_update_at"])
     event = _event(referral, actor, EventKind.UPDATE, note)
-    notices.updated(referral, by_receiver=side_of(actor, referral) is Side.RECEIVER)
+    referral_reminders.updated(referral, by_receiver=side_of(actor, referral) is Side.RECEIVER)
     return event
 
 
@@ -286,7 +287,7 @@ def referral_reassign(*, actor: User, referral: Referral, to_org: Organisation, 
         sent_by=referral.sent_by,
         reassigned_from=referral,
     )
-    notices.reassigned(referral, new, previous_status=previous_status)
+    referral_reminders.reassigned(referral, new, previous_status=previous_status)
     return new
 
 

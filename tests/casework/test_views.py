@@ -2,6 +2,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AccessLog
+from casework import selectors
 from casework.models import Case, Consent
 from tests.cases import MARKERS
 
@@ -217,3 +218,16 @@ def test_the_list_pages_by_keyset(client_for, alice):
     seen = [c.pk for c in first.context["page"].items] + [c.pk for c in second.context["page"].items]
     assert sorted(seen) == sorted(c.pk for c in cases)
     assert second.context["page"].next_cursor == ""
+
+
+def test_the_tabs_of_a_case_follow_the_gate(client_for, alice, bob, case_a, accepted):
+    """The owner sees every tab; a receiving organisation only the parts its accepted referral shared (identity)."""
+    from casework import tabs
+
+    owner = [tab["key"] for tab in tabs.tabs_for(selectors.get_case_for(alice, case_a.pk))]
+    assert owner == ["summary", "identity", "notes", "services", "consents", "history", "access", "referrals"]
+    receiver = [tab["key"] for tab in tabs.tabs_for(selectors.get_case_for(bob, case_a.pk))]
+    assert receiver == ["summary", "identity", "services", "history"]
+    page = client_for(bob).get(reverse("casework:case_detail", args=[case_a.pk])).content.decode()
+    assert reverse("casework:case_identity", args=[case_a.pk]) in page
+    assert reverse("casework:case_notes", args=[case_a.pk]) not in page

@@ -1,4 +1,4 @@
-"""Referral notices go to those the case gate counts: an inactive receiving organisation's caseworkers are told
+"""Referral notices (referrals/reminders.py) go to those the case gate counts: an inactive receiving organisation's caseworkers are told
 nothing (as case reminders already skip them)."""
 
 from __future__ import annotations

@@ -1,4 +1,5 @@
-"""Who is told what about a referral, and the reminders that chase it.
+"""Referrals' reminder rules (casework/reminders.py does the same for cases): who is told what about a referral,
+and the reminders that chase it.
 
 Event notices (sent, accepted, declined, ...) are reminders due now; the chasers are reminders due later:
 - no answer by the deadline reminds the receiving organisation;

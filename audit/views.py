@@ -43,7 +43,7 @@ def _log_page(request: AuthedRequest, form: LogFilterForm) -> HttpResponse:
     """The filtered log; a filter that does not hold (an end before the start) shows its error and no entry."""
     refused = form.is_bound and not form.is_valid()
     data = {**(form.cleaned_data if form.is_bound and not refused else {}), **_flag_window(request)}
-    entries = AccessLog.objects.none() if refused else selectors.filtered_log(data)
+    entries = selectors.no_entries() if refused else selectors.filtered_log(data)
     page = selectors.log_page(entries, request.GET.get("after", ""))
     query = request.GET.copy()
     query.pop("after", None)

@@ -63,7 +63,7 @@ def _log_page(request: AuthedRequest, form: LogFilterForm) -> HttpResponse:
 
 @admin_only
 @require_GET
-def access_log_export(request: AuthedRequest) -> HttpResponse:
+def access_log_export(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse:
     """The filtered log as CSV, in the reader's language and the network's time zone, as on the screen. The export
     itself is logged (and flagged). A filter that does not hold exports nothing: the page shows the error instead."""
     form = LogFilterForm(request.GET or None)

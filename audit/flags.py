@@ -5,7 +5,10 @@ A scan runs with each dispatcher tick and reads the entries written since its la
 - access outside working hours (JEJARING_WORKING_HOURS, JEJARING_WORKING_DAYS, network time zone);
 - every export;
 - repeated access denials (JEJARING_AUDIT_DENIALS_PER_HOUR within an hour);
-- a sign-in from an address not seen before for that user (their first sign-in ever is not flagged).
+- a sign-in from an address not seen before for that user (their first sign-in ever is not flagged);
+- identity lookups (duplicate checks, identity searches, reveals) refused at their hourly limit (casework.limits);
+- duplicate checks and searches that matched nothing, JEJARING_AUDIT_EMPTY_PROBES_PER_HOUR or more within an hour
+  (someone trying numbers to learn who is known to the network).
 Each flag names a user and a time window: its link opens the log entries behind it. Admins are notified.
 """
 
@@ -17,6 +20,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db import transaction
+from django.db.models import Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -40,6 +44,20 @@ ACTIVE_EVENTS = {
 }
 
 
+# What each of these flags means, for the admins' flags page.
+EXPLANATIONS = {
+    AuditFlag.Kind.LOOKUP_LIMIT: _(
+        "The user asked for more duplicate checks, identity searches or identity fields than the hourly limit allows; "
+        "the lookups past the limit were refused. Ask them what their work needed."
+    ),
+    AuditFlag.Kind.EMPTY_PROBES: _(
+        "The user made many duplicate checks or searches that matched nothing within an hour: someone trying identity "
+        "numbers or phones to learn who is known to the network, and where, looks like this."
+    ),
+}
+EMPTY_OUTCOMES: dict[str, str] = {AccessLog.Event.DUPLICATE_CHECKED: "matches=0", AccessLog.Event.SEARCHED: "results=0"}
+
+
 def _working(at: datetime) -> bool:
     local = timezone.localtime(at)
     start, end = settings.JEJARING_WORKING_HOURS
@@ -56,7 +74,7 @@ def _flag(kind: str, actor_id: int, start: datetime, end: datetime, dedupe: str,
         flag.window_start, flag.window_end = min(flag.window_start, start), max(flag.window_end, end)
         flag.count = (
             max(flag.count, count)
-            if kind in (AuditFlag.Kind.MANY_CASES, AuditFlag.Kind.DENIALS)
+            if kind in (AuditFlag.Kind.MANY_CASES, AuditFlag.Kind.DENIALS, AuditFlag.Kind.EMPTY_PROBES)
             else flag.count + count
         )
         flag.save(update_fields=["window_start", "window_end", "count"])
@@ -111,6 +129,7 @@ def _detect(entries: list[AccessLog]) -> list[AuditFlag | None]:
     flags: list[AuditFlag | None] = []
     views: dict[int, list[AccessLog]] = defaultdict(list)
     denials: dict[int, list[AccessLog]] = defaultdict(list)
+    empty: dict[int, list[AccessLog]] = defaultdict(list)
     for entry in entries:
         if entry.actor_id is None:
             continue
@@ -132,12 +151,42 @@ def _detect(entries: list[AccessLog]) -> list[AuditFlag | None]:
             views[entry.actor_id].append(entry)
         if entry.event == AccessLog.Event.ACCESS_DENIED:
             denials[entry.actor_id].append(entry)
+        if entry.event == AccessLog.Event.ACCESS_DENIED and entry.detail.startswith("limit:"):
+            hour = timezone.localtime(entry.at).strftime("%Y%m%d%H")
+            key = f"lookup_limit:{entry.actor_id}:{hour}"
+            flags.append(_flag(AuditFlag.Kind.LOOKUP_LIMIT, entry.actor_id, entry.at, entry.at, key))
+        if EMPTY_OUTCOMES.get(entry.event) == entry.detail:
+            empty[entry.actor_id].append(entry)
     flags += _windows(
         views, AccessLog.Event.CASE_VIEWED, settings.JEJARING_AUDIT_CASES_PER_HOUR, AuditFlag.Kind.MANY_CASES, True
     )
     flags += _windows(
         denials, AccessLog.Event.ACCESS_DENIED, settings.JEJARING_AUDIT_DENIALS_PER_HOUR, AuditFlag.Kind.DENIALS, False
     )
+    flags += _empty_probe_windows(empty)
+    return flags
+
+
+def _empty_probe_windows(by_actor: dict[int, list[AccessLog]]) -> list[AuditFlag | None]:
+    """Like _windows, over the lookups that matched nothing (two events, each with its empty outcome)."""
+    threshold = settings.JEJARING_AUDIT_EMPTY_PROBES_PER_HOUR
+    kind = AuditFlag.Kind.EMPTY_PROBES
+    flags: list[AuditFlag | None] = []
+    matched_nothing = Q()
+    for event, detail in EMPTY_OUTCOMES.items():
+        matched_nothing |= Q(event=event, detail=detail)
+    for actor_id, new in by_actor.items():
+        new_ids = {e.pk for e in new}
+        context = AccessLog.objects.filter(
+            matched_nothing, actor_id=actor_id, at__gte=min(e.at for e in new) - WINDOW, id__lte=max(new_ids)
+        )
+        worst: dict[str, tuple[datetime, datetime, int]] = {}
+        for entry_id, first, last, count in _sliding(list(context.values_list("id", "at", "id")), threshold, False):
+            bucket = timezone.localtime(first).strftime("%Y%m%d%H")
+            if entry_id in new_ids and (bucket not in worst or count > worst[bucket][2]):
+                worst[bucket] = (first, last, count)
+        for bucket, (first, last, count) in worst.items():
+            flags.append(_flag(kind, actor_id, first, last, f"{kind}:{actor_id}:{bucket}", count))
     return flags
 
 

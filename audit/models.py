@@ -22,6 +22,8 @@ class AccessLog(models.Model):
         EXPORTED = "exported", _("List exported")
         ACCESS_DENIED = "access_denied", _("Access denied")
         DUPLICATE_CHECKED = "duplicate_checked", _("Duplicate check made")
+        DOCUMENT_DOWNLOADED = "document_downloaded", _("Document downloaded")
+        BRIEF_EXPORTED = "brief_exported", _("Brief exported")
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     event = models.CharField(_("event"), max_length=32, choices=Event.choices)
@@ -68,6 +70,8 @@ class AuditFlag(models.Model):
         EXPORT = "export", _("List exported")
         DENIALS = "denials", _("Repeated access denials")
         NEW_ADDRESS = "new_address", _("Sign-in from a new address")
+        LOOKUP_LIMIT = "lookup_limit", _("Identity lookups past the hourly limit")
+        EMPTY_PROBES = "empty_probes", _("Many identity lookups that matched nothing")
 
     kind = models.CharField(_("kind"), max_length=16, choices=Kind.choices)
     actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+", verbose_name=_("user"))

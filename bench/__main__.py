@@ -32,6 +32,8 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--cases", type=int, default=100_000, help="cases to seed (default 100,000)")
     parser.add_argument("--referrals", type=int, default=50_000, help="referrals to seed (default 50,000)")
+    parser.add_argument("--practices", type=int, default=10_000, help="practices to seed (default 10,000)")
+    parser.add_argument("--documents", type=int, default=2_000, help="library documents to seed (default 2,000)")
     parser.add_argument("--skip-seed", action="store_true", help="use the database as it is, whatever its size")
     parser.add_argument("--reseed", action="store_true", help="drop the bench database and seed it again")
     parser.add_argument("--only", nargs="+", metavar="NAME", help="measure only these pages and jobs")
@@ -156,10 +158,10 @@ def _load(args: argparse.Namespace, env: dict[str, str], fixtures: dict[str, Fix
 
 
 def _seed(args: argparse.Namespace) -> dict[str, Any]:
-    from bench import referrals, seed
+    from bench import learning, referrals, seed
 
     if args.skip_seed:
-        return {**(seed.marker() or {}), "referrals": referrals.marker()}
+        return {**(seed.marker() or {}), "referrals": referrals.marker(), "learning": learning.marker()}
     print(f"Seeding {args.cases:,} cases (once per database)…")
     seeded = seed.ensure(args.cases)
     if seeded["reused"]:
@@ -172,7 +174,11 @@ def _seed(args: argparse.Namespace) -> dict[str, Any]:
         print(f"  reused the referral seed of {found['seeded_at']} (it took {found['seconds']:.0f} s)")
     else:
         print(f"  seeded in {found['seconds']:.0f} s")
-    return {**seeded, "referrals": found}
+    print(f"Seeding {args.practices:,} practices and {args.documents:,} documents (once per database)…")
+    learned = learning.ensure(args.practices, args.documents)
+    took = f"{learned['seconds']:.0f} s"
+    print(f"  reused the learning seed (it took {took})" if learned["reused"] else f"  seeded in {took}")
+    return {**seeded, "referrals": found, "learning": learned}
 
 
 def _measure(

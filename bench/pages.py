@@ -191,6 +191,33 @@ PAGES: list[Page] = [
 ]
 REFERRAL_PAGES = {"referral_queue", "referral_inbox", "referral_reassign"}
 
+# The learning space (bench/learning.py seeds 10,000 practices and 2,000 documents): the same for every member.
+PAGES += [
+    Page(
+        "learning_library",
+        "GET /learning/ (the good-practice library's first page, pinned first)",
+        lambda f, w, i: Request("GET", "/learning/"),
+        target=Target("baseline", 0.30),
+    ),
+    Page(
+        "learning_search",
+        "GET /learning/?q=<a word in about 1 practice in 8> (full-text search, first page)",
+        lambda f, w, i: Request("GET", f"/learning/?q={_pick(LEARNING_WORDS, w, i)}"),
+        target=Target("baseline", 0.30),
+    ),
+]
+LEARNING_PAGES = {"learning_library", "learning_search"}
+LEARNING_WORDS = [
+    "posyandu",
+    "restitusi",
+    "pemulangan",
+    "reintegrasi",
+    "konseling",
+    "penjangkauan",
+    "pendampingan",
+    "rujukan",
+]  # fmt: skip  (words of bench/learning.py's seeded texts)
+
 
 def _reassign(fixture: Fixture) -> Request:
     referral_id, to_org = fixture.pool.take()

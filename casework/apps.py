@@ -66,3 +66,9 @@ class CaseworkConfig(AppConfig):
                 )
             )
         demo_hooks.register(demo.schedule_demo_reminders, order=30)
+
+        from casework.views.intake import intake_rescue
+        from core import csrf
+
+        for url_name in ("casework:case_create", "casework:intake_draft_save"):
+            csrf.register(csrf.Rescue(url_name, intake_rescue))

@@ -164,6 +164,7 @@ class ConsentKind(models.TextChoices):
     SERVICES = "services", _("Receiving services")
     SHARING = "sharing", _("Sharing with other organisations for referral")
     STATISTICS = "statistics", _("Anonymous statistics")
+    LEARNING = "learning", _("An anonymised case study for the network's learning")
 
 
 class ConsentGivenBy(models.TextChoices):

@@ -27,6 +27,8 @@ FOLLOW_UP_DUE = "casework.follow_up_due"
 FOLLOW_UP_OVERDUE = "casework.follow_up_overdue"
 INACTIVE = "casework.inactive"
 FOLLOW_UP_KINDS = [FOLLOW_UP_DUE, FOLLOW_UP_OVERDUE]
+DUPLICATE_ASKED = "casework.duplicate_asked"
+DRAFTS_EXPIRED = "casework.drafts_expired"  # no reminder of its own: its scan deletes expired intake drafts
 
 
 def due_time(day: date) -> datetime:
@@ -163,6 +165,12 @@ def _inactive_still_due(batch: list[Reminder]) -> set[int]:
     }
 
 
+def _purge_drafts(now: datetime) -> int:
+    from casework.services.drafts import intake_drafts_purge
+
+    return intake_drafts_purge(now)
+
+
 def _date(params: dict[str, object]) -> str:
     value = params.get("date")
     return formats.date_format(date.fromisoformat(str(value)), "DATE_FORMAT") if value else ""
@@ -187,7 +195,22 @@ def register() -> None:
     reminders.register(
         reminders.Rule(kind=INACTIVE, recipients=_assigned_first, still_due=_inactive_still_due, scan=_scan_inactive)
     )
+    reminders.register(reminders.Rule(kind=DUPLICATE_ASKED, recipients=_assigned_first))
+    reminders.register(reminders.Rule(kind=DRAFTS_EXPIRED, recipients=lambda _batch: {}, scan=_purge_drafts))
     inbox.register_target("case", lambda pk: reverse("casework:case_detail", args=[pk]))
+    inbox.register_kind(
+        inbox.Kind(
+            DUPLICATE_ASKED,
+            _("Another organisation asked about a person of one of our cases"),
+            lambda p: (
+                gettext(
+                    "Organisation %(asker)s checked an identity number or phone that matches case %(reference)s. "
+                    "Decide whether to contact them."
+                )
+                % p
+            ),
+        )
+    )
     inbox.register_kind(
         inbox.Kind(
             FOLLOW_UP_DUE,

@@ -19,9 +19,18 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from audit import access_log
 from audit.models import AccessLog
-from casework import access, crypto
+from casework import access, crypto, drafts
 from casework.access import CaseAccess
-from casework.models import ENCRYPTED_SECTIONS, BlindIndex, Case, CaseNote, Consent, Section, ServiceRecord
+from casework.models import (
+    ENCRYPTED_SECTIONS,
+    BlindIndex,
+    Case,
+    CaseNote,
+    Consent,
+    IntakeDraft,
+    Section,
+    ServiceRecord,
+)
 from casework.vault import CASE, NOTE, SERVICE, Vault
 from core import pagination
 from core.pagination import Page
@@ -157,6 +166,11 @@ def _by_name(user: User, tokens: set[str]) -> set[uuid.UUID]:
 class DuplicateMatch:
     organisation: Organisation
     kinds: list[str] = field(default_factory=list)
+    # Cases of the asker's own organisation that the gate lets them open: shown with reference and link.
+    cases: list[Case] = field(default_factory=list)
+    # The holder's cases behind the match, for the notice to the holder (casework.services.duplicate_holders_notify);
+    # never shown to the asker.
+    holder_cases: list[tuple[uuid.UUID, str]] = field(default_factory=list)
 
 
 def duplicate_matches(
@@ -169,7 +183,8 @@ def duplicate_matches(
     request: HttpRequest | None = None,
 ) -> list[DuplicateMatch]:
     """Which organisations already hold a case with this NIK, passport or phone: the organisation and the kind of
-    identifier only, nothing else. The check is logged (without the identifiers)."""
+    identifier only, and, for cases of the user's own organisation that the gate lets them open, the case. The check
+    is logged with its outcome (matches=N), never the identifiers."""
     wanted = crypto.digests(nik=nik, passport=passport, phones=phones or [])
     if not wanted:
         return []
@@ -180,13 +195,25 @@ def duplicate_matches(
     if exclude is not None:
         rows = rows.exclude(case=exclude)
     by_org: dict[int, DuplicateMatch] = {}
-    for owner_id, kind in rows.values_list("case__owner_id", "kind").distinct():
+    for case_id, reference, owner_id, kind in rows.values_list(
+        "case_id", "case__reference", "case__owner_id", "kind"
+    ).distinct():
         match = by_org.setdefault(owner_id, DuplicateMatch(organisation=Organisation(pk=owner_id)))
         if kind not in match.kinds:
             match.kinds.append(kind)
+        if (case_id, reference) not in match.holder_cases:
+            match.holder_cases.append((case_id, reference))
     organisations = Organisation.objects.in_bulk(list(by_org))
     for owner_id, match in by_org.items():
         match.organisation = organisations[owner_id]
+    own = by_org.get(user.organisation.pk) if user.organisation is not None else None
+    if own is not None:
+        candidates = Case.objects.select_related("owner").defer(*ENCRYPTED_SECTIONS)
+        own.cases = [
+            case
+            for case in candidates.filter(pk__in=[pk for pk, _ref in own.holder_cases]).order_by("reference")
+            if access.access_for(user, case).allows("view")
+        ]
     access_log.record(AccessLog.Event.DUPLICATE_CHECKED, actor=user, request=request, detail=f"matches={len(by_org)}")
     return sorted(by_org.values(), key=lambda m: m.organisation.name)
 
@@ -264,3 +291,29 @@ def active_consent(case: Case, kind: str) -> Consent | None:
 def follow_up_due(case: Case, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return bool(case.next_follow_up and case.next_follow_up <= today and not case.is_closed)
+
+
+# --- Intake drafts ---------------------------------------------------------------------------------------------
+
+
+def intake_draft_of(user: User, draft_id: Any = None) -> IntakeDraft | None:
+    """The user's own live draft (begun at their current organisation, not expired); with ``draft_id``, only if it is
+    that one. Nobody reads another person's draft."""
+    drafts_of_user = IntakeDraft.objects.filter(
+        owner=user, organisation=user.organisation, expires_at__gt=timezone.now()
+    )
+    if draft_id is not None:
+        try:
+            drafts_of_user = drafts_of_user.filter(pk=uuid.UUID(str(draft_id)))
+        except ValueError:
+            return None
+    return drafts_of_user.first() if user.organisation is not None else None
+
+
+def intake_draft_fields(draft: IntakeDraft) -> dict[str, list[str]]:
+    """What the draft holds, for its owner's intake page. A draft that no longer opens (its master key retired) is
+    empty: it was only a scratch copy."""
+    try:
+        return drafts.open_fields(draft)
+    except crypto.CryptoError:
+        return {}

@@ -182,6 +182,7 @@ TEMPLATES = [
 
 # Form fields render through templates/django/forms/field.html (Bootstrap markup, errors beside the field).
 FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+CSRF_FAILURE_VIEW = "core.csrf.csrf_failure"
 
 # --- Database ------------------------------------------------------------------------------------------------
 DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=env_int("DATABASE_CONN_MAX_AGE", 60))}
@@ -303,6 +304,14 @@ if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    # The document library (learning/): files under random names, outside the static root, served only through a view.
+    "documents": {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": env("JEJARING_DOCUMENTS_DIR", str(VAR_DIR / ("test-documents" if TESTING else "documents"))),
+            "base_url": None,
+        },
+    },
     "staticfiles": {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
@@ -407,8 +416,27 @@ JEJARING_REFERRAL_DEADLINE_HOURS = {
 }
 JEJARING_REFERRAL_STALE_DAYS = env_int("JEJARING_REFERRAL_STALE_DAYS", 14, minimum=1)
 # Signals worth a look in the access log (accounts/audit_flags.py).
+# The document library's upload limit, in megabytes.
+JEJARING_DOCUMENT_MAX_BYTES = env_int("JEJARING_DOCUMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
 JEJARING_AUDIT_CASES_PER_HOUR = env_int("JEJARING_AUDIT_CASES_PER_HOUR", 30, minimum=1)
 JEJARING_AUDIT_DENIALS_PER_HOUR = env_int("JEJARING_AUDIT_DENIALS_PER_HOUR", 5, minimum=1)
+# Identity lookups (issue 16): duplicate checks, identity searches and reveals, each limited per user and hour
+# (counted in Django's cache: per process in the embedded shape, shared through Redis in production); empty probes
+# (checks and searches that match nothing) past this many in an hour raise an audit flag. Intake drafts expire.
+JEJARING_DUPLICATE_CHECKS_PER_HOUR = env_int("JEJARING_DUPLICATE_CHECKS_PER_HOUR", 20, minimum=1)
+JEJARING_IDENTITY_SEARCHES_PER_HOUR = env_int("JEJARING_IDENTITY_SEARCHES_PER_HOUR", 60, minimum=1)
+JEJARING_IDENTITY_REVEALS_PER_HOUR = env_int("JEJARING_IDENTITY_REVEALS_PER_HOUR", 60, minimum=1)
+JEJARING_AUDIT_EMPTY_PROBES_PER_HOUR = env_int("JEJARING_AUDIT_EMPTY_PROBES_PER_HOUR", 10, minimum=1)
+JEJARING_INTAKE_DRAFT_DAYS = env_int("JEJARING_INTAKE_DRAFT_DAYS", 7, minimum=1)
+if PRODUCTION:
+    # Rate limits must be shared by every web process: the cache lives in Redis (the broker's server).
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": env("JEJARING_CACHE_URL", CELERY_BROKER_URL),
+            "KEY_PREFIX": "jejaring",
+        }
+    }
 
 
 def _range(name: str, default: str, lowest: int, highest: int) -> tuple[int, int]:

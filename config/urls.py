@@ -11,6 +11,7 @@ urlpatterns = [
     path("audit/", include("audit.urls")),
     path("cases/", include("casework.urls")),
     path("referrals/", include("referrals.urls")),
+    path("learning/", include("learning.urls")),
     path("admin/", admin_site.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -55,6 +55,17 @@ class StyledFormMixin:
                 widget.attrs.setdefault("class", "form-select")
             elif not isinstance(widget, forms.HiddenInput):
                 widget.attrs.setdefault("class", "form-control")
+            # No ``maxlength``: the browser would cut pasted text silently. The limit is shown with a counter
+            # (templates/django/forms/field.html) and refused by the form with a message, the text kept.
+            widget.attrs.pop("maxlength", None)
+
+    def add_error(self, field: str | None, error: Any) -> None:
+        """Every field with an error is marked (Bootstrap's red border), besides ``aria-invalid`` and the message."""
+        super().add_error(field, error)
+        for name in self.errors:
+            widget = self.fields[name].widget if name in self.fields else None
+            if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
 
 
 DASH = "—"

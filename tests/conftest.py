@@ -31,6 +31,16 @@ def _fast_password_hashing(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _fresh_cache() -> Iterator[None]:
+    # Hourly limits on identity lookups are counted in the cache (casework.limits): each test starts with none.
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture(autouse=True)
 def _access_log_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
     """The access log refuses DELETE, also in tests. After a transactional test on SQLite, Django empties every table
     with DELETE; this lifts the trigger just for that (PostgreSQL empties tables with TRUNCATE, which row triggers

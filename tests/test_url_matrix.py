@@ -15,6 +15,7 @@ from casework.models import Consent
 from notifications.models import Notification
 from referrals import services as referral_services
 from tests.cases import MARKERS, open_case
+from tests.learning import matrix as learning_matrix
 
 pytestmark = pytest.mark.django_db
 
@@ -54,8 +55,10 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "casework:case_list": ("caseworker", {"get"}),
     "casework:case_search": ("caseworker", {"post"}),
     "casework:case_export": ("caseworker", {"get"}),
-    "casework:case_create": ("caseworker", {"get", "post"}),
-    "casework:duplicate_check": ("caseworker", {"post"}),
+    "casework:case_create": ("intake_form", {"get", "post"}),
+    "casework:duplicate_check": ("intake_only", {"post"}),
+    "casework:intake_draft_save": ("draft", {"post"}),
+    "casework:intake_draft_discard": ("caseworker", {"post"}),
     "casework:regency_options": ("caseworker", {"get"}),
     "casework:case_detail": ("case", {"get"}),
     "casework:case_identity": ("case", {"get"}),
@@ -82,6 +85,44 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "referrals:referral_complete": ("referral", {"post"}),
     "referrals:referral_update": ("referral", {"post"}),
     "referrals:referral_reassign": ("referral", {"get", "post"}),
+    "learning:library": ("member", {"get"}),
+    "learning:topics": ("member", {"get", "post"}),
+    "learning:review_queue": ("coordinator", {"get"}),
+    "learning:practice_create": ("author", {"get", "post"}),
+    "learning:practice_detail": ("learning", {"get"}),
+    "learning:practice_edit": ("learning", {"get", "post"}),
+    "learning:practice_submit": ("learning", {"post"}),
+    "learning:practice_review": ("learning", {"post"}),
+    "learning:practice_pin": ("learning", {"post"}),
+    "learning:practice_archive": ("learning", {"post"}),
+    "learning:practice_signoff": ("learning", {"post"}),
+    "learning:practice_helpful": ("learning", {"post"}),
+    "learning:practice_comment": ("learning", {"post"}),
+    "learning:comment_hide": ("learning", {"post"}),
+    "learning:case_study_create": ("case", {"get", "post"}),
+    "learning:documents": ("member", {"get"}),
+    "learning:document_upload": ("author", {"get", "post"}),
+    "learning:document_detail": ("learning", {"get"}),
+    "learning:document_download": ("learning", {"get"}),
+    "learning:document_submit": ("learning", {"post"}),
+    "learning:document_review": ("learning", {"post"}),
+    "learning:document_archive": ("learning", {"post"}),
+    "learning:recommendations": ("member", {"get"}),
+    "learning:recommendation_create": ("author", {"get", "post"}),
+    "learning:recommendation_detail": ("learning", {"get"}),
+    "learning:recommendation_edit": ("learning", {"get", "post"}),
+    "learning:recommendation_open": ("learning", {"post"}),
+    "learning:recommendation_endorse": ("learning", {"post"}),
+    "learning:recommendation_submit": ("learning", {"post"}),
+    "learning:recommendation_answer": ("learning", {"post"}),
+    "learning:recommendation_outcome": ("learning", {"post"}),
+    "learning:evidence_add": ("learning", {"post"}),
+    "learning:evidence_remove": ("learning", {"post"}),
+    "learning:recommendation_brief": ("learning", {"get"}),
+    "learning:events": ("member", {"get"}),
+    "learning:event_create": ("coordinator", {"get", "post"}),
+    "learning:event_detail": ("learning", {"get"}),
+    "learning:event_edit": ("learning", {"get", "post"}),
 }
 # Who may act on a referral from organisation A (alice) to organisation B (bob); cecep's organisation C is a third.
 REFERRAL = {
@@ -100,7 +141,15 @@ def expected(kind: str, who: str, *, own: bool = True, name: str = "") -> set[in
     if kind == "keepalive":
         return {401} if who == "anonymous" else {204}
     if who == "anonymous":
+        if kind == "intake_form":  # a signed-out intake is kept in the page, not dropped at the sign-in page
+            return {302, 401}
         return OK if kind == "public" else {302}
+    if kind == "intake_form":
+        kind = "caseworker"
+    if kind == "intake_only":  # the duplicate check, asked outside an intake being written (no draft): refused
+        return {403}
+    if kind == "draft":
+        return {204} if who in CASEWORKERS else {403}
     if kind in ("public", "user"):
         return OK
     if kind == "own_notification":
@@ -117,6 +166,12 @@ def expected(kind: str, who: str, *, own: bool = True, name: str = "") -> set[in
         return OK if who == "dave" else {403}
     if kind == "referral":
         return REFERRAL[name][who]
+    if kind == "member":
+        return OK
+    if kind == "author":
+        return {403} if who == "dave" else OK
+    if kind == "learning":
+        return learning_matrix.expected(name, who)
     raise AssertionError(kind)
 
 
@@ -143,9 +198,11 @@ def test_every_url_of_the_project_is_in_the_matrix():
 
 
 @pytest.fixture
-def world(alice, anna, bob, cecep, carol, dave, case_a, org_b):
+def world(alice, anna, bob, cecep, carol, dave, case_a, org_b, settings, tmp_path):
     """Objects of organisation A (alice's) and of organisation B (bob's), and everyone's own notification."""
     case_b = open_case(bob, name="Kasus Milik B Rekaan")
+    storage = {"BACKEND": "django.core.files.storage.FileSystemStorage", "OPTIONS": {"location": str(tmp_path)}}
+    settings.STORAGES = {**settings.STORAGES, "documents": storage}  # the document library's files
     flag = AuditFlag.objects.create(
         kind="export", actor=alice, window_start=case_a.created_at, window_end=case_a.created_at, dedupe_key="x"
     )
@@ -186,6 +243,10 @@ def url_for(name: str, world: dict, *, case=None, referral=None, who: str = "ali
         return reverse(name, args=[case.pk, consent.pk])
     if name.startswith("referrals:referral_") and name != "referrals:referral_create":
         return reverse(name, args=[referral.pk])
+    if name.startswith("learning:") and name in learning_matrix.TARGETS:
+        return learning_matrix.url(name, world["users"])
+    if name == "learning:case_study_create":
+        return reverse(name, args=[case.pk])
     if name.startswith(("casework:case_", "referrals:case_", "referrals:referral_create")) and name not in (
         "casework:case_list",
         "casework:case_search",
@@ -231,8 +292,16 @@ def test_each_url_for_each_member_of_the_cast(request, client_for, client, world
                 assert status < 500
     # A method the URL does not accept is refused, for someone who may use it.
     other = {"get", "post"} - methods
-    if other and kind not in ("public", "referral", "own_notification", "case", "keepalive"):
-        user = {"user": "alice", "caseworker": "alice", "coordinator": "carol", "admin": "dave"}[kind]
+    if other and kind not in ("public", "referral", "own_notification", "case", "keepalive", "learning"):
+        user = {
+            "user": "alice",
+            "caseworker": "alice",
+            "draft": "alice",
+            "intake_only": "alice",
+            "coordinator": "carol",
+            "admin": "dave",
+            "member": "bob",
+        }[kind]
         response = call(client_for(world["users"][user]), other.pop(), url_for(name, world, who=user))
         assert response.status_code == 405, name
 

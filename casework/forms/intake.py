@@ -9,7 +9,9 @@ from typing import Any
 
 from django import forms
 from django.core.exceptions import ValidationError
+from django.forms.models import fields_for_model
 from django.utils import timezone
+from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
@@ -20,19 +22,8 @@ from casework.choices import (
     AgeBand,
     ConsentGivenBy,
     ConsentKind,
-    DeterminedBy,
-    ExploitationType,
-    Gender,
-    IntakeChannel,
-    LabourSector,
-    MeansOfControl,
-    RecruiterRelationship,
-    RecruitmentMethod,
-    RiskLevel,
-    TraffickingStatus,
 )
 from casework.models import Case
-from core import provinces
 from core.forms import DateInput, StyledFormMixin
 from core.geography import regencies, sorted_country_choices
 
@@ -48,6 +39,43 @@ def _country_choices() -> list[tuple[str, str]]:
 
 def _split_list(value: str) -> list[str]:
     return [item.strip() for item in re.split(r"[\n,;]+", value or "") if item.strip()]
+
+
+def _model_label(name: str) -> Any:
+    return capfirst(Case._meta.get_field(name).verbose_name)
+
+
+# The columns of a case that the form edits take their label, choices, required-ness and limits from the model
+# (formfield()); only what a form needs beyond it is said here.
+FORMFIELD_EXTRAS: dict[str, dict[str, Any]] = {
+    "birth_year": {"min_value": 1900, "help_text": _("When only the year is known.")},
+    "intake_date": {"widget": DateInput, "show_hidden_initial": False},
+    "next_follow_up": {"widget": DateInput, "help_text": _("Left empty, it follows the rhythm of the risk level.")},
+    "transit_provinces": {"widget": forms.SelectMultiple(attrs={"size": 4})},
+    "transit_countries": {"choices": sorted_country_choices, "widget": forms.SelectMultiple(attrs={"size": 4})},
+    "destination_province": {"help_text": _("When the destination is in Indonesia.")},
+    "assigned_to": {"queryset": User.objects.none(), "empty_label": BLANK[0][1]},
+}
+
+
+def _formfield(db_field: Any, **kwargs: Any) -> forms.Field | None:
+    field = db_field.formfield(**{**kwargs, **FORMFIELD_EXTRAS.get(db_field.name, {})})
+    if field is None:
+        return None
+    field.label = capfirst(field.label)
+    if isinstance(field, forms.TypedChoiceField):  # a column with choices (not a foreign key, not a list)
+        choices: list[Any] = list(field.choices)  # type: ignore[arg-type]
+        if choices and choices[0][0] == "":
+            field.choices = BLANK + choices[1:]  # one placeholder in every select: "—"
+    return field
+
+
+def _case_fields() -> dict[str, forms.Field]:
+    from casework.services.base import SUMMARY_FIELDS
+
+    declared = {"nationality", "origin_regency", "destination_country"}
+    names = [name for name in SUMMARY_FIELDS if name not in declared]
+    return dict(fields_for_model(Case, fields=names, formfield_callback=_formfield))  # type: ignore[arg-type]
 
 
 class CaseForm(StyledFormMixin, forms.Form):
@@ -103,7 +131,7 @@ class CaseForm(StyledFormMixin, forms.Form):
         (_("Risk and follow-up"), ["risk_level", "next_follow_up", "assigned_to", "is_restricted", "named_users"]),
     ]
 
-    # Identity
+    # Identity (encrypted by the service; not columns of the case)
     full_name = forms.CharField(
         label=_("Name"),
         max_length=200,
@@ -117,12 +145,13 @@ class CaseForm(StyledFormMixin, forms.Form):
     )
     passport = forms.CharField(label=_("Passport number"), max_length=20, required=False)
     date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput)
-    birth_year = forms.IntegerField(
-        label=_("Year of birth"), required=False, min_value=1900, help_text=_("When only the year is known.")
+    # Columns of the case whose choices are not the model's: countries in the reader's language, regencies of the
+    # chosen province. Label and required-ness still come from the model.
+    nationality = forms.ChoiceField(label=_model_label("nationality"), choices=_country_choices, initial="ID")
+    origin_regency = forms.ChoiceField(label=_model_label("origin_regency"), choices=BLANK, required=False)
+    destination_country = forms.ChoiceField(
+        label=_model_label("destination_country"), choices=_country_choices, required=False
     )
-    age_band = forms.ChoiceField(label=_("Age band"), choices=AgeBand.choices, initial=AgeBand.UNKNOWN)
-    gender = forms.ChoiceField(label=_("Gender"), choices=Gender.choices, initial=Gender.UNKNOWN)
-    nationality = forms.ChoiceField(label=_("Nationality"), choices=_country_choices, initial="ID")
     # Contact
     phones = forms.CharField(
         label=_("Phone numbers"),
@@ -141,27 +170,7 @@ class CaseForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("Who in the family can be contacted, and how."),
     )
-    # Situation
-    intake_channel = forms.ChoiceField(label=_("How the case came in"), choices=IntakeChannel.choices)
-    intake_date = forms.DateField(label=_("Intake date"), widget=DateInput)
-    trafficking_status = forms.ChoiceField(label=_("Trafficking status"), choices=TraffickingStatus.choices)
-    determined_by = forms.ChoiceField(label=_("Determined by"), choices=BLANK + DeterminedBy.choices, required=False)
-    exploitation_types = forms.MultipleChoiceField(
-        label=_("Types of exploitation"),
-        choices=ExploitationType.choices,
-        required=False,
-        widget=forms.CheckboxSelectMultiple,
-    )
-    labour_sector = forms.ChoiceField(label=_("Labour sector"), choices=BLANK + LabourSector.choices, required=False)
-    means_of_control = forms.MultipleChoiceField(
-        label=_("Means of control"), choices=MeansOfControl.choices, required=False, widget=forms.CheckboxSelectMultiple
-    )
-    recruitment_method = forms.ChoiceField(
-        label=_("Recruitment method"), choices=BLANK + RecruitmentMethod.choices, required=False
-    )
-    recruiter_relationship = forms.ChoiceField(
-        label=_("Relationship to recruiter"), choices=BLANK + RecruiterRelationship.choices, required=False
-    )
+    # Situation (encrypted)
     narrative = forms.CharField(
         label=_("Narrative"),
         max_length=TEXT_LIMIT,
@@ -176,30 +185,6 @@ class CaseForm(StyledFormMixin, forms.Form):
         widget=forms.Textarea(attrs={"rows": 3}),
         help_text=_("Immediate and longer-term needs. Encrypted."),
     )
-    # Route
-    origin_province = forms.ChoiceField(
-        label=_("Province of origin"), choices=BLANK + provinces.CHOICES, required=False
-    )
-    origin_regency = forms.ChoiceField(label=_("Regency or city of origin"), choices=BLANK, required=False)
-    transit_provinces = forms.MultipleChoiceField(
-        label=_("Transit provinces"),
-        choices=provinces.CHOICES,
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
-    )
-    transit_countries = forms.MultipleChoiceField(
-        label=_("Transit countries"),
-        choices=sorted_country_choices,
-        required=False,
-        widget=forms.SelectMultiple(attrs={"size": 4}),
-    )
-    destination_country = forms.ChoiceField(label=_("Destination country"), choices=_country_choices, required=False)
-    destination_province = forms.ChoiceField(
-        label=_("Destination province"),
-        choices=BLANK + provinces.CHOICES,
-        required=False,
-        help_text=_("When the destination is in Indonesia."),
-    )
     # Consent (intake only)
     consent_date = forms.DateField(label=_("Date consent was given"), required=False, widget=DateInput)
     consent_services = forms.BooleanField(label=_("Consents to receiving services"), required=False)
@@ -210,15 +195,7 @@ class CaseForm(StyledFormMixin, forms.Form):
     consent_given_by = forms.ChoiceField(
         label=_("Consent given by"), choices=ConsentGivenBy.choices, initial=ConsentGivenBy.PERSON, required=False
     )
-    # Risk and follow-up
-    risk_level = forms.ChoiceField(label=_("Risk level"), choices=RiskLevel.choices, initial=RiskLevel.MEDIUM)
-    next_follow_up = forms.DateField(
-        label=_("Next follow-up"),
-        required=False,
-        widget=DateInput,
-        help_text=_("Left empty, it follows the rhythm of the risk level."),
-    )
-    assigned_to = forms.ModelChoiceField(label=_("Assigned caseworker"), queryset=User.objects.none(), required=False)
+    # Restriction (intake only)
     is_restricted = forms.BooleanField(
         label=_("Restricted case"),
         required=False,
@@ -268,6 +245,26 @@ class CaseForm(StyledFormMixin, forms.Form):
             for title, names in self.SECTIONS
             if any(n in self.fields for n in names)
         ]
+
+    def steps(self) -> list[dict[str, Any]]:
+        """The sections as the steps of the page: number, title, fields and whether one of them has an error."""
+        sections = self.sections()
+        return [
+            {
+                "number": number,
+                "title": title,
+                "fields": fields,
+                "has_errors": any(field.errors for field in fields),
+                "next": sections[number][0] if number < len(sections) else None,
+            }
+            for number, (title, fields) in enumerate(sections, start=1)
+        ]
+
+    @property
+    def error_fields(self) -> list[forms.BoundField]:
+        """Fields in the order of the page, for the error summary above it."""
+        shown = [field for _title, fields in self.sections() for field in fields]
+        return shown + [field for field in self if field not in shown]
 
     def clean_nik(self) -> str:
         value = self.cleaned_data.get("nik", "")
@@ -379,26 +376,9 @@ class CaseForm(StyledFormMixin, forms.Form):
         ]
 
 
+# The model's columns join the declared fields (the sections above say where each is shown).
+CaseForm.base_fields.update(_case_fields())
+
+
 def regency_choices(province: str | None) -> list[tuple[str, str]]:
     return [(code, name) for code, (prov, name) in regencies().items() if prov == province] if province else []
-
-
-def initial_from_case(case: Case, sensitive: dict[str, Any]) -> dict[str, Any]:
-    from casework.services import SUMMARY_FIELDS
-
-    identity, contact = sensitive.get("identity", {}), sensitive.get("contact", {})
-    initial: dict[str, Any] = {name: getattr(case, name) for name in SUMMARY_FIELDS}
-    initial["assigned_to"] = case.assigned_to_id
-    initial.update(
-        full_name=identity.get("full_name", ""),
-        aliases=", ".join(identity.get("aliases", [])),
-        nik=identity.get("nik", ""),
-        passport=identity.get("passport", ""),
-        date_of_birth=identity.get("date_of_birth") or None,
-        phones="\n".join(contact.get("phones", [])),
-        address=contact.get("address", ""),
-        family_contact=contact.get("family_contact", ""),
-        narrative=sensitive.get("narrative", ""),
-        needs=sensitive.get("needs", ""),
-    )
-    return initial

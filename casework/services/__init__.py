@@ -21,5 +21,13 @@ from casework.services.cases import (  # noqa: F401
     case_set_restriction,
     case_update,
 )
+from casework.services.drafts import (  # noqa: F401
+    intake_draft_discard,
+    intake_draft_open,
+    intake_draft_rewrap,
+    intake_draft_save,
+    intake_drafts_purge,
+)
+from casework.services.duplicates import duplicate_holders_notify  # noqa: F401
 from casework.services.reads import case_edit_record, case_field_reveal, case_view_record  # noqa: F401
 from casework.services.records import consent_give, consent_withdraw, note_add, service_record_add  # noqa: F401

@@ -1,7 +1,14 @@
 """Case pages. Thin: parse the request, go through the gate (selectors) or a service, render."""
 
 from casework.views.changes import case_close, case_edit, case_reopen, case_restriction  # noqa: F401
-from casework.views.intake import case_create, duplicate_check, regency_options  # noqa: F401
+from casework.views.intake import (  # noqa: F401
+    case_create,
+    duplicate_check,
+    intake_draft_discard,
+    intake_draft_save,
+    intake_rescue,
+    regency_options,
+)
 from casework.views.lists import (  # noqa: F401
     MAX_SAVED_SEARCHES,
     SEARCH_SESSION_KEY,

@@ -1,32 +1,60 @@
-"""Opening a case: the intake form, the duplicate check while it is typed, regency choices."""
+"""Opening a case: the intake form in steps, its encrypted draft, the duplicate check while it is typed, regency
+choices."""
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.contrib import messages
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.html import conditional_escape, format_html, format_html_join
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from accounts.choices import Role
 from accounts.http import AuthedRequest
-from casework import selectors, services
-from casework.forms import (
-    CaseForm,
-    DuplicateCheckForm,
-    regency_choices,
-)
+from casework import limits, selectors, services
+from casework.forms import CaseForm, DuplicateCheckForm, draft_initial, regency_choices
+from casework.models import IntakeDraft
 from casework.views.lists import caseworker_only
+from core.csrf import repost_page
 from core.forms import attach_errors
 from core.http import posted
 
 
+def _posted_fields(request: HttpRequest) -> dict[str, list[str]]:
+    """The intake's own fields of a POST (never the CSRF token or anything else that came along)."""
+    names = set(CaseForm.base_fields)
+    return {name: request.POST.getlist(name) for name in request.POST if name in names}
+
+
+def _signed_out_keeps_the_post(view: Any) -> Any:
+    """A signed-out intake (the session ended while typing) is not sent to the sign-in page, which would drop it: the
+    page says what happened and offers to send it again once signed in. Nothing is stored."""
+
+    def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        if request.method == "POST" and not request.user.is_authenticated:
+            return repost_page(request, status=401, signed_out=True)
+        response: HttpResponse = view(request, *args, **kwargs)
+        return response
+
+    return wrapped
+
+
+@_signed_out_keeps_the_post
 @caseworker_only
 @require_http_methods(["GET", "POST"])
 def case_create(request: AuthedRequest) -> HttpResponse:
     organisation = request.user.organisation
     assert organisation is not None  # caseworker_only: an active membership
-    form = CaseForm(posted(request), organisation=organisation)
+    draft = services.intake_draft_open(actor=request.user)
+    restored: dict[str, Any] = {}
+    if request.method == "GET":
+        restored = draft_initial(selectors.intake_draft_fields(draft))
+    form = CaseForm(posted(request), organisation=organisation, initial=restored)
     if request.method == "POST" and form.is_valid():
         try:
             case = services.case_open(
@@ -43,6 +71,7 @@ def case_create(request: AuthedRequest) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error)
         else:
+            services.intake_draft_discard(actor=request.user)
             matches = selectors.duplicate_matches(
                 request.user,
                 nik=form.identity()["nik"],
@@ -51,27 +80,97 @@ def case_create(request: AuthedRequest) -> HttpResponse:
                 exclude=case,
                 request=request,
             )
-            if matches:
-                names = ", ".join(match.organisation.name for match in matches)
-                messages.warning(
-                    request,
-                    _("A case with the same identity number or phone is also held by: %(organisations)s.")
-                    % {"organisations": names},
-                )
+            services.duplicate_holders_notify(actor=request.user, matches=matches)
+            for match in matches:
+                messages.warning(request, _duplicate_message(request.user, match))
             messages.success(request, _("Case %(reference)s is open.") % {"reference": case.reference})
             return redirect("casework:case_detail", case_id=case.pk)
-    return render(request, "casework/case_form.html", {"form": form, "intake": True})
+    if request.method == "POST" and form.errors:
+        # What was typed is kept on the server too, so that closing the tab now loses nothing.
+        _save_quietly(request)
+    context = {"form": form, "intake": True, "draft": draft, "draft_restored": bool(restored)}
+    return render(request, "casework/case_form.html", context)
+
+
+def _duplicate_message(user: Any, match: selectors.DuplicateMatch) -> str:
+    """After opening: a case of the caseworker's own organisation that they may open is named, with a link; any
+    other holder only by the organisation's name."""
+    if match.cases:
+        links = format_html_join(
+            ", ",
+            '<a href="{}">{}</a>',
+            ((reverse("casework:case_detail", args=[c.pk]), c.reference) for c in match.cases),
+        )
+        text = _("A case with the same identity number or phone is already open at your organisation: %(refs)s.")
+        return format_html(conditional_escape(text).replace("%(refs)s", "{}"), links)
+    return _("A case with the same identity number or phone is also held by: %(organisations)s.") % {
+        "organisations": match.organisation.name
+    }
+
+
+def _save_quietly(request: AuthedRequest) -> IntakeDraft | None:
+    try:
+        return services.intake_draft_save(actor=request.user, fields=_posted_fields(request))
+    except ValidationError:
+        return None
+
+
+@caseworker_only
+@require_POST
+def intake_draft_save(request: AuthedRequest) -> HttpResponse:
+    """Called by the intake page as the caseworker types (static/jejaring/intake.js): seal what is typed into their
+    draft. 204 when kept; 413 when the draft is too large to keep."""
+    return HttpResponse(status=204 if _save_quietly(request) is not None else 413)
+
+
+@caseworker_only
+@require_POST
+def intake_draft_discard(request: AuthedRequest) -> HttpResponse:
+    services.intake_draft_discard(actor=request.user)
+    messages.info(request, _("The draft was discarded."))
+    return redirect("casework:case_create")
+
+
+def intake_rescue(request: HttpRequest) -> HttpResponse | None:
+    """The intake (or its draft) was posted with a token from before the latest sign-in (core.csrf): keep what was
+    typed in the caseworker's draft and bring them back to it. Only called for a same-origin POST of a signed-in
+    user; anyone else gets core.csrf's page."""
+    user: Any = request.user
+    if user.role != Role.CASEWORKER or user.organisation is None:
+        return None
+    try:
+        services.intake_draft_save(actor=user, fields=_posted_fields(request))
+    except ValidationError:
+        return None
+    if request.resolver_match and request.resolver_match.url_name == "intake_draft_save":
+        return HttpResponse(status=204)
+    messages.warning(
+        request,
+        _(
+            "Your sign-in changed while you were typing, so the case was not opened yet. Everything you typed is "
+            "kept below: check it and open the case."
+        ),
+    )
+    return redirect("casework:case_create")
 
 
 @caseworker_only
 @require_POST
 def duplicate_check(request: AuthedRequest) -> HttpResponse:
-    """htmx, while the intake form is filled in: which organisations already hold a case with these identifiers."""
+    """htmx, while the intake form is filled in: which organisations already hold a case with these identifiers.
+    Only inside an intake being written (the caseworker's draft), and at most
+    JEJARING_DUPLICATE_CHECKS_PER_HOUR an hour: otherwise it would be an oracle of who is a victim, and where."""
+    if selectors.intake_draft_of(request.user, request.POST.get("intake_draft") or None) is None:
+        return render(request, "casework/_duplicates.html", {"refused": "no_intake"}, status=403)
     form = DuplicateCheckForm(request.POST)
-    matches = (
-        selectors.duplicate_matches(request.user, request=request, **form.identifiers()) if form.is_valid() else []
-    )
-    return render(request, "casework/_duplicates.html", {"matches": matches})
+    identifiers = form.identifiers() if form.is_valid() else {}
+    if not any(identifiers.values()):
+        return render(request, "casework/_duplicates.html", {"matches": []})
+    if not limits.lookup_allowed(request.user, limits.DUPLICATE_CHECK, request=request):
+        return render(request, "casework/_duplicates.html", {"refused": "limit"}, status=429)
+    matches = selectors.duplicate_matches(request.user, request=request, **identifiers)
+    told = services.duplicate_holders_notify(actor=request.user, matches=matches)
+    return render(request, "casework/_duplicates.html", {"matches": matches, "told": told})
 
 
 @caseworker_only

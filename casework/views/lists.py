@@ -18,7 +18,7 @@ from accounts.http import AuthedRequest
 from accounts.permissions import role_required
 from audit import access_log
 from audit.models import AccessLog
-from casework import selectors
+from casework import limits, selectors
 from casework.choices import CaseStatus, RiskLevel
 from casework.forms import (
     SearchForm,
@@ -31,6 +31,18 @@ SEARCH_SESSION_KEY = "jj_case_searches"
 
 
 MAX_SAVED_SEARCHES = 5
+
+
+def limit_message(kind: str) -> str:
+    what = {
+        limits.DUPLICATE_CHECK: _("duplicate checks"),
+        limits.IDENTITY_SEARCH: _("searches"),
+        limits.IDENTITY_REVEAL: _("identity fields shown"),
+    }[kind]
+    return _(
+        "You have reached the limit of %(count)s %(what)s an hour. Try again later; if your work needs more, ask an "
+        "admin. The attempt was logged."
+    ) % {"count": limits.per_hour(kind), "what": what}
 
 
 def _filters(request: AuthedRequest) -> selectors.CaseFilters:
@@ -84,6 +96,11 @@ def case_search(request: AuthedRequest) -> HttpResponse:
     if not form.is_valid():
         # The list again, with the reason beside the box and what was typed still in it (in this page only).
         return _case_list(request, form)
+    if not limits.lookup_allowed(request.user, limits.IDENTITY_SEARCH, request=request):
+        form.add_error("q", limit_message(limits.IDENTITY_SEARCH))
+        response = _case_list(request, form)
+        response.status_code = 429
+        return response
     ids = selectors.search_case_ids(request.user, form.cleaned_data["q"], request=request)
     saved = request.session.get(SEARCH_SESSION_KEY, {})
     token = secrets.token_urlsafe(8)

@@ -13,10 +13,10 @@ from accounts.http import AuthedRequest
 from accounts.permissions import role_required
 from audit import access_log
 from audit.models import AccessLog
-from casework import selectors, services, tabs
+from casework import limits, selectors, services, tabs
 from casework.history import case_history
 from casework.models import Case, Section
-from casework.views.lists import caseworker_only
+from casework.views.lists import caseworker_only, limit_message
 
 
 def _case_page(request: AuthedRequest, case: Case, tab: str, template: str, **context: Any) -> HttpResponse:
@@ -56,6 +56,21 @@ def case_reveal(request: AuthedRequest, case_id: str, field: str) -> HttpRespons
     case = selectors.get_case_for(request.user, case_id, request=request)
     if field not in services.REVEALABLE or not case.access.can_see(services.REVEALABLE[field]):
         raise Http404
+    if not limits.lookup_allowed(request.user, limits.IDENTITY_REVEAL, request=request):
+        refused = limit_message(limits.IDENTITY_REVEAL)
+        if request.htmx:
+            return render(request, "casework/_revealed.html", {"refused": refused, "field": field}, status=429)
+        response = _case_page(
+            request,
+            case,
+            "identity",
+            "casework/case_identity.html",
+            sensitive=selectors.case_sensitive(case),
+            revealed_field=field,
+            refused=refused,
+        )
+        response.status_code = 429
+        return response
     value = services.case_field_reveal(actor=request.user, case=case, field=field, request=request)
     if isinstance(value, list):
         value = ", ".join(value)

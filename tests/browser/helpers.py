@@ -2,6 +2,7 @@ from __future__ import annotations
 
 from django_otp.oath import totp
 from django_otp.plugins.otp_totp.models import TOTPDevice
+from playwright.sync_api import expect
 
 from tests.factories import PASSWORD
 
@@ -36,3 +37,9 @@ def sign_out(page) -> None:
     page.locator("#user-menu").click()
     page.get_by_test_id("sign-out").click()
     page.wait_for_url("**/accounts/sign-in/**")
+
+
+def step(page, title: str) -> None:
+    """The intake and edit forms show one section at a time: open the step by its title."""
+    page.locator("[data-steps]").get_by_role("button", name=title).click()
+    expect(page.locator("fieldset[data-step]:visible > legend")).to_have_text(title)

@@ -3,7 +3,7 @@ from playwright.sync_api import expect
 
 from audit.models import AccessLog
 from casework.models import Case
-from tests.browser.helpers import open_menu, sign_in
+from tests.browser.helpers import open_menu, sign_in, step
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -19,14 +19,19 @@ def test_a_caseworker_logs_a_case_finds_it_by_nik_reveals_it_and_edits_it(page, 
     page.get_by_label("NIK").fill(NIK)
     page.get_by_label("Tanggal lahir").fill("1995-07-05")
     page.get_by_label("Jenis kelamin").select_option("feminine")
+    page.get_by_role("button", name="Lanjut: Data kontak").click()
     page.get_by_label("Nomor telepon").fill("0800 1111 2222")
+    step(page, "Situasi")
     page.get_by_label("Kronologi").fill("Ditawari kerja di luar negeri lewat iklan daring. (rekaan)")
+    page.get_by_label("Sindikat penipuan daring (online scam)").check()
+    step(page, "Rute")
     page.get_by_label("Provinsi asal").select_option("53")
     expect(page.locator("#id_origin_regency option", has_text="Kota Kupang")).to_have_count(1)
     page.get_by_label("Kabupaten atau kota asal").select_option("53.71")
-    page.get_by_label("Sindikat penipuan daring (online scam)").check()
+    step(page, "Persetujuan")
     page.get_by_label("Tanggal persetujuan diberikan").fill("2026-11-20")
     page.get_by_label("Setuju menerima layanan").check()
+    step(page, "Risiko dan pemantauan")
     page.get_by_label("Tingkat risiko").select_option("high")
     page.get_by_role("button", name="Buka kasus").click()
 
@@ -61,6 +66,7 @@ def test_a_caseworker_logs_a_case_finds_it_by_nik_reveals_it_and_edits_it(page, 
 
     page.get_by_role("link", name="Ringkasan").click()
     page.get_by_role("link", name="Ubah").click()
+    step(page, "Risiko dan pemantauan")
     page.get_by_label("Tingkat risiko").select_option("low")
     page.get_by_role("button", name="Simpan").click()
     expect(page.get_by_text("Kasus tersimpan.")).to_be_visible()

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from casework import services
 from tests.bad_input import *
 
 pytestmark = pytest.mark.django_db
@@ -350,8 +351,11 @@ def test_case_search(client_for, alice, case_a, q):
 )
 def test_duplicate_check(client_for, alice, bob, case_a, data):
     client = client_for(bob)  # bob's organisation does not hold case_a: the check names organisation A, nothing else
+    draft = services.intake_draft_open(actor=bob)  # the check runs only inside an intake being written
     before = rows(BlindIndex, Case)
-    response = client.post(reverse("casework:duplicate_check"), data, HTTP_HX_REQUEST="true")
+    response = client.post(
+        reverse("casework:duplicate_check"), {**data, "intake_draft": str(draft.pk)}, HTTP_HX_REQUEST="true"
+    )
     text = inert(response)
     assert response.status_code == 200
     assert "<html" not in text, "a fragment for htmx"

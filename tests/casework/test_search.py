@@ -2,7 +2,7 @@ import pytest
 from django.urls import reverse
 
 from audit.models import AccessLog
-from casework import selectors
+from casework import selectors, services
 from tests.cases import MARKERS, open_case
 
 pytestmark = pytest.mark.django_db
@@ -58,8 +58,10 @@ def test_a_search_is_logged_without_its_text_and_nothing_typed_reaches_the_url(c
 
 
 def test_the_duplicate_check_names_the_organisation_and_nothing_else(client_for, bob, case_a):
+    draft = services.intake_draft_open(actor=bob)  # inside an intake being written
     response = client_for(bob).post(
-        reverse("casework:duplicate_check"), {"nik": MARKERS["nik"], "phones": "0812 0000 0000"}
+        reverse("casework:duplicate_check"),
+        {"nik": MARKERS["nik"], "phones": "0812 0000 0000", "intake_draft": str(draft.pk)},
     )
     html = response.content.decode()
     assert "Organisasi A (fiktif)" in html

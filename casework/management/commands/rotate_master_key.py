@@ -10,6 +10,7 @@ from django.utils import timezone
 
 from casework import crypto
 from casework.models import CaseKey
+from casework.services import intake_draft_rewrap
 
 BATCH = 500
 
@@ -44,6 +45,8 @@ class Command(BaseCommand):
             "Data keys re-wrapped under master key {current}: {rewrapped}; already under it: {already_current}; "
             "destroyed (skipped): {destroyed}.".format(current=current, **counts)
         )
+        drafts = intake_draft_rewrap()
+        self.stdout.write(f"Intake drafts re-wrapped: {drafts}.")
         if counts["rewrapped"]:
             self.stdout.write(
                 "Older master keys can be removed from JEJARING_MASTER_KEYS once backups that need them are retired."

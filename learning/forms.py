@@ -1,0 +1,195 @@
+"""Forms of the learning space. They validate input and show errors beside the field in the user's language; the
+services decide what is allowed (the review checklist is checked there too, not only here)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils.translation import gettext_lazy as _
+
+from accounts.choices import ServiceType
+from casework.choices import ExploitationType
+from core import provinces
+from core.forms import DateInputField, StyledFormMixin
+from learning.choices import (
+    CHECKLIST,
+    OUTCOMES,
+    DocumentKind,
+    Institution,
+    RecommendationStatus,
+    SubmissionChannel,
+    Topic,
+)
+from learning.models import Practice
+
+BLANK = [("", "—")]
+
+
+def _attach(form: forms.Form, error: ValidationError) -> None:
+    """A service's ValidationError shown on the form: beside its field, or at the top."""
+    if hasattr(error, "error_dict"):
+        for field, messages in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, messages)
+    else:
+        form.add_error(None, error.messages)
+
+
+class PracticeForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    summary = forms.CharField(
+        label=_("Summary"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}), help_text=_("One or two lines.")
+    )
+    body = forms.CharField(
+        label=_("The practice"),
+        max_length=50_000,
+        widget=forms.Textarea(attrs={"rows": 12}),
+        help_text=_(
+            "Markdown: **bold**, *italic*, lists, [links](https://…). No HTML. Write nothing that could identify "
+            "a person you assisted."
+        ),
+    )
+    topic = forms.ChoiceField(label=_("Topic"), choices=Topic.choices)
+    service_type = forms.ChoiceField(label=_("Service"), choices=BLANK + ServiceType.choices, required=False)
+    exploitation_type = forms.ChoiceField(
+        label=_("Type of exploitation"), choices=BLANK + ExploitationType.choices, required=False
+    )
+    province = forms.ChoiceField(label=_("Province"), choices=BLANK + provinces.CHOICES, required=False)
+
+    @classmethod
+    def initial_from(cls, practice: Practice) -> dict[str, Any]:
+        return {name: getattr(practice, name) for name in cls.base_fields}
+
+
+class ChecklistForm(StyledFormMixin, forms.Form):
+    checklist = forms.MultipleChoiceField(
+        label=_("Before publishing, confirm that"),
+        choices=CHECKLIST,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class LibraryFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    topic = forms.ChoiceField(label=_("Topic"), choices=[("", _("All topics")), *Topic.choices], required=False)
+    province = forms.ChoiceField(
+        label=_("Province"), choices=[("", _("All provinces")), *provinces.CHOICES], required=False
+    )
+    organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int, required=False, empty_value=None)
+
+    def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self.fields["organisation"].choices = [("", _("All organisations"))] + [(o.pk, o.name) for o in organisations]
+
+
+class CommentForm(StyledFormMixin, forms.Form):
+    body = forms.CharField(
+        label=_("Your comment"),
+        max_length=4000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("Markdown. Write nothing that could identify a person you assisted."),
+    )
+
+
+class TopicsForm(StyledFormMixin, forms.Form):
+    topics = forms.MultipleChoiceField(
+        label=_("Tell me about new practices in"),
+        choices=Topic.choices,
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+
+
+class DocumentForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
+    topic = forms.ChoiceField(label=_("Topic"), choices=BLANK + Topic.choices, required=False)
+    description = forms.CharField(
+        label=_("Description"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    file = forms.FileField(
+        label=_("File"),
+        help_text=_("PDF, DOCX, ODT, XLSX, PNG or JPEG, at most 20 MB. It must hold no data about victims."),
+        widget=forms.ClearableFileInput(attrs={"accept": ".pdf,.docx,.odt,.xlsx,.png,.jpg,.jpeg"}),
+    )
+
+
+class DocumentFilterForm(StyledFormMixin, forms.Form):
+    q = forms.CharField(label=_("Search"), max_length=200, required=False)
+    kind = forms.ChoiceField(label=_("Kind"), choices=[("", _("All kinds")), *DocumentKind.choices], required=False)
+
+
+class RecommendationForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    problem = forms.CharField(label=_("The problem"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 6}))
+    recommendation = forms.CharField(
+        label=_("The recommendation"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 6})
+    )
+    institution = forms.ChoiceField(label=_("Addressed to"), choices=Institution.choices)
+
+
+class RecommendationFilterForm(StyledFormMixin, forms.Form):
+    status = forms.ChoiceField(
+        label=_("Status"), choices=[("", _("Every status")), *RecommendationStatus.choices], required=False
+    )
+    institution = forms.ChoiceField(
+        label=_("Addressed to"), choices=[("", _("Every institution")), *Institution.choices], required=False
+    )
+
+
+class SubmitForm(StyledFormMixin, forms.Form):
+    submitted_on = DateInputField(label=_("Submitted on"))
+    submitted_to = forms.CharField(
+        label=_("Submitted to"), max_length=200, help_text=_("The office or official, e.g. Komisi VIII DPR RI.")
+    )
+    submitted_how = forms.ChoiceField(label=_("How"), choices=SubmissionChannel.choices)
+
+
+class AnswerForm(StyledFormMixin, forms.Form):
+    answered_on = DateInputField(label=_("Answered on"))
+    answer = forms.CharField(label=_("The answer"), max_length=20_000, widget=forms.Textarea(attrs={"rows": 4}))
+
+
+class OutcomeForm(StyledFormMixin, forms.Form):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=[(s.value, s.label) for s in RecommendationStatus if s in OUTCOMES]
+    )
+    decided_on = DateInputField(label=_("Decided on"), required=False)
+
+
+class PracticeEvidenceForm(StyledFormMixin, forms.Form):
+    practice = forms.ModelChoiceField(label=_("Cite a good practice"), queryset=Practice.objects.none())
+
+    def __init__(self, *args: Any, practices: Any = None, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if practices is not None:
+            self.fields["practice"].queryset = practices
+
+
+class EventForm(StyledFormMixin, forms.Form):
+    title = forms.CharField(label=_("Title"), max_length=200)
+    date = DateInputField(label=_("Date"))
+    place = forms.CharField(label=_("Place"), max_length=200)
+    province = forms.ChoiceField(label=_("Province"), choices=BLANK + provinces.CHOICES, required=False)
+    agenda = forms.CharField(
+        label=_("Agenda"), max_length=20_000, required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    organisations: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Organisations taking part"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    practices: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Practices that came out of it"), queryset=None, required=False, widget=forms.CheckboxSelectMultiple
+    )
+    recommendations: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Recommendations that came out of it"),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+
+    def __init__(self, *args: Any, choices: dict[str, Any], **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for name, queryset in choices.items():
+            self.fields[name].queryset = queryset

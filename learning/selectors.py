@@ -1,0 +1,338 @@
+"""Reads of the learning space, and its gate.
+
+Who sees what:
+- published practices, documents, recommendations past their draft and every learning event: every active member;
+- drafts (and items in review, and archived ones) of an organisation: that organisation's members only; other
+  organisations get a 404, so that a draft's existence does not leak;
+- items in review: also the coordinators, who review them; archived items: also coordinators and admins.
+Which case a case study came from is never read here: readers' pages have no way to show it.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import Any, TypeVar
+
+from django.db import connection
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from accounts.choices import Role
+from accounts.models import Organisation, User
+from core import pagination
+from learning.choices import RecommendationStatus, Status, Topic
+from learning.models import (
+    Comment,
+    Document,
+    Endorsement,
+    Evidence,
+    HelpfulMark,
+    LearningEvent,
+    Practice,
+    Recommendation,
+    TopicFollow,
+)
+
+MEMBER_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.ADMIN)
+AUTHOR_ROLES = (Role.CASEWORKER, Role.COORDINATOR)
+PAGE_SIZE = 25
+M = TypeVar("M", bound=Model)
+
+
+def is_member(user: User) -> bool:
+    return bool(user.is_authenticated and user.role in MEMBER_ROLES)
+
+
+def _reviewed_q(user: User) -> Q:
+    q = Q(status=Status.PUBLISHED)
+    if user.organisation is not None:
+        q |= Q(organisation=user.organisation)
+    if user.role == Role.COORDINATOR:
+        q |= Q(status__in=[Status.IN_REVIEW, Status.ARCHIVED])
+    elif user.role == Role.ADMIN:
+        q |= Q(status=Status.ARCHIVED)
+    return q
+
+
+def _get(queryset: QuerySet[M], object_id: Any) -> M:
+    try:
+        return queryset.get(pk=uuid.UUID(str(object_id)))
+    except (ValueError, queryset.model.DoesNotExist):  # type: ignore[attr-defined]
+        raise Http404 from None
+
+
+# --- Practices -------------------------------------------------------------------------------------------------
+
+
+def visible_practices(user: User) -> QuerySet[Practice]:
+    if not is_member(user):
+        return Practice.objects.none()
+    return Practice.objects.filter(_reviewed_q(user))
+
+
+def get_practice_for(user: User, practice_id: Any) -> Practice:
+    return _get(visible_practices(user).select_related("organisation", "author"), practice_id)
+
+
+@dataclass
+class LibraryFilters:
+    q: str = ""
+    topic: str = ""
+    province: str = ""
+    organisation: int | None = None
+
+
+def _search(rows: QuerySet[Practice], q: str) -> QuerySet[Practice]:
+    if connection.vendor == "postgresql":
+        from django.contrib.postgres.search import SearchQuery
+
+        return rows.filter(search_vector=SearchQuery(q, config="simple", search_type="websearch"))
+    return rows.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(body__icontains=q))
+
+
+def library(user: User, filters: LibraryFilters, cursor: str = "", size: int = PAGE_SIZE) -> dict[str, Any]:
+    """Published practices: the pinned ones first (on the first page, when no search narrows), then one keyset
+    page in order of publication. A search on PostgreSQL uses the stored search vector and its GIN index."""
+    rows = Practice.objects.filter(status=Status.PUBLISHED).select_related("organisation").defer("body")
+    if filters.topic:
+        rows = rows.filter(topic=filters.topic)
+    if filters.province:
+        rows = rows.filter(province=filters.province)
+    if filters.organisation:
+        rows = rows.filter(organisation_id=filters.organisation)
+    if filters.q:
+        rows = _search(rows, filters.q)
+    narrowed = bool(filters.q or filters.topic or filters.province or filters.organisation)
+    pinned: list[Practice] = []
+    if not narrowed:
+        if not cursor:
+            pinned = list(rows.filter(pinned=True).order_by("-published_at", "-id")[:10])
+        rows = rows.filter(pinned=False)
+    page = pagination.keyset_page(rows.order_by("-published_at", "-id"), cursor, time_field="published_at", size=size)
+    return {"pinned": pinned, "page": page}
+
+
+def own_unpublished(user: User) -> QuerySet[Practice]:
+    """The practices of the user's organisation not (or no longer) published: its drafts, in review, archived."""
+    if user.organisation is None:
+        return Practice.objects.none()
+    return (
+        Practice.objects.filter(organisation=user.organisation)
+        .exclude(status=Status.PUBLISHED)
+        .defer("body")
+        .order_by("-updated_at")[:50]
+    )
+
+
+def review_queue(user: User) -> dict[str, Any]:
+    if user.role != Role.COORDINATOR:
+        return {"practices": [], "documents": []}
+    return {
+        "practices": list(
+            Practice.objects.filter(status=Status.IN_REVIEW).select_related("organisation").order_by("updated_at")
+        ),
+        "documents": list(
+            Document.objects.filter(status=Status.IN_REVIEW).select_related("organisation").order_by("updated_at")
+        ),
+    }
+
+
+def home_panel(user: User) -> dict[str, Any]:
+    """The home page's learning panel: the three latest practices; for coordinators, how many items wait for them."""
+    latest = list(
+        Practice.objects.filter(status=Status.PUBLISHED)
+        .only("id", "title", "published_at")
+        .order_by("-published_at")[:3]
+    )
+    waiting = 0
+    if user.role == Role.COORDINATOR:
+        waiting = (
+            Practice.objects.filter(status=Status.IN_REVIEW).count()
+            + Document.objects.filter(status=Status.IN_REVIEW).count()
+        )
+    return {"latest": latest, "waiting": waiting}
+
+
+def has_marked(user: User, practice: Practice) -> bool:
+    return HelpfulMark.objects.filter(practice=practice, user=user).exists()
+
+
+def comments_of(user: User, practice: Practice) -> list[Comment]:
+    rows = Comment.objects.filter(practice=practice).select_related("author", "organisation")
+    if user.role != Role.COORDINATOR:
+        rows = rows.filter(hidden=False)
+    return list(rows)
+
+
+def get_comment_for(user: User, comment_id: Any) -> Comment:
+    try:
+        pk = int(str(comment_id))
+        return Comment.objects.select_related("practice").get(pk=pk, practice__in=visible_practices(user))
+    except (ValueError, Comment.DoesNotExist):
+        raise Http404 from None
+
+
+def followed_topics(user: User) -> set[str]:
+    return set(TopicFollow.objects.filter(user=user).values_list("topic", flat=True))
+
+
+def topic_followers(topic: str, *, exclude: int | None = None) -> QuerySet[User]:
+    return User.objects.filter(
+        is_active=True,
+        membership__is_active=True,
+        pk__in=TopicFollow.objects.filter(topic=topic).values("user_id"),
+    ).exclude(pk=exclude or 0)
+
+
+def events_of_practice(user: User, practice: Practice) -> list[LearningEvent]:
+    return list(practice.events.all()) if is_member(user) else []
+
+
+def library_organisations() -> QuerySet[Organisation]:
+    return Organisation.objects.filter(is_active=True).order_by("name")
+
+
+TOPICS = Topic.choices
+
+
+# --- Documents -------------------------------------------------------------------------------------------------
+
+
+def visible_documents(user: User) -> QuerySet[Document]:
+    if not is_member(user):
+        return Document.objects.none()
+    return Document.objects.filter(_reviewed_q(user))
+
+
+def get_document_for(user: User, document_id: Any) -> Document:
+    return _get(visible_documents(user).select_related("organisation", "author"), document_id)
+
+
+def document_list(user: User, *, kind: str = "", q: str = "", cursor: str = "") -> dict[str, Any]:
+    rows = Document.objects.filter(status=Status.PUBLISHED).select_related("organisation")
+    if kind:
+        rows = rows.filter(kind=kind)
+    if q:
+        rows = rows.filter(Q(title__icontains=q) | Q(description__icontains=q))
+    page = pagination.keyset_page(rows.order_by("-published_at", "-id"), cursor, time_field="published_at")
+    own = (
+        Document.objects.filter(organisation=user.organisation).exclude(status=Status.PUBLISHED).order_by("-updated_at")
+        if user.organisation
+        else Document.objects.none()
+    )
+    return {"page": page, "own": list(own[:50])}
+
+
+# --- Recommendations -------------------------------------------------------------------------------------------
+
+
+def visible_recommendations(user: User) -> QuerySet[Recommendation]:
+    if not is_member(user):
+        return Recommendation.objects.none()
+    q = ~Q(status=RecommendationStatus.DRAFT)
+    if user.organisation is not None:
+        q |= Q(organisation=user.organisation)
+    return Recommendation.objects.filter(q)
+
+
+def get_recommendation_for(user: User, recommendation_id: Any) -> Recommendation:
+    return _get(visible_recommendations(user).select_related("organisation", "author"), recommendation_id)
+
+
+def recommendation_list(user: User, *, status: str = "", institution: str = "") -> list[Recommendation]:
+    rows = visible_recommendations(user).select_related("organisation")
+    if status:
+        rows = rows.filter(status=status)
+    if institution:
+        rows = rows.filter(institution=institution)
+    return list(rows.order_by("-updated_at", "-id")[:200])
+
+
+def endorsements_of(recommendation: Recommendation) -> list[Endorsement]:
+    return list(recommendation.endorsements.select_related("organisation").order_by("organisation__name"))
+
+
+def evidence_of(user: User, recommendation: Recommendation) -> list[Evidence]:
+    """The evidence, with cited practices the reader may not see (archived, say) left out."""
+    rows = list(recommendation.evidence.select_related("practice"))
+    visible = set(
+        visible_practices(user)
+        .filter(pk__in=[e.practice_id for e in rows if e.practice_id])
+        .values_list("pk", flat=True)
+    )
+    return [e for e in rows if e.practice_id is None or e.practice_id in visible]
+
+
+def citable_practices(user: User) -> QuerySet[Practice]:
+    return Practice.objects.filter(status=Status.PUBLISHED).order_by("title").only("id", "title")
+
+
+def get_evidence_for(user: User, recommendation: Recommendation, evidence_id: Any) -> Evidence:
+    try:
+        return recommendation.evidence.get(pk=int(str(evidence_id)))
+    except (ValueError, Evidence.DoesNotExist):
+        raise Http404 from None
+
+
+def may_steer(user: User, recommendation: Recommendation) -> bool:
+    """The author and the coordinators move a recommendation along (and cite its evidence) before submission."""
+    return user.pk == recommendation.author_id or user.role == Role.COORDINATOR
+
+
+def has_endorsed(user: User, recommendation: Recommendation) -> bool:
+    return bool(
+        user.organisation
+        and Endorsement.objects.filter(recommendation=recommendation, organisation=user.organisation).exists()
+    )
+
+
+# --- Learning events -------------------------------------------------------------------------------------------
+
+
+def visible_events(user: User) -> QuerySet[LearningEvent]:
+    return LearningEvent.objects.all() if is_member(user) else LearningEvent.objects.none()
+
+
+def get_event_for(user: User, event_id: Any) -> LearningEvent:
+    return _get(visible_events(user), event_id)
+
+
+@dataclass
+class Participation:
+    count: int
+    provinces: list[str]
+
+
+def participation(event: LearningEvent) -> Participation:
+    """How many organisations took part and from which provinces: not who (a list of names is not needed to learn)."""
+    from core import provinces
+
+    codes = sorted(set(event.organisations.values_list("province", flat=True)))
+    return Participation(
+        count=event.organisations.count(),
+        provinces=[provinces.BY_CODE[c].name for c in codes if c in provinces.BY_CODE],
+    )
+
+
+def event_outputs(user: User, event: LearningEvent) -> dict[str, Any]:
+    return {
+        "practices": list(event.practices.filter(pk__in=visible_practices(user).values("pk")).defer("body")),
+        "recommendations": list(event.recommendations.filter(pk__in=visible_recommendations(user).values("pk"))),
+    }
+
+
+def events_of_recommendation(user: User, recommendation: Recommendation) -> list[LearningEvent]:
+    return list(recommendation.events.all())
+
+
+def event_list(user: User) -> list[LearningEvent]:
+    return list(visible_events(user).order_by("-date", "-id")[:200])
+
+
+def event_choices() -> dict[str, QuerySet[Any]]:
+    return {
+        "organisations": Organisation.objects.filter(is_active=True).order_by("name"),
+        "practices": Practice.objects.filter(status=Status.PUBLISHED).order_by("title").only("id", "title"),
+        "recommendations": Recommendation.objects.exclude(status=RecommendationStatus.DRAFT).order_by("title"),
+    }

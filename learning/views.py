@@ -1,1 +1,0 @@
-"""Pages of learning (issue 11 / 12 fills this app)."""

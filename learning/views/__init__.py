@@ -1,0 +1,1 @@
+"""The learning space's pages, one module per kind of item."""

@@ -1,0 +1,135 @@
+"""The intake's draft: kept on the server, sealed, owned by one caseworker, restored in a new session, discarded
+when the case is opened or on request, expired after JEJARING_INTAKE_DRAFT_DAYS."""
+
+from datetime import timedelta
+
+import pytest
+import time_machine
+from django.test import Client
+from django.urls import reverse
+from django.utils import timezone
+
+from casework import crypto, drafts, selectors, services
+from casework.models import Case, IntakeDraft
+from notifications import reminders
+from tests.cases import MARKERS
+from tests.casework.test_leak import every_row_as_text, hits
+from tests.casework.test_views import intake_data
+from tests.conftest import sign_in
+
+pytestmark = pytest.mark.django_db
+
+
+def typed():
+    return intake_data(
+        full_name=MARKERS["name"],
+        nik=MARKERS["nik"],
+        date_of_birth="1999-01-01",
+        birth_year="",
+        phones=MARKERS["phone"],
+        address=MARKERS["address"],
+        narrative=MARKERS["narrative"],
+        needs=MARKERS["needs"],
+    )
+
+
+def test_the_draft_survives_a_closed_tab_and_holds_no_plaintext(client_for, alice):
+    first = client_for(alice)
+    page = first.get(reverse("casework:case_create"))
+    assert page.status_code == 200
+    assert 'name="intake_draft"' in page.content.decode()
+    response = first.post(reverse("casework:intake_draft_save"), typed())
+    assert response.status_code == 204
+    # Nothing of it in any table, in plain text.
+    assert hits(every_row_as_text()) == []
+    draft = IntakeDraft.objects.get(owner=alice)
+    assert draft.payload_enc.startswith("v1:") and draft.wrapped_key
+
+    # The tab is closed and the session is gone; the caseworker signs in again in a new browser session.
+    first.logout()
+    again = sign_in(Client(), alice)
+    html = again.get(reverse("casework:case_create")).content.decode()
+    assert 'data-testid="draft-restored"' in html
+    assert MARKERS["narrative"] in html and MARKERS["name"] in html and MARKERS["address"] in html
+    assert 'value="online_scam_compound" id="id_exploitation_types_10" checked' in html
+    assert '<option value="online_fraud" selected>' in html
+
+
+def test_another_caseworker_never_sees_the_draft(client_for, alice, anna, bob):
+    client_for(alice).post(reverse("casework:intake_draft_save"), typed())
+    for other in (anna, bob):
+        html = client_for(other).get(reverse("casework:case_create")).content.decode()
+        assert MARKERS["narrative"] not in html and 'data-testid="draft-restored"' not in html
+    assert selectors.intake_draft_of(anna, IntakeDraft.objects.get(owner=alice).pk) is None
+
+
+def test_the_draft_is_bound_to_its_row(alice, anna):
+    mine = services.intake_draft_save(actor=alice, fields={"narrative": ["rekaan"]})
+    theirs = services.intake_draft_open(actor=anna)
+    theirs.payload_enc = mine.payload_enc  # a copied ciphertext does not open under another draft's key and id
+    with pytest.raises(crypto.CryptoError):
+        drafts.open_fields(theirs)
+    assert selectors.intake_draft_fields(theirs) == {}
+
+
+def test_opening_the_case_discards_the_draft(client_for, alice):
+    client = client_for(alice)
+    client.get(reverse("casework:case_create"))
+    client.post(reverse("casework:intake_draft_save"), typed())
+    assert client.post(reverse("casework:case_create"), typed()).status_code == 302
+    assert Case.objects.count() == 1
+    assert not IntakeDraft.objects.exists()
+
+
+def test_a_refused_intake_keeps_its_draft(client_for, alice):
+    client = client_for(alice)
+    response = client.post(reverse("casework:case_create"), typed() | {"nik": "1234"})
+    assert response.status_code == 200
+    assert selectors.intake_draft_fields(IntakeDraft.objects.get(owner=alice))["nik"] == ["1234"]
+
+
+def test_the_discard_button_deletes_the_draft(client_for, alice):
+    client = client_for(alice)
+    client.post(reverse("casework:intake_draft_save"), typed())
+    response = client.post(reverse("casework:intake_draft_discard"))
+    assert response.status_code == 302
+    assert not IntakeDraft.objects.exists()
+    html = client.get(response.headers["Location"]).content.decode()
+    assert MARKERS["narrative"] not in html
+
+
+def test_drafts_expire_and_the_dispatcher_deletes_them(client_for, alice, settings):
+    client_for(alice).post(reverse("casework:intake_draft_save"), typed())
+    assert IntakeDraft.objects.count() == 1
+    later = timezone.now() + timedelta(days=settings.JEJARING_INTAKE_DRAFT_DAYS, minutes=1)
+    with time_machine.travel(later, tick=False):
+        reminders.dispatch()
+    assert not IntakeDraft.objects.exists()
+
+
+def test_a_draft_of_another_organisation_is_dropped(alice, org_b):
+    services.intake_draft_save(actor=alice, fields={"narrative": ["rekaan"]})
+    IntakeDraft.objects.update(organisation=org_b)  # as if alice had moved since
+    assert selectors.intake_draft_of(alice) is None
+    assert selectors.intake_draft_fields(services.intake_draft_open(actor=alice)) == {}
+
+
+def test_a_draft_too_large_is_refused_not_cut(client_for, alice):
+    response = client_for(alice).post(reverse("casework:intake_draft_save"), {"narrative": "x" * 250_000})
+    assert response.status_code == 413
+
+
+def test_only_caseworkers_have_drafts(client_for, carol, dave):
+    for user in (carol, dave):
+        assert client_for(user).post(reverse("casework:intake_draft_save"), {"narrative": "x"}).status_code == 403
+    assert not IntakeDraft.objects.exists()
+
+
+def test_rotation_rewraps_drafts(alice, settings):
+    services.intake_draft_save(actor=alice, fields={"narrative": ["rekaan"]})
+    new_key = "QUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUFBQUE="  # 32 bytes of "A", fictional
+    settings.JEJARING_MASTER_KEYS = [new_key, *settings.JEJARING_MASTER_KEYS]
+    assert services.intake_draft_rewrap() == 1
+    draft = IntakeDraft.objects.get()
+    assert draft.master_key_id == crypto.current_master_key_id()
+    assert selectors.intake_draft_fields(draft) == {"narrative": ["rekaan"]}

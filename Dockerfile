@@ -16,7 +16,7 @@ WORKDIR /build
 # nothing of the source, and this layer is rebuilt only when the dependencies change. Every dependency ships binary
 # wheels for CPython 3.11 (psycopg[binary], cryptography, argon2-cffi), so no compiler is needed.
 COPY pyproject.toml ./
-RUN pip install --upgrade pip && pip install .
+RUN pip install --upgrade pip && pip install ".[s3]"
 
 # --- Stage 2: the runtime ------------------------------------------------------------------------------------------
 FROM ${PYTHON_IMAGE} AS runtime
@@ -52,6 +52,7 @@ RUN DJANGO_SECRET_KEY=build-only-not-a-secret-build-only-not-a-secret-build-only
     CELERY_BROKER_URL=redis://build-only.invalid:6379/0 \
     JEJARING_MASTER_KEYS=AQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQEBAQE= \
     JEJARING_INDEX_KEY=AgICAgICAgICAgICAgICAgICAgICAgICAgICAgICAgI= \
+    JEJARING_LOG_KEY=AwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwMDAwM= \
     DJANGO_ALLOWED_HOSTS=build-only.invalid \
     JEJARING_SITE_URL=https://build-only.invalid \
     EMAIL_HOST=build-only.invalid \

@@ -19,8 +19,20 @@ membership_changed = Hooks()
 # Asked before a user's membership moves to another organisation or role: hook(user=..., organisation=..., role=...)
 # returns the reasons it may not (none when it may).
 membership_blockers = Hooks()
+# A signed-in user was refused by role (403): hook(user=..., request=..., reason=...). Audit logs it.
+access_refused = Hooks()
 # Something happened to an account's security: hook(event=..., user=..., request=...).
 security_event = Hooks()
+
+# An admin acted on another person's account, its email changed, or a command changed accounts:
+# hook(action=..., user=..., actor=..., request=..., detail=...). Audit logs it, notifications tell the person and
+# the other admins. The actions are access-log event codes.
+account_action = Hooks()
+RESET_LINK_SENT = "password_reset_sent"
+TWO_FACTOR_RESET = "two_factor_reset"
+ACCOUNT_DEACTIVATED = "account_deactivated"
+EMAIL_CHANGED = "email_changed"
+ACCOUNT_COMMAND = "account_command"
 
 PASSWORD_CHANGED = "password_changed"
 TWO_FACTOR_CHANGED = "two_factor_changed"
@@ -33,6 +45,16 @@ def membership_change_blocked(*, user: Any, organisation: Any, role: str) -> lis
 
 def security_event_happened(event: str, *, user: Any, request: HttpRequest | None = None) -> None:
     security_event.call(event=event, user=user, request=request)
+
+
+def access_was_refused(*, user: Any, request: HttpRequest | None, reason: str) -> None:
+    access_refused.call(user=user, request=request, reason=reason)
+
+
+def account_action_happened(
+    action: str, *, user: Any, actor: Any, request: HttpRequest | None = None, detail: str = ""
+) -> None:
+    account_action.call(action=action, user=user, actor=actor, request=request, detail=detail)
 
 
 def register(hooks: Hooks, hook: Callable[..., Any]) -> None:

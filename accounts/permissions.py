@@ -11,6 +11,8 @@ from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest
 from django.http.response import HttpResponseBase
 
+from accounts import hooks
+
 View = Callable[..., HttpResponseBase]
 
 
@@ -21,6 +23,7 @@ def role_required(*roles: str) -> Callable[[View], View]:
         @wraps(view)
         def wrapped(request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponseBase:
             if getattr(request.user, "role", None) not in roles:
+                hooks.access_was_refused(user=request.user, request=request, reason="role")
                 raise PermissionDenied
             return view(request, *args, **kwargs)
 

@@ -1,4 +1,5 @@
-"""Two-factor sign-in: TOTP devices enrolled by QR code, and one-time recovery codes."""
+"""Two-factor sign-in: TOTP authenticators enrolled by QR code (their secrets sealed under the master keys, see
+accounts.models.Authenticator), and one-time recovery codes."""
 
 from __future__ import annotations
 
@@ -11,9 +12,8 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts.models import User
+from accounts.models import Authenticator, User
 
 RECOVERY_DEVICE = "recovery"
 RECOVERY_SALT = "jejaring.two_factor.recovery_code"
@@ -28,27 +28,27 @@ def recovery_digest(code: str) -> str:
     return salted_hmac(RECOVERY_SALT, code.strip().lower(), algorithm="sha256").hexdigest()[:16]
 
 
-def pending_device(user: User) -> TOTPDevice:
+def pending_device(user: User) -> Authenticator:
     """The unconfirmed authenticator being enrolled; a new secret only when none is pending."""
-    device = TOTPDevice.objects.filter(user=user, confirmed=False).order_by("-id").first()
+    device = Authenticator.objects.filter(user=user, confirmed=False).order_by("-id").first()
     if device is None:
-        device = TOTPDevice.objects.create(user=user, name="authenticator", confirmed=False)
+        device = Authenticator.objects.create(user=user, name="authenticator", confirmed=False)
     return device
 
 
-def qr_svg(device: TOTPDevice) -> str:
+def qr_svg(device: Authenticator) -> str:
     return segno.make(device.config_url, error="m").svg_inline(scale=5, dark="#000", light="#fff")
 
 
-def manual_secret(device: TOTPDevice) -> str:
+def manual_secret(device: Authenticator) -> str:
     secret = base64.b32encode(device.bin_key).decode().rstrip("=")
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
 
 
 @transaction.atomic
-def confirm_device(device: TOTPDevice) -> list[str]:
+def confirm_device(device: Authenticator) -> list[str]:
     """Confirm an enrolled authenticator, drop any older one, and issue fresh recovery codes."""
-    TOTPDevice.objects.filter(user=device.user).exclude(pk=device.pk).delete()
+    Authenticator.objects.filter(user=device.user).exclude(pk=device.pk).delete()
     device.confirmed = True
     device.save(update_fields=["confirmed"])
     return new_recovery_codes(device.user)
@@ -70,7 +70,7 @@ def verify(user: User, token: str) -> Device | None:
 
     Each device is asked for the form it keeps (django-otp's own `match_token` would compare the recovery devices'
     stored hashes with the typed code); each counts its own failures and throttles repeated guesses."""
-    for device in TOTPDevice.objects.select_for_update().filter(user=user, confirmed=True):
+    for device in Authenticator.objects.select_for_update().filter(user=user, confirmed=True):
         if device.throttling_failure_count < THROTTLE_GRACE:
             # A typo corrected at once is not an attack: the first failures impose no wait (in memory only; each
             # failure is still counted, and from THROTTLE_GRACE on django-otp's doubling delay applies).
@@ -89,7 +89,7 @@ def remaining_recovery_codes(user: User) -> int:
 
 @transaction.atomic
 def disable(user: User) -> None:
-    TOTPDevice.objects.filter(user=user).delete()
+    Authenticator.objects.filter(user=user).delete()
     StaticDevice.objects.filter(user=user).delete()
 
 
@@ -108,7 +108,7 @@ def demo_hint(user: User) -> tuple[str, int] | None:
 
     if not settings.DEMO_MODE or user.username not in {username for username, *_rest in PEOPLE}:
         return None
-    device = TOTPDevice.objects.filter(user=user, confirmed=True).first()
+    device = Authenticator.objects.filter(user=user, confirmed=True).first()
     if device is None:
         return None
     from django_otp.oath import TOTP
@@ -119,3 +119,21 @@ def demo_hint(user: User) -> tuple[str, int] | None:
         totp.time = (totp.t() + 1) * device.step + device.t0
         wait = max(1, int(totp.time - time.time()))
     return f"{totp.token():0{device.digits}d}", wait
+
+
+def reseal_authenticators(batch: int = 500) -> dict[str, int]:
+    """Re-seal every authenticator's secret under the current master key (``rotate_master_key``): counts of those
+    re-sealed and of those already under it."""
+    from core import crypto
+
+    current = crypto.current_master_key_id()
+    counts = {"resealed": 0, "already_current": 0}
+    with transaction.atomic():
+        for device in Authenticator.objects.select_for_update().order_by("pk").iterator(chunk_size=batch):
+            if crypto.master_key_id_of(device.key_sealed) == current:
+                counts["already_current"] += 1
+                continue
+            device.set_key(device.bin_key)
+            device.save(update_fields=["key_sealed"])
+            counts["resealed"] += 1
+    return counts

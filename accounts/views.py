@@ -67,6 +67,12 @@ def _demo_hint(user: Any) -> dict[str, Any]:
 class SignOutView(auth_views.LogoutView):
     http_method_names = ["post", "options"]
 
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        response = super().post(request, *args, **kwargs)
+        # Nothing of the session stays in a shared browser: its cache, cookies and storage for this site go too.
+        response["Clear-Site-Data"] = '"cache", "cookies", "storage"'
+        return response
+
 
 @login_required
 @require_GET
@@ -117,6 +123,7 @@ def two_factor_setup(request: AuthedRequest) -> HttpResponse:
         if device.verify_token(form.cleaned_data["token"]):
             codes = two_factor.confirm_device(device)
             otp_login(request, device)
+            request.session.cycle_key()  # a new session at every step of signing in (ASVS V3.2.1)
             hooks.security_event_happened(hooks.TWO_FACTOR_CHANGED, user=user, request=request)
             messages.success(request, _("Two-factor sign-in is on."))
             return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": safe_next(request)})
@@ -143,6 +150,7 @@ def two_factor_verify(request: AuthedRequest) -> HttpResponse:
         device = two_factor.verify(user, form.cleaned_data["token"])
         if device is not None:
             otp_login(request, device)
+            request.session.cycle_key()  # the half-signed-in session does not become the verified one
             if device.name == two_factor.RECOVERY_DEVICE:
                 left = two_factor.remaining_recovery_codes(user)
                 messages.warning(request, _("You used a recovery code. %(count)d are left.") % {"count": left})

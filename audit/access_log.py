@@ -6,46 +6,67 @@ what (an event code and a short non-personal detail such as a field name), when 
 
 from __future__ import annotations
 
-import hashlib
 import json
+import logging
 import uuid
+from pathlib import Path
 from typing import Any
 
+from django.conf import settings
 from django.db import connection, transaction
+from django.db.models import Max
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.models import User
-from audit.models import AccessLog, AccessLogVerification
+from audit import chain as keyed
+from audit.models import AccessLog, AccessLogAnchor, AccessLogVerification
+from core.ip import client_ip as _client_ip
 
-GENESIS = "0" * 64
-# A fixed key for PostgreSQL's transaction-level advisory lock that serialises writers of the chain.
+# PostgreSQL advisory locks, two keys: this namespace and the chain id. Writers of one organisation's chain wait for
+# each other; writers of different organisations never do (no network-wide lock on the write path).
 _CHAIN_LOCK = 0x4A454A41
+GENESIS = keyed.GENESIS
+anchor_logger = logging.getLogger("jejaring.audit.anchor")
 
 
 def client_ip(request: HttpRequest | None) -> str | None:
-    if request is None:
-        return None
-    from axes.helpers import get_client_ip_address
+    """The client's address behind the configured proxies (core.ip), as lockouts see it."""
+    return _client_ip(request)
 
-    return get_client_ip_address(request) or None
+
+def url_name(request: HttpRequest | None) -> str:
+    """The name of the URL a request reached ("casework:case_identity"): what a refusal's detail says, never an id."""
+    match = getattr(request, "resolver_match", None)
+    return match.view_name if match is not None and match.view_name else ""
+
+
+def refusal_detail(reason: str, request: HttpRequest | None) -> str:
+    """ "<reason> <url name>", e.g. "role casework:case_identity": the layer that refused and where, nothing else."""
+    return f"{reason} {url_name(request)}".strip()
+
+
+def record_refusal(
+    reason: str, *, actor: User | None, request: HttpRequest | None = None, obj: Any = None
+) -> AccessLog:
+    """One ``access_denied`` entry for a refusal by any layer (role, gate, referral side)."""
+    detail = refusal_detail(reason, request)
+    if request is not None:
+        request.jj_refusal_logged = True  # type: ignore[attr-defined]
+    if obj is not None:
+        return record_for(AccessLog.Event.ACCESS_DENIED, actor=actor, obj=obj, request=request, detail=detail)
+    return record(AccessLog.Event.ACCESS_DENIED, actor=actor, request=request, detail=detail)
 
 
 def entry_digest(entry: AccessLog, prev_hash: str) -> str:
-    """The hash of one entry, chained to the previous entry's hash."""
-    payload = {
-        "prev": prev_hash,
-        "at": entry.at.isoformat(),
-        "event": entry.event,
-        "actor": entry.actor_id,
-        "organisation": entry.organisation_id,
-        "object_type": entry.object_type,
-        "object_id": str(entry.object_id) if entry.object_id else "",
-        "object_ref": entry.object_ref,
-        "detail": entry.detail,
-        "ip": entry.ip_address or "",
-    }
-    canonical = json.dumps(payload, sort_keys=True, separators=(",", ":"))
-    return hashlib.sha256(canonical.encode()).hexdigest()
+    """The keyed hash of one entry, chained to the previous entry of its chain (audit.chain)."""
+    return keyed.entry_digest(entry, prev_hash)
+
+
+def chain_of(organisation_id: int | None) -> int:
+    """Each organisation's entries form their own chain; entries of no organisation (failed sign-ins of unknown
+    accounts, the system) chain 0."""
+    return organisation_id or 0
 
 
 def record(
@@ -58,18 +79,19 @@ def record(
     object_ref: str = "",
     detail: str = "",
 ) -> AccessLog:
-    """Append one entry to the access log, chained to the previous one.
+    """Append one entry to the access log, chained to the previous entry of its organisation's chain.
 
-    Writers are serialised (an advisory lock on PostgreSQL, SQLite's single writer elsewhere) so that concurrent
-    requests never fork the chain.
+    Writers of one chain are serialised (an advisory lock on the chain id on PostgreSQL, SQLite's single writer
+    elsewhere), so a chain never forks; the unique (chain, seq) would refuse a fork anyway.
     """
     organisation = actor.organisation if actor is not None and actor.is_authenticated else None
+    chain = chain_of(organisation.pk if organisation is not None else None)
     with transaction.atomic():
         if connection.vendor == "postgresql":
             with connection.cursor() as cursor:
-                cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_CHAIN_LOCK])
-        last = AccessLog.objects.order_by("-id").values_list("hash", flat=True).first()
-        prev_hash = last or GENESIS
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_CHAIN_LOCK, chain])
+        last = AccessLog.objects.filter(chain=chain).order_by("-seq").values_list("seq", "hash").first()
+        seq, prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
         entry = AccessLog(
             event=event,
             actor=actor if actor is not None and actor.is_authenticated else None,
@@ -79,6 +101,8 @@ def record(
             object_ref=object_ref,
             detail=detail[:200],
             ip_address=client_ip(request),
+            chain=chain,
+            seq=seq,
             prev_hash=prev_hash,
         )
         entry.hash = entry_digest(entry, prev_hash)
@@ -101,25 +125,173 @@ def record_for(
     )
 
 
-def verify_chain(*, actor: User | None = None, chunk: int = 5000) -> AccessLogVerification:
-    """Walk the chain from the first entry; record and return the result. Broken when an entry's hash or its link to
-    the previous one does not match, or when the last entry verified by the previous run is gone or changed."""
-    anchor = AccessLogVerification.objects.exclude(last_entry_id=None).filter(first_broken_id=None).first()
-    prev_hash, count, broken, last_id = GENESIS, 0, None, None
-    for entry in AccessLog.objects.order_by("id").iterator(chunk_size=chunk):
-        if entry.prev_hash != prev_hash or entry_digest(entry, entry.prev_hash) != entry.hash:
-            broken = entry.pk
-            break
-        prev_hash, last_id = entry.hash, entry.pk
+# --- Anchors -------------------------------------------------------------------------------------------------
+
+
+def _heads() -> dict[str, list[Any]]:
+    """The head (seq, hash) of every chain, as committed now."""
+    tops = AccessLog.objects.values("chain").annotate(top=Max("seq"))
+    wanted = {(row["chain"], row["top"]) for row in tops}
+    heads: dict[str, list[Any]] = {}
+    if not wanted:
+        return heads
+    rows = AccessLog.objects.filter(seq__in={seq for _chain, seq in wanted}).values_list("chain", "seq", "hash")
+    for chain, seq, digest in rows:
+        if (chain, seq) in wanted:
+            heads[str(chain)] = [seq, digest]
+    return heads
+
+
+def anchor_line(anchor: AccessLogAnchor) -> str:
+    """One line for the application log and the anchor file: everything needed to check the anchor again."""
+    return json.dumps(
+        {
+            "anchor": anchor.pk,
+            "at": anchor.at.isoformat(),
+            "heads": anchor.heads,
+            "prev": anchor.prev_signature,
+            "sig": anchor.signature,
+        },
+        sort_keys=True,
+        separators=(",", ":"),
+    )
+
+
+def _publish(anchor: AccessLogAnchor) -> None:
+    line = anchor_line(anchor)
+    anchor_logger.info("access-log anchor %s", line)
+    path = getattr(settings, "JEJARING_LOG_ANCHOR_FILE", "")
+    if path:
+        try:
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+            with open(path, "a", encoding="utf-8") as out:
+                out.write(line + "\n")
+                out.flush()
+        except OSError:
+            anchor_logger.exception("the access-log anchor %s could not be appended to %s", anchor.pk, path)
+
+
+def anchor_write() -> AccessLogAnchor:
+    """A signed checkpoint of every chain's head, chained to the previous anchor; also written, once committed, to
+    the application log and to JEJARING_LOG_ANCHOR_FILE. Written periodically (Celery beat) and by each verification
+    that found the log intact."""
+    with transaction.atomic():
+        if connection.vendor == "postgresql":
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_CHAIN_LOCK, -1])
+        previous = AccessLogAnchor.objects.order_by("-id").values_list("signature", flat=True).first() or ""
+        at = timezone.now()
+        heads = _heads()
+        anchor = AccessLogAnchor.objects.create(
+            at=at,
+            heads=heads,
+            prev_signature=previous,
+            signature=keyed.anchor_signature(at.isoformat(), heads, previous),
+        )
+        transaction.on_commit(lambda: _publish(anchor))
+    return anchor
+
+
+def _anchor_from_line(line: str) -> dict[str, Any] | None:
+    text = line.strip()
+    if "{" not in text:
+        return None
+    try:
+        data = json.loads(text[text.index("{") :])
+    except ValueError:
+        return None
+    return data if isinstance(data, dict) and {"anchor", "at", "heads", "prev", "sig"} <= data.keys() else None
+
+
+def outside_anchors(lines: list[str] | None = None) -> list[dict[str, Any]]:
+    """The anchors kept outside the database: the anchor file's lines, and any lines given (from the shipped log)."""
+    found = []
+    path = getattr(settings, "JEJARING_LOG_ANCHOR_FILE", "")
+    if path and Path(path).exists():
+        found += [a for a in map(_anchor_from_line, Path(path).read_text(encoding="utf-8").splitlines()) if a]
+    found += [a for a in map(_anchor_from_line, lines or []) if a]
+    return found
+
+
+class _Broken(Exception):
+    def __init__(self, entry_id: int | None, problem: str) -> None:
+        super().__init__(problem)
+        self.entry_id, self.problem = entry_id, problem
+
+
+def _walk(chunk: int) -> tuple[int, dict[int, tuple[int, str]]]:
+    """Every chain from its first entry: seqs without gaps, ids rising with them, each hash keyed and linked.
+    Returns the entries verified and each chain's head."""
+    heads: dict[int, tuple[int, str]] = {}
+    count, current, prev_hash, expected, last_id = 0, None, GENESIS, 1, 0
+    for entry in AccessLog.objects.order_by("chain", "seq").iterator(chunk_size=chunk):
+        if entry.chain != current:
+            current, prev_hash, expected, last_id = entry.chain, GENESIS, 1, 0
+        if entry.seq != expected:
+            raise _Broken(entry.pk, f"chain {entry.chain}: entries {expected} to {entry.seq - 1} are missing")
+        if entry.pk <= last_id:
+            raise _Broken(entry.pk, f"chain {entry.chain}: entry {entry.pk} is out of order")
+        if not keyed.same(entry.prev_hash, prev_hash) or not keyed.same(entry_digest(entry, prev_hash), entry.hash):
+            raise _Broken(entry.pk, f"chain {entry.chain}: entry {entry.pk} was changed, inserted or forged")
+        prev_hash, expected, last_id = entry.hash, expected + 1, entry.pk
+        heads[entry.chain] = (entry.seq, entry.hash)
         count += 1
-    if broken is None and anchor is not None and anchor.last_entry_id is not None:
-        still = AccessLog.objects.filter(pk=anchor.last_entry_id).values_list("hash", flat=True).first()
-        if still != anchor.last_hash:
-            broken = anchor.last_entry_id
+    return count, heads
+
+
+def _check_heads(anchor_id: Any, anchored: dict[str, list[Any]], heads: dict[int, tuple[int, str]]) -> None:
+    """Every chain head an anchor saw must still be there, unchanged: a truncated or rewritten tail fails here."""
+    for chain_text, (seq, digest) in sorted(anchored.items()):
+        chain = int(chain_text)
+        if chain not in heads or heads[chain][0] < seq:
+            raise _Broken(None, f"chain {chain}: entries up to {seq}, seen by anchor {anchor_id}, are gone")
+        held = AccessLog.objects.filter(chain=chain, seq=seq).values_list("pk", "hash").first()
+        if held is None or not keyed.same(held[1], digest):
+            raise _Broken(held[0] if held else None, f"chain {chain}: entry {seq} differs from anchor {anchor_id}")
+
+
+def _check_anchors(heads: dict[int, tuple[int, str]], outside: list[dict[str, Any]]) -> None:
+    anchors = list(AccessLogAnchor.objects.order_by("id"))
+    previous = ""
+    for anchor in anchors:
+        signature = keyed.anchor_signature(anchor.at.isoformat(), anchor.heads, anchor.prev_signature)
+        if not keyed.same(anchor.prev_signature, previous) or not keyed.same(signature, anchor.signature):
+            raise _Broken(None, f"anchor {anchor.pk} was changed, removed from the sequence or forged")
+        previous = anchor.signature
+    if anchors:
+        _check_heads(anchors[-1].pk, anchors[-1].heads, heads)
+    held = {anchor.pk: anchor.signature for anchor in anchors}
+    for kept in outside:
+        if not keyed.same(keyed.anchor_signature(kept["at"], kept["heads"], kept["prev"]), kept["sig"]):
+            raise _Broken(None, f"the anchor {kept['anchor']} kept outside the database is not signed by the log key")
+        if kept["anchor"] not in held or not keyed.same(held[kept["anchor"]], kept["sig"]):
+            raise _Broken(None, f"anchor {kept['anchor']}, kept outside the database, is missing from it")
+    if outside:
+        newest = max(outside, key=lambda kept: kept["anchor"])
+        _check_heads(newest["anchor"], newest["heads"], heads)
+
+
+def verify_chain(
+    *, actor: User | None = None, chunk: int = 5000, outside_lines: list[str] | None = None
+) -> AccessLogVerification:
+    """Walk every chain and check the anchors, in the database and kept outside it (the anchor file and any lines
+    from the shipped application log); record and return the result. An intact log gets a new anchor.
+
+    Found: a deleted, edited, reordered, inserted or forged entry (gaps, order and keyed hashes), a truncated or
+    rewritten tail (the newest anchors' heads), anchors changed or forged without the key (their signatures and
+    their own chain), and anchors deleted from the database (those kept outside)."""
+    try:
+        count, heads = _walk(chunk)
+        _check_anchors(heads, outside_anchors(outside_lines))
+    except _Broken as broken:
+        return AccessLogVerification.objects.create(
+            run_by=actor,
+            entries_verified=0,
+            first_broken_id=broken.entry_id if broken.entry_id is not None else 0,
+            problem=broken.problem[:200],
+        )
+    anchor = anchor_write()
+    last_id = AccessLog.objects.order_by("-id").values_list("id", flat=True).first()
     return AccessLogVerification.objects.create(
-        run_by=actor,
-        entries_verified=count,
-        first_broken_id=broken,
-        last_entry_id=last_id if broken is None else None,
-        last_hash=prev_hash if broken is None else "",
+        run_by=actor, entries_verified=count, last_entry_id=last_id, last_hash=anchor.signature
     )

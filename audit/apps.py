@@ -28,7 +28,13 @@ class AuditConfig(AppConfig):
         register(NavItem(_("Access log"), "audit:log", (Role.ADMIN,), order=10))
         register(NavItem(_("Flags"), "audit:flags", (Role.ADMIN,), order=11, badge=open_flags_badge))
         register(NavItem(_("Change history"), "audit:changes", (Role.ADMIN,), order=12))
+        register(NavItem(_("Breaches"), "audit:breaches", (Role.ADMIN,), order=13))
+        from audit import breaches
+
+        breaches.register()
         hooks.register(hooks.security_event, audit_signals.on_security_event)
+        hooks.register(hooks.access_refused, audit_signals.on_access_refused)
+        hooks.register(hooks.account_action, audit_signals.on_account_action)
 
         history_registry.register(
             history_registry.Audited(

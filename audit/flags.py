@@ -6,6 +6,10 @@ A scan runs with each dispatcher tick and reads the entries written since its la
 - every export;
 - repeated access denials (JEJARING_AUDIT_DENIALS_PER_HOUR within an hour);
 - a sign-in from an address not seen before for that user (their first sign-in ever is not flagged);
+- many identity searches (JEJARING_AUDIT_SEARCHES_PER_HOUR) or revealed identity fields
+  (JEJARING_AUDIT_REVEALS_PER_HOUR) within an hour;
+- many searches that found nothing (JEJARING_AUDIT_EMPTY_SEARCHES_PER_HOUR within an hour: probing for numbers);
+- reading cases within JEJARING_AUDIT_NEW_MEMBER_HOURS of joining the organisation (0 turns it off).
 - identity lookups (duplicate checks, identity searches, reveals) refused at their hourly limit (casework.limits);
 - duplicate checks and searches that matched nothing, JEJARING_AUDIT_EMPTY_PROBES_PER_HOUR or more within an hour
   (someone trying numbers to learn who is known to the network).
@@ -27,7 +31,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
-from accounts.models import User
+from accounts.models import Membership, User
 from audit.models import AccessLog, AuditFlag, AuditScanState
 from notifications import inbox, reminders
 from notifications.models import Reminder
@@ -42,6 +46,32 @@ ACTIVE_EVENTS = {
     AccessLog.Event.SEARCHED,
     AccessLog.Event.EXPORTED,
 }
+
+
+WINDOWED = {
+    AuditFlag.Kind.MANY_CASES,
+    AuditFlag.Kind.DENIALS,
+    AuditFlag.Kind.MANY_SEARCHES,
+    AuditFlag.Kind.MANY_REVEALS,
+    AuditFlag.Kind.EMPTY_SEARCHES,
+    AuditFlag.Kind.EMPTY_PROBES,
+}
+
+
+def joined_at(user_id: int) -> datetime | None:
+    """When the user joined their current organisation: the membership's creation, or the last move into it (the
+    membership's history)."""
+    membership = Membership.objects.filter(user_id=user_id).first()
+    if membership is None:
+        return None
+    joined = membership.created_at
+    for organisation_id, date in membership.history.order_by("-history_date", "-history_id").values_list(
+        "organisation_id", "history_date"
+    ):
+        if organisation_id != membership.organisation_id:
+            break
+        joined = date
+    return max(joined, membership.created_at)
 
 
 # What each of these flags means, for the admins' flags page.
@@ -72,11 +102,7 @@ def _flag(kind: str, actor_id: int, start: datetime, end: datetime, dedupe: str,
     )
     if not created:
         flag.window_start, flag.window_end = min(flag.window_start, start), max(flag.window_end, end)
-        flag.count = (
-            max(flag.count, count)
-            if kind in (AuditFlag.Kind.MANY_CASES, AuditFlag.Kind.DENIALS, AuditFlag.Kind.EMPTY_PROBES)
-            else flag.count + count
-        )
+        flag.count = max(flag.count, count) if kind in WINDOWED else flag.count + count
         flag.save(update_fields=["window_start", "window_end", "count"])
         return None
     return flag
@@ -129,6 +155,11 @@ def _detect(entries: list[AccessLog]) -> list[AuditFlag | None]:
     flags: list[AuditFlag | None] = []
     views: dict[int, list[AccessLog]] = defaultdict(list)
     denials: dict[int, list[AccessLog]] = defaultdict(list)
+    searches: dict[int, list[AccessLog]] = defaultdict(list)
+    empty_searches: dict[int, list[AccessLog]] = defaultdict(list)
+    reveals: dict[int, list[AccessLog]] = defaultdict(list)
+    joined: dict[int, datetime | None] = {}
+    new_member = timedelta(hours=settings.JEJARING_AUDIT_NEW_MEMBER_HOURS)
     empty: dict[int, list[AccessLog]] = defaultdict(list)
     for entry in entries:
         if entry.actor_id is None:
@@ -149,6 +180,19 @@ def _detect(entries: list[AccessLog]) -> list[AuditFlag | None]:
                 flags.append(_flag(AuditFlag.Kind.NEW_ADDRESS, entry.actor_id, entry.at, entry.at, key))
         if entry.event == AccessLog.Event.CASE_VIEWED:
             views[entry.actor_id].append(entry)
+            if settings.JEJARING_AUDIT_NEW_MEMBER_HOURS:
+                if entry.actor_id not in joined:
+                    joined[entry.actor_id] = joined_at(entry.actor_id)
+                since = joined[entry.actor_id]
+                if since is not None and since <= entry.at < since + new_member:
+                    key = f"new_member:{entry.actor_id}:{since:%Y%m%d%H%M}"
+                    flags.append(_flag(AuditFlag.Kind.NEW_MEMBER, entry.actor_id, entry.at, entry.at, key))
+        if entry.event == AccessLog.Event.SEARCHED:
+            searches[entry.actor_id].append(entry)
+            if entry.detail.split(" ")[0] == "results=0":
+                empty_searches[entry.actor_id].append(entry)
+        if entry.event == AccessLog.Event.FIELD_REVEALED:
+            reveals[entry.actor_id].append(entry)
         if entry.event == AccessLog.Event.ACCESS_DENIED:
             denials[entry.actor_id].append(entry)
         if entry.event == AccessLog.Event.ACCESS_DENIED and entry.detail.startswith("limit:"):
@@ -162,6 +206,28 @@ def _detect(entries: list[AccessLog]) -> list[AuditFlag | None]:
     )
     flags += _windows(
         denials, AccessLog.Event.ACCESS_DENIED, settings.JEJARING_AUDIT_DENIALS_PER_HOUR, AuditFlag.Kind.DENIALS, False
+    )
+    flags += _windows(
+        searches,
+        AccessLog.Event.SEARCHED,
+        settings.JEJARING_AUDIT_SEARCHES_PER_HOUR,
+        AuditFlag.Kind.MANY_SEARCHES,
+        False,
+    )
+    flags += _windows(
+        reveals,
+        AccessLog.Event.FIELD_REVEALED,
+        settings.JEJARING_AUDIT_REVEALS_PER_HOUR,
+        AuditFlag.Kind.MANY_REVEALS,
+        False,
+    )
+    flags += _windows(
+        empty_searches,
+        AccessLog.Event.SEARCHED,
+        settings.JEJARING_AUDIT_EMPTY_SEARCHES_PER_HOUR,
+        AuditFlag.Kind.EMPTY_SEARCHES,
+        False,
+        detail_prefix="results=0",
     )
     flags += _empty_probe_windows(empty)
     return flags
@@ -191,7 +257,12 @@ def _empty_probe_windows(by_actor: dict[int, list[AccessLog]]) -> list[AuditFlag
 
 
 def _windows(
-    by_actor: dict[int, list[AccessLog]], event: str, threshold: int, kind: str, distinct: bool
+    by_actor: dict[int, list[AccessLog]],
+    event: str,
+    threshold: int,
+    kind: str,
+    distinct: bool,
+    detail_prefix: str = "",
 ) -> list[AuditFlag | None]:
     """Only windows ending at a new entry are judged, and each hour gets one flag, so a scan costs what the new
     entries cost, not what the whole last hour holds."""
@@ -201,6 +272,8 @@ def _windows(
         context = AccessLog.objects.filter(
             actor_id=actor_id, event=event, at__gte=min(e.at for e in new) - WINDOW, id__lte=max(new_ids)
         )
+        if detail_prefix:
+            context = context.filter(detail__startswith=detail_prefix)
         worst: dict[str, tuple[datetime, datetime, int]] = {}
         for entry_id, first, last, count in _sliding(
             list(context.values_list("id", "at", "object_id")), threshold, distinct

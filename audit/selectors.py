@@ -185,3 +185,45 @@ def change_rows(data: dict[str, Any], *, before: datetime | None) -> list[Change
         )
         for item, row in rows
     ]
+
+
+# --- For other apps: what the access log says about one case or one user ---------------------------------------
+
+
+def recently_viewed_object_ids(user: User, *, object_type: str = "case", limit: int = 8) -> list[uuid.UUID]:
+    """The objects a user opened most recently (newest first, each once), from their own access-log entries. One
+    query over the (actor, at) index, reading at most a few hundred of the user's latest entries."""
+    rows = (
+        AccessLog.objects.filter(actor=user, event=AccessLog.Event.CASE_VIEWED, object_type=object_type)
+        .order_by("-at", "-id")
+        .values_list("object_id", flat=True)[:200]
+    )
+    seen: list[uuid.UUID] = []
+    for object_id in rows:
+        if object_id is not None and object_id not in seen:
+            seen.append(object_id)
+            if len(seen) >= limit:
+                break
+    return seen
+
+
+def viewers_of(object_id: uuid.UUID) -> list[dict[str, Any]]:
+    """Who viewed an object, as organisations and roles with counts and first and last dates: never names."""
+    from django.db.models import Count, Max, Min
+
+    rows = (
+        AccessLog.objects.filter(object_id=object_id, event=AccessLog.Event.CASE_VIEWED)
+        .values("organisation__name", "actor__membership__role")
+        .annotate(times=Count("id"), first=Min("at"), last=Max("at"))
+        .order_by("organisation__name", "actor__membership__role")
+    )
+    return [
+        {
+            "organisation": row["organisation__name"] or "",
+            "role": row["actor__membership__role"] or "",
+            "times": row["times"],
+            "first": row["first"],
+            "last": row["last"],
+        }
+        for row in rows
+    ]

@@ -45,3 +45,29 @@ def on_security_event(*, event: str, user: User, request: HttpRequest | None = N
     """A wrong second-factor code is a failed sign-in (accounts tells through ``hooks.security_event``)."""
     if event == hooks.SECOND_FACTOR_FAILED:
         access_log.record(AccessLog.Event.SIGN_IN_FAILED, actor=user, request=request, detail="second_factor")
+
+
+def on_access_refused(*, user: User, request: HttpRequest | None = None, reason: str = "", **kwargs: Any) -> None:
+    """accounts refused a signed-in user by role (``hooks.access_refused``): one ``access_denied`` entry."""
+    access_log.record_refusal(reason, actor=user, request=request)
+
+
+def on_account_action(
+    *,
+    action: str,
+    user: User | None,
+    actor: User | None,
+    request: HttpRequest | None = None,
+    detail: str = "",
+    **kw: Any,
+) -> None:
+    """accounts' hook: an admin's action on an account (or a command's) is an access-log entry naming the admin; the
+    account is named by its id, never by its name or address."""
+    access_log.record(
+        action,
+        actor=actor,
+        request=request,
+        object_type="user" if user is not None else "",
+        object_ref=str(user.pk) if user is not None else "",
+        detail=detail,
+    )

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from audit import views
+from audit import breach_views, views
 
 app_name = "audit"
 
@@ -13,4 +13,6 @@ urlpatterns = [
     path("flags/", views.audit_flags, name="flags"),
     path("flags/<int:flag_id>/reviewed/", views.audit_flag_review, name="flag_review"),
     path("changes/", views.change_history, name="changes"),
+    path("breaches/", breach_views.breach_list, name="breaches"),
+    path("breaches/<int:breach_id>/", breach_views.breach_detail, name="breach_detail"),
 ]

@@ -177,10 +177,10 @@ def verify_log(request: AuthedRequest) -> HttpResponse:
         messages.error(
             request,
             _(
-                "The access log chain is broken at entry %(id)s: an entry was changed or removed. "
+                "The access log is broken (%(problem)s): an entry or an anchor was changed or removed. "
                 "Tell the operators now."
             )
-            % {"id": result.first_broken_id},
+            % {"problem": result.problem},
         )
     return redirect("audit:log")
 

@@ -87,6 +87,11 @@ def main(argv: list[str]) -> None:
     referral_pages = any(p.name in pages.REFERRAL_PAGES for p in selected)
     case_pages = args.load or any(p.name not in pages.REFERRAL_PAGES for p in selected)
     fixtures = pages.fixtures(seeded_at, cases=case_pages, referrals=referral_pages)
+    if args.load or any(p.name in pages.NETWORK_PAGES for p in selected):
+        from bench import network
+
+        print("Network aggregates…")
+        network.prepare()
     counts: dict[str, dict[str, Any]] = {}
     results: dict[str, Result] = {}
     load_average = os.getloadavg()[0]

@@ -309,4 +309,22 @@ def reminders_job(seeded_before: datetime | None, log: Callable[[str], None] = p
     )
 
 
-JOBS: dict[str, Callable[..., JobResult]] = {"reminders": reminders_job}
+def attachments_job(seeded_before: datetime | None, log: Callable[[str], None] = print) -> JobResult:
+    """Issue 13: upload and download of a 20 MB file (bench/attachments.py)."""
+    from bench.attachments import attachments_job as job
+
+    result: JobResult = job(seeded_before, log)
+    return result
+
+
+def _network_refresh(seeded_before: datetime | None, log: Callable[[str], None] = print) -> JobResult:
+    from bench import network
+
+    return network.refresh_job(seeded_before, log)  # type: ignore[return-value]
+
+
+JOBS: dict[str, Callable[..., JobResult]] = {
+    "reminders": reminders_job,
+    "network_refresh": _network_refresh,
+    "attachments": attachments_job,
+}

@@ -37,7 +37,7 @@ def otp_device_id(user: User) -> str | None:
     device, created for the bench if the user has none, which a verified session names. None for anyone else."""
     if not user.two_factor_required:
         return None
-    from django_otp.plugins.otp_totp.models import TOTPDevice
+    from accounts.models import Authenticator as TOTPDevice
 
     device = TOTPDevice.objects.filter(user=user, confirmed=True).order_by("pk").first()
     if device is None:

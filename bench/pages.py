@@ -125,6 +125,12 @@ PAGES: list[Page] = [
         lambda f, w, i: Request("GET", "/accounts/account/"),
     ),
     Page(
+        "home",
+        "GET / (the caseworker's home: follow-ups, referrals, recent cases, open cases by risk)",
+        lambda f, w, i: Request("GET", "/"),
+        target=Target("baseline", 0.30),
+    ),
+    Page(
         "case_list",
         "GET /cases/ (first page)",
         lambda f, w, i: Request("GET", "/cases/"),
@@ -190,6 +196,36 @@ PAGES: list[Page] = [
     ),
 ]
 REFERRAL_PAGES = {"referral_queue", "referral_inbox", "referral_reassign"}
+# The network pages (issue 11), as a caseworker of the bench organisation (every member sees them). They read the
+# precomputed aggregates: bench/network.py prepares them before the pages are measured.
+NETWORK_METRICS = [
+    "metric=origin",
+    "metric=exploitation&category=forced_labour",
+    "metric=sector&category=domestic_work",
+    "metric=recruitment&category=labour_agent",
+]
+NETWORK_PROVINCES = ["11", "31", "32", "33", "35", "52", "53", "61", "73", "94"]
+PAGES += [
+    Page(
+        "network_map",
+        "GET /network/?metric=... (the national map and its table; each client one of four metrics)",
+        lambda f, w, i: Request("GET", f"/network/?{_pick(NETWORK_METRICS, w, 0)}"),  # one metric per client
+        target=Target("baseline", 0.50),
+    ),
+    Page(
+        "network_province",
+        "GET /network/province/<code>/ (breakdowns and routes of a province, ten provinces in turn)",
+        lambda f, w, i: Request("GET", f"/network/province/{_pick(NETWORK_PROVINCES, w, i)}/"),
+        target=Target("baseline", 0.50),
+    ),
+    Page(
+        "network_needs",
+        "GET /network/needs/ (signals, posted needs, the organisation's own unserved high-risk cases)",
+        lambda f, w, i: Request("GET", "/network/needs/"),
+        target=Target("baseline", 0.25),
+    ),
+]
+NETWORK_PAGES = {"network_map", "network_province", "network_needs"}
 
 # The learning space (bench/learning.py seeds 10,000 practices and 2,000 documents): the same for every member.
 PAGES += [

@@ -29,6 +29,27 @@ class CaseworkConfig(AppConfig):
             tabs.register_tab(tab)
         reminders.register()
 
+        from casework import tabs
+        from casework.models import ATTACHMENT_SECTIONS
+
+        tabs.register_tab(
+            tabs.Tab(
+                "attachments",
+                _("Attachments"),
+                "casework:case_attachments",
+                tuple(f"view_{section.value}" for section in ATTACHMENT_SECTIONS),
+                order=45,
+            )
+        )
+        tabs.register_tab(tabs.Tab("rights", _("Person's rights"), "casework:case_rights", ("change",), order=90))
+        tabs.register_action(tabs.Action(_("Print"), "casework:case_print", "view"))
+        from casework import home as case_home
+
+        case_home.register()
+        from casework import retention
+
+        retention.register()
+
         from accounts import hooks
         from casework import access
 
@@ -39,7 +60,7 @@ class CaseworkConfig(AppConfig):
         from django.urls import reverse
 
         from audit import history_registry
-        from casework.models import Case, CaseNote, Consent, ServiceRecord
+        from casework.models import Attachment, Case, CaseNote, Consent, RightsRequest, ServiceRecord
 
         history_registry.ACCESS_PANELS["case"] = lambda pk: reverse("casework:case_access_admin", args=[pk])
 
@@ -59,6 +80,8 @@ class CaseworkConfig(AppConfig):
             ("case_note", CaseNote, _("Note")),
             ("service", ServiceRecord, _("Service")),
             ("consent", Consent, _("Consent")),
+            ("attachment", Attachment, _("Attachment")),
+            ("rights_request", RightsRequest, _("Rights request")),
         ]:
             history_registry.register(
                 history_registry.Audited(

@@ -17,7 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
 from casework.access import CaseAccess
-from casework.models import ENCRYPTED_SECTIONS, Case, CaseNote, Consent, Section, ServiceRecord
+from casework.models import ENCRYPTED_SECTIONS, Attachment, Case, CaseNote, Consent, Section, ServiceRecord
 from casework.vault import CASE, Vault
 from core.fields import MultiChoiceField
 
@@ -44,6 +44,9 @@ SKIP = {
     "case",
     "body_enc",
     "outcome_enc",
+    "name_enc",
+    "description_enc",
+    "storage_name",
 }
 # Why a version was saved, stored as English codes by the services (update_change_reason): shown in words.
 REASONS = {
@@ -53,8 +56,17 @@ REASONS = {
     "data key destroyed": _("data key destroyed"),
     "restricted": _("restricted"),
     "unrestricted": _("unrestricted"),
+    "deleted": _("deleted"),
+    "erased": _("erased"),
+    "carried out": _("carried out"),
 }
-OBJECT_LABELS = {Case: _("Case"), CaseNote: _("Note"), ServiceRecord: _("Service"), Consent: _("Consent")}
+OBJECT_LABELS = {
+    Case: _("Case"),
+    CaseNote: _("Note"),
+    ServiceRecord: _("Service"),
+    Consent: _("Consent"),
+    Attachment: _("Attachment"),
+}
 
 
 @dataclass
@@ -137,6 +149,7 @@ def case_history(case: Case, *, viewer_access: CaseAccess | None, with_values: b
         (CaseNote, CaseNote.history.filter(case_id=case.pk)),
         (ServiceRecord, ServiceRecord.history.filter(case_id=case.pk)),
         (Consent, Consent.history.filter(case_id=case.pk)),
+        (Attachment, Attachment.history.filter(case_id=case.pk)),
     ]
     records = []
     for model, queryset in sources:
@@ -150,7 +163,8 @@ def case_history(case: Case, *, viewer_access: CaseAccess | None, with_values: b
         )
     )
     orgs = dict(Organisation.objects.values_list("pk", "name"))
-    vault = Vault.for_case(case) if with_values and viewer_access is not None else None
+    erased = case.erased_at is not None  # the key is destroyed: changes to encrypted parts show without values
+    vault = Vault.for_case(case) if with_values and viewer_access is not None and not erased else None
     entries = []
     for model, row, previous in records:
         entry = Entry(
@@ -170,7 +184,7 @@ def case_history(case: Case, *, viewer_access: CaseAccess | None, with_values: b
 def _user_ids(records: list[tuple[Any, Any, Any]]) -> set[int]:
     ids = set()
     for _model, row, _previous in records:
-        for name in ("assigned_to_id", "author_id", "recorded_by_id"):
+        for name in ("assigned_to_id", "author_id", "recorded_by_id", "uploaded_by_id"):
             if getattr(row, name, None):
                 ids.add(getattr(row, name))
     return ids

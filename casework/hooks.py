@@ -14,6 +14,10 @@ from core.registry import Hooks
 consent_withdrawn = Hooks()
 # Called inside the transaction that closes a case: hook(case=..., actor=...).
 case_closed = Hooks()
+# Called inside the transaction that erases a case, before its key is destroyed: hook(case=..., actor=...).
+case_erased = Hooks()
+# What other apps hold about a case, for the subject access export: hook(case=...) -> (key, list of dicts).
+case_export_parts = Hooks()
 
 
 def register(hooks: Hooks, hook: Callable[..., Any]) -> None:

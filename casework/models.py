@@ -131,6 +131,8 @@ class Case(models.Model):
         help_text=_("Only the named caseworkers of the organisation can open a restricted case."),
     )
     version = models.PositiveIntegerField(default=1, editable=False)
+    # Set when the person's data was erased (its data key destroyed): the reference and statistics fields stay.
+    erased_at = models.DateTimeField(_("erased"), null=True, blank=True, editable=False)
 
     # Ciphertext only (see casework/vault.py). Empty means "nothing recorded".
     identity_enc = models.TextField(blank=True, editable=False)
@@ -341,3 +343,7 @@ class IntakeDraft(models.Model):
     created_at = models.DateTimeField(default=timezone.now, editable=False)
     saved_at = models.DateTimeField(null=True, blank=True)
     expires_at = models.DateTimeField(db_index=True)
+
+
+# Attachments and the person's rights live in their own module (a sitting each); Django finds them through this import.
+from casework.rights_models import ATTACHMENT_SECTIONS, Attachment, RightsRequest  # noqa: E402, F401

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import uuid
 from dataclasses import dataclass, field
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db.models import Exists, OuterRef, Q, QuerySet
@@ -54,7 +54,7 @@ def get_case_for(user: User, case_id: Any, action: str = "view", *, request: Htt
         raise Http404 from None
     granted = access.access_for(user, case)
     if not granted.allows(action):
-        access_log.record_for(AccessLog.Event.ACCESS_DENIED, actor=user, obj=case, request=request, detail=action)
+        access_log.record_refusal(action, actor=user, obj=case, request=request)
         raise Http404
     case.access = granted
     return case
@@ -78,6 +78,8 @@ class CaseFilters:
     risk_level: str = ""
     mine: bool = False
     follow_up_due: bool = False
+    follow_up: str = ""  # "today" or "overdue" (the home page's figures)
+    open_only: bool = False
     restricted: bool = False
     search_ids: list[uuid.UUID] | None = None  # from a search; None means no search
 
@@ -93,6 +95,12 @@ def filtered_cases(user: User, filters: CaseFilters) -> QuerySet[Case]:
         cases = cases.filter(assigned_to=user)
     if filters.follow_up_due:
         cases = cases.filter(next_follow_up__lte=timezone.localdate()).exclude(status="closed")
+    if filters.follow_up == "today":
+        cases = cases.filter(next_follow_up=timezone.localdate()).exclude(status="closed")
+    elif filters.follow_up == "overdue":
+        cases = cases.filter(next_follow_up__lt=timezone.localdate()).exclude(status="closed")
+    if filters.open_only:
+        cases = cases.exclude(status="closed")
     if filters.restricted:
         cases = cases.filter(is_restricted=True)
     if filters.search_ids is not None:
@@ -224,6 +232,8 @@ def duplicate_matches(
 def case_sensitive(case: Case) -> dict[str, Any]:
     """The decrypted parts of a case the user's access allows (``case.access`` from get_case_for)."""
     granted: CaseAccess = case.access
+    if case.erased_at is not None:
+        return {}  # its key is destroyed: nothing of the person is left to show
     vault = Vault.for_case(case)
     data: dict[str, Any] = {}
     if granted.can_see(Section.IDENTITY):
@@ -251,6 +261,8 @@ def case_notes(case: Case) -> list[NoteView]:
         if not granted.can_see(Section.NOTES):
             return []
         notes = notes.filter(shareable=True)
+    if case.erased_at is not None:
+        return [NoteView(note, "") for note in notes]
     vault = Vault.for_case(case)
     return [NoteView(note, vault.open(NOTE, "body_enc", note.pk, note.body_enc)) for note in notes]
 
@@ -269,7 +281,7 @@ def case_services(case: Case, *, viewer: User) -> list[ServiceView]:
     own = viewer.organisation.pk if viewer.organisation else None
     views = []
     for record in records:
-        readable = granted.full or record.provider_id == own
+        readable = (granted.full or record.provider_id == own) and case.erased_at is None
         outcome = vault.open(SERVICE, "outcome_enc", record.pk, record.outcome_enc) if readable else ""
         views.append(ServiceView(record, outcome))
     return views
@@ -291,6 +303,57 @@ def active_consent(case: Case, kind: str) -> Consent | None:
 def follow_up_due(case: Case, today: date | None = None) -> bool:
     today = today or timezone.localdate()
     return bool(case.next_follow_up and case.next_follow_up <= today and not case.is_closed)
+
+
+# --- Attachments -----------------------------------------------------------------------------------------------
+
+
+@dataclass
+class AttachmentView:
+    attachment: Any
+    name: str
+    description: str
+
+
+def attachment_sections(case: Case) -> list[str]:
+    """The parts of the case whose attachments the user's access shows."""
+    from casework.models import ATTACHMENT_SECTIONS
+
+    return [s.value for s in ATTACHMENT_SECTIONS if case.access.allows(f"view_{s.value}")]
+
+
+def case_attachments(case: Case) -> list[AttachmentView]:
+    """The attachments (not deleted) of the sections the user may see, names decrypted; none once erased."""
+    from casework.models import Attachment
+    from casework.vault import ATTACHMENT
+
+    rows = list(
+        Attachment.objects.filter(case=case, deleted_at__isnull=True, section__in=attachment_sections(case))
+        .select_related("uploaded_by")
+        .order_by("-uploaded_at", "-id")
+    )
+    if case.erased_at is not None:
+        return [AttachmentView(row, "", "") for row in rows]
+    vault = Vault.for_case(case)
+    return [
+        AttachmentView(
+            row,
+            vault.open(ATTACHMENT, "name_enc", row.pk, row.name_enc),
+            vault.open(ATTACHMENT, "description_enc", row.pk, row.description_enc),
+        )
+        for row in rows
+    ]
+
+
+def attachment_of(case: Case, attachment_id: Any) -> Any:
+    """One live attachment of a case the user has opened, or None."""
+    from casework.models import Attachment
+
+    try:
+        pk = uuid.UUID(str(attachment_id))
+    except ValueError:
+        return None
+    return Attachment.objects.filter(case=case, pk=pk, deleted_at__isnull=True).select_related("case").first()
 
 
 # --- Intake drafts ---------------------------------------------------------------------------------------------
@@ -317,3 +380,80 @@ def intake_draft_fields(draft: IntakeDraft) -> dict[str, list[str]]:
         return drafts.open_fields(draft)
     except crypto.CryptoError:
         return {}
+
+
+# --- Statistics for the network (network/ reads these, and only these) -----------------------------------------
+
+# Categorical, unencrypted columns only: never an ``*_enc`` column, never a name, never a free text.
+STATISTICS_CASE_FIELDS = (
+    "id",
+    "intake_date",
+    "origin_province",
+    "destination_country",
+    "destination_province",
+    "exploitation_types",
+    "labour_sector",
+    "recruitment_method",
+    "gender",
+    "age_band",
+    "risk_level",
+    "status",
+    "trafficking_status",
+    "created_at",
+)
+STATISTICS_SERVICE_FIELDS = ("case_id", "service_type", "status", "started_on", "recorded_at")
+
+
+def _statistics_consented() -> Exists:
+    from casework.choices import ConsentKind
+
+    return Exists(Consent.objects.filter(case=OuterRef("pk"), kind=ConsentKind.STATISTICS, withdrawn_on__isnull=True))
+
+
+def statistics_consented_case_ids() -> QuerySet[Any]:
+    """A subquery of the cases whose person's statistics consent is active now (a withdrawn one drops out)."""
+    return Case.objects.filter(_statistics_consented()).values("pk")
+
+
+def statistics_case_rows() -> QuerySet[Any]:
+    """One dict of categorical fields per statistics-consented case."""
+    return Case.objects.filter(_statistics_consented()).order_by().values(*STATISTICS_CASE_FIELDS)
+
+
+def statistics_service_rows() -> QuerySet[Any]:
+    """Services recorded for statistics-consented cases (type, status, dates)."""
+    return (
+        ServiceRecord.objects.filter(case_id__in=statistics_consented_case_ids())
+        .order_by()
+        .values(*STATISTICS_SERVICE_FIELDS)
+    )
+
+
+def high_risk_unserved(organisation: Organisation, *, hours: int = 48) -> QuerySet[Any]:
+    """Open high-risk cases of one organisation, opened more than ``hours`` ago, with no service planned or given.
+    For that organisation's own eyes: references only."""
+    from casework.choices import RiskLevel, ServiceStatus
+
+    since = timezone.now() - timedelta(hours=hours)
+    served = ServiceRecord.objects.filter(case=OuterRef("pk")).exclude(status=ServiceStatus.CANCELLED)
+    return (
+        Case.objects.filter(owner=organisation, risk_level=RiskLevel.HIGH, created_at__lte=since)
+        .exclude(status="closed")
+        .filter(~Exists(served))
+        .order_by("created_at")
+        .values("id", "reference", "created_at")
+    )
+
+
+def high_risk_unserved_count(*, hours: int = 48) -> int:
+    """The same, network-wide and statistics-consented only: a count, shown under the disclosure rule."""
+    from casework.choices import RiskLevel, ServiceStatus
+
+    since = timezone.now() - timedelta(hours=hours)
+    served = ServiceRecord.objects.filter(case=OuterRef("pk")).exclude(status=ServiceStatus.CANCELLED)
+    return (
+        Case.objects.filter(_statistics_consented(), risk_level=RiskLevel.HIGH, created_at__lte=since)
+        .exclude(status="closed")
+        .filter(~Exists(served))
+        .count()
+    )

@@ -27,4 +27,22 @@ urlpatterns = [
     path("<uuid:case_id>/restriction/", views.case_restriction, name="case_restriction"),
     path("<uuid:case_id>/access/", views.case_access, name="case_access"),
     path("<uuid:case_id>/access/admin/", views.case_access_admin, name="case_access_admin"),
+    path("<uuid:case_id>/attachments/", views.case_attachments, name="case_attachments"),
+    path(
+        "<uuid:case_id>/attachments/<uuid:attachment_id>/",
+        views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "<uuid:case_id>/attachments/<uuid:attachment_id>/delete/",
+        views.attachment_delete,
+        name="attachment_delete",
+    ),
+    path("<uuid:case_id>/print/", views.case_print, name="case_print"),
+    path("<uuid:case_id>/rights/", views.case_rights, name="case_rights"),
+    path("<uuid:case_id>/rights/request/", views.rights_request, name="rights_request"),
+    path("<uuid:case_id>/rights/<uuid:request_id>/approve/", views.rights_approve, name="rights_approve"),
+    path("<uuid:case_id>/rights/<uuid:request_id>/export/", views.export_page, name="export_page"),
+    path("<uuid:case_id>/rights/<uuid:request_id>/export.zip", views.export_zip, name="export_zip"),
+    path("retention/", views.retention_list, name="retention"),
 ]

@@ -20,6 +20,8 @@ from casework.models import Case, CaseKey
 CASE = "casework.case"
 NOTE = "casework.casenote"
 SERVICE = "casework.servicerecord"
+ATTACHMENT = "casework.attachment"
+RIGHTS = "casework.rightsrequest"
 
 
 class Vault:

@@ -17,6 +17,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from celery.schedules import crontab
 from csp.constants import NONE, SELF
 from django.core.exceptions import ImproperlyConfigured
 from django.utils.translation import gettext_lazy as _
@@ -57,6 +58,37 @@ def _new_key() -> str:
     return base64.b64encode(secrets.token_bytes(32)).decode()
 
 
+def _key_bytes(name: str, text: str) -> bytes:
+    try:
+        key = base64.b64decode(text, validate=True)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be base64 (a 32-byte key), and it is not valid base64") from None
+    if len(key) != 32:
+        raise ImproperlyConfigured(f"{name} must be a base64 32-byte key, not {len(key)} bytes")
+    return key
+
+
+def _check_production_secrets() -> None:
+    """Production refuses bad secrets, naming the variable: keys that are not base64 32-byte keys, an index or log key
+    equal to a master key (or to each other), a wildcard host, a site URL over plain http."""
+    masters = [
+        _key_bytes(f"JEJARING_MASTER_KEYS (key #{position + 1})", text)
+        for position, text in enumerate(key.strip() for key in _master_keys.split(",") if key.strip())
+    ]
+    index = _key_bytes("JEJARING_INDEX_KEY", JEJARING_INDEX_KEY)
+    log = _key_bytes("JEJARING_LOG_KEY", JEJARING_LOG_KEY)
+    if index in masters:
+        raise ImproperlyConfigured("JEJARING_INDEX_KEY must not be one of JEJARING_MASTER_KEYS: give it its own key")
+    if log in masters:
+        raise ImproperlyConfigured("JEJARING_LOG_KEY must not be one of JEJARING_MASTER_KEYS: give it its own key")
+    if log == index:
+        raise ImproperlyConfigured("JEJARING_LOG_KEY must not be the same as JEJARING_INDEX_KEY: give it its own key")
+    if any("*" in host for host in ALLOWED_HOSTS):
+        raise ImproperlyConfigured("DJANGO_ALLOWED_HOSTS must name the site's hosts, not a wildcard '*'")
+    if not SITE_URL.startswith("https://"):
+        raise ImproperlyConfigured("JEJARING_SITE_URL must be an https:// address in production, not plain http")
+
+
 # --- Secrets -------------------------------------------------------------------------------------------------
 _missing: list[str] = []
 
@@ -67,6 +99,9 @@ CELERY_BROKER_URL = secret("CELERY_BROKER_URL")
 _master_keys = secret("JEJARING_MASTER_KEYS")
 # The blind-index key makes searchable HMACs of identity numbers, phones and names; never the same as a master key.
 JEJARING_INDEX_KEY = secret("JEJARING_INDEX_KEY")
+# The access-log key keys the log's HMAC chain and signs its anchors; kept out of the database, so that whoever can
+# write the database cannot rewrite the log unseen. Never the same as a master or index key.
+JEJARING_LOG_KEY = secret("JEJARING_LOG_KEY")
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "" if PRODUCTION else "127.0.0.1,localhost,testserver")
 SITE_URL = env("JEJARING_SITE_URL", "" if PRODUCTION else "http://127.0.0.1:8000").rstrip("/")
 EMAIL_HOST = env("EMAIL_HOST")
@@ -79,6 +114,7 @@ if PRODUCTION:
         ("CELERY_BROKER_URL", CELERY_BROKER_URL),
         ("JEJARING_MASTER_KEYS", _master_keys),
         ("JEJARING_INDEX_KEY", JEJARING_INDEX_KEY),
+        ("JEJARING_LOG_KEY", JEJARING_LOG_KEY),
         ("DJANGO_ALLOWED_HOSTS", ",".join(ALLOWED_HOSTS)),
         ("JEJARING_SITE_URL", SITE_URL),
         ("EMAIL_HOST", EMAIL_HOST),
@@ -98,10 +134,12 @@ if PRODUCTION:
         raise ImproperlyConfigured("CELERY_BROKER_URL must point to Redis in production")
     if len(SECRET_KEY) < 50 or len(set(SECRET_KEY)) < 5:
         raise ImproperlyConfigured("DJANGO_SECRET_KEY must be at least 50 random characters long")
+    _check_production_secrets()
 else:
     SECRET_KEY = SECRET_KEY or _embedded_secret("secret_key", secrets.token_urlsafe(50))
     _master_keys = _master_keys or _embedded_secret("master.key", _new_key())
     JEJARING_INDEX_KEY = JEJARING_INDEX_KEY or _embedded_secret("index.key", _new_key())
+    JEJARING_LOG_KEY = JEJARING_LOG_KEY or _embedded_secret("log.key", _new_key())
     DATABASE_URL = DATABASE_URL or f"sqlite:///{VAR_DIR / 'jejaring.sqlite3'}"
 
 JEJARING_MASTER_KEYS = [key.strip() for key in _master_keys.split(",") if key.strip()]
@@ -146,9 +184,11 @@ MIDDLEWARE = [
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "core.middleware.SecurityHeadersMiddleware",
+    "audit.middleware.RefusalLogMiddleware",
     "accounts.middleware.LanguageMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
-    "core.middleware.FriendlyNotFoundMiddleware",
+    "core.not_found.FriendlyNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "casework.middleware.CryptoErrorMiddleware",
@@ -234,7 +274,12 @@ AXES_RESET_ON_SUCCESS = True
 AXES_DISABLE_ACCESS_LOG = True  # Jejaring keeps its own access log (accounts.AccessLog)
 AXES_LOCKOUT_TEMPLATE = "accounts/locked_out.html"
 AXES_VERBOSE = False
-AXES_IPWARE_PROXY_COUNT = env_int("JEJARING_PROXY_COUNT", 0) or None
+# The client's address behind JEJARING_PROXY_COUNT trusted proxies (core.ip, through django-ipware): lockouts, the
+# access log and its flags all see the same one.
+JEJARING_PROXY_COUNT = env_int("JEJARING_PROXY_COUNT", 0)
+AXES_CLIENT_IP_CALLABLE = "core.ip.client_ip"
+AXES_IPWARE_PROXY_COUNT = JEJARING_PROXY_COUNT - 1 if JEJARING_PROXY_COUNT else None
+AXES_IPWARE_META_PRECEDENCE_ORDER = ["HTTP_X_FORWARDED_FOR", "REMOTE_ADDR"] if JEJARING_PROXY_COUNT else ["REMOTE_ADDR"]
 AXES_USERNAME_CALLABLE = "accounts.backends.axes_username"
 
 # django-otp: two-factor sign-in.
@@ -285,6 +330,8 @@ CONTENT_SECURITY_POLICY = {
     }
 }
 PERMISSIONS_POLICY = "camera=(), microphone=(), geolocation=()"
+# Pages (by URL name) that need a feature: the attachment upload may take a photo with the phone's camera.
+PERMISSIONS_POLICY_BY_URL_NAME = {"casework:attachments": "camera=(self), microphone=(), geolocation=()"}
 
 # --- Internationalisation ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
@@ -302,7 +349,7 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = Path(env("DJANGO_STATIC_ROOT", str(BASE_DIR / "staticfiles" if PRODUCTION else VAR_DIR / "static")))
 if not PRODUCTION:
     STATIC_ROOT.mkdir(parents=True, exist_ok=True)
-STORAGES = {
+STORAGES: dict[str, dict[str, object]] = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     # The document library (learning/): files under random names, outside the static root, served only through a view.
     "documents": {
@@ -333,6 +380,44 @@ WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
     *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf", "flv", "woff", "woff2"),
     "map",
 ]
+# Attachments: encrypted chunks through Django's storage API. A folder under var/ on the embedded default; any
+# S3-compatible store when JEJARING_ATTACHMENTS_S3_BUCKET is set (django-storages, imported only then).
+JEJARING_ATTACHMENT_MAX_MB = env_int("JEJARING_ATTACHMENT_MAX_MB", 25, minimum=1)
+JEJARING_ATTACHMENT_CHUNK_BYTES = 1024 * 1024
+_attachments_bucket = env("JEJARING_ATTACHMENTS_S3_BUCKET", "")
+if _attachments_bucket:
+    STORAGES["attachments"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": _attachments_bucket,
+            "endpoint_url": env("JEJARING_ATTACHMENTS_S3_ENDPOINT_URL", "") or None,
+            "region_name": env("JEJARING_ATTACHMENTS_S3_REGION", "") or None,
+            "access_key": secret("JEJARING_ATTACHMENTS_S3_ACCESS_KEY") or None,
+            "secret_key": secret("JEJARING_ATTACHMENTS_S3_SECRET_KEY") or None,
+            "location": env("JEJARING_ATTACHMENTS_S3_PREFIX", "attachments"),
+            "default_acl": "private",
+            "querystring_auth": True,
+            "file_overwrite": False,
+        },
+    }
+else:
+    STORAGES["attachments"] = {
+        "BACKEND": "django.core.files.storage.FileSystemStorage",
+        "OPTIONS": {
+            "location": str(VAR_DIR / "attachments"),
+            "directory_permissions_mode": 0o700,
+            "file_permissions_mode": 0o600,
+        },
+    }
+# Uploads above this many bytes are spooled by Django to a temporary file instead of memory.
+FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+FILE_UPLOAD_HANDLERS = [
+    "django.core.files.uploadhandler.MemoryFileUploadHandler",
+    "casework.uploads.LimitedTemporaryFileUploadHandler",
+]
+JEJARING_RETENTION_YEARS = env_int("JEJARING_RETENTION_YEARS", 5, minimum=1)
+JEJARING_EXPORT_HOURS = 24
+JEJARING_BREACH_DEADLINE_HOURS = 72
 
 # --- Email ---------------------------------------------------------------------------------------------------
 SERVER_EMAIL = DEFAULT_FROM_EMAIL
@@ -369,12 +454,25 @@ CELERY_TASK_SERIALIZER = "json"
 CELERY_ACCEPT_CONTENT = ["json"]
 CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
+# The access log's signed anchors: how often, and the file (kept by the backups) each is also appended to.
+JEJARING_LOG_ANCHOR_MINUTES = env_int("JEJARING_LOG_ANCHOR_MINUTES", 10, minimum=1)
+JEJARING_LOG_ANCHOR_FILE = env("JEJARING_LOG_ANCHOR_FILE", "" if TESTING else str(VAR_DIR / "access-log-anchors.log"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {
     "dispatch-reminders": {
         "task": "notifications.tasks.dispatch_reminders",
         "schedule": 60.0,
         "options": {"expires": 55},
+    },
+    "anchor-access-log": {
+        "task": "audit.tasks.anchor_access_log",
+        "schedule": 60.0 * JEJARING_LOG_ANCHOR_MINUTES,
+        "options": {"expires": 50},
+    },
+    "refresh-network-aggregates": {
+        "task": "network.tasks.refresh_aggregates",
+        "schedule": crontab(hour=2, minute=15),
+        "options": {"expires": 3600},
     },
 }
 CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 5, minimum=1)
@@ -383,7 +481,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 5
 # Demo hints show the current two-factor code of seeded demo accounts on the verification page. They exist so
 # a newcomer can look around `make run` without an authenticator app, and are refused in production. On by default
 # only on a development laptop (DEBUG on): a server run with DEBUG off but without DJANGO_ENV=production gets none.
-TECHNICAL_404 = env_bool("JEJARING_TECHNICAL_404", default=False)  # core.middleware: Django's page with DEBUG on
+TECHNICAL_404 = env_bool("JEJARING_TECHNICAL_404", default=False)  # core.not_found: Django's page with DEBUG on
 DEMO_MODE = env_bool("JEJARING_DEMO", default=not PRODUCTION and DEBUG and not TESTING)
 if PRODUCTION and DEMO_MODE:
     raise ImproperlyConfigured("JEJARING_DEMO cannot be on when DJANGO_ENV=production")
@@ -415,11 +513,25 @@ JEJARING_REFERRAL_DEADLINE_HOURS = {
     "routine": env_int("JEJARING_REFERRAL_ROUTINE_HOURS", 168, minimum=1),
 }
 JEJARING_REFERRAL_STALE_DAYS = env_int("JEJARING_REFERRAL_STALE_DAYS", 14, minimum=1)
+# Disclosure control of the network's aggregates (network/disclosure.py): no shown figure describes fewer than k
+# people (CTDC's k = 11; production refuses less), and shown counts are rounded to a multiple of this base.
+JEJARING_DISCLOSURE_K = env_int("JEJARING_DISCLOSURE_K", 11, minimum=1)
+if PRODUCTION and JEJARING_DISCLOSURE_K < 11:
+    raise ImproperlyConfigured(f"JEJARING_DISCLOSURE_K must be at least 11 in production, not {JEJARING_DISCLOSURE_K}")
+JEJARING_DISCLOSURE_ROUNDING = 5
+# A capacity status older than this many days is shown as stale and reminds the organisation.
+JEJARING_CAPACITY_STALE_DAYS = env_int("JEJARING_CAPACITY_STALE_DAYS", 14, minimum=1)
 # Signals worth a look in the access log (accounts/audit_flags.py).
 # The document library's upload limit, in megabytes.
 JEJARING_DOCUMENT_MAX_BYTES = env_int("JEJARING_DOCUMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
 JEJARING_AUDIT_CASES_PER_HOUR = env_int("JEJARING_AUDIT_CASES_PER_HOUR", 30, minimum=1)
 JEJARING_AUDIT_DENIALS_PER_HOUR = env_int("JEJARING_AUDIT_DENIALS_PER_HOUR", 5, minimum=1)
+# Insider flags (audit.flags): identity searches, revealed fields and searches that found nothing, per user and hour;
+# reading cases within so many hours of joining an organisation (0: off).
+JEJARING_AUDIT_SEARCHES_PER_HOUR = env_int("JEJARING_AUDIT_SEARCHES_PER_HOUR", 30, minimum=1)
+JEJARING_AUDIT_REVEALS_PER_HOUR = env_int("JEJARING_AUDIT_REVEALS_PER_HOUR", 20, minimum=1)
+JEJARING_AUDIT_EMPTY_SEARCHES_PER_HOUR = env_int("JEJARING_AUDIT_EMPTY_SEARCHES_PER_HOUR", 10, minimum=1)
+JEJARING_AUDIT_NEW_MEMBER_HOURS = env_int("JEJARING_AUDIT_NEW_MEMBER_HOURS", 24)
 # Identity lookups (issue 16): duplicate checks, identity searches and reveals, each limited per user and hour
 # (counted in Django's cache: per process in the embedded shape, shared through Redis in production); empty probes
 # (checks and searches that match nothing) past this many in an hour raise an audit flag. Intake drafts expire.

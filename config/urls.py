@@ -12,6 +12,7 @@ urlpatterns = [
     path("cases/", include("casework.urls")),
     path("referrals/", include("referrals.urls")),
     path("learning/", include("learning.urls")),
+    path("network/", include("network.urls")),
     path("admin/", admin_site.urls),
     path("healthz", core_views.healthz, name="healthz"),
 ]

@@ -27,3 +27,4 @@ class NotificationsConfig(AppConfig):
         security_notices.register()
         hooks.register(hooks.security_event, security_notices.on_security_event)
         hooks.register(hooks.membership_changed, security_notices.on_membership_changed)
+        hooks.register(hooks.account_action, security_notices.on_account_action)

@@ -21,6 +21,13 @@ class ReferralsConfig(AppConfig):
         tabs.register_action(tabs.Action(_("Refer"), "referrals:referral_create", "change", open_cases_only=True))
         referral_reminders.register()
 
+        from referrals import home as referral_home
+        from referrals import rights
+
+        hooks.register(hooks.case_erased, rights.on_case_erased)
+        hooks.register(hooks.case_export_parts, rights.export_part)
+        referral_home.register()
+
         from core import demo_hooks
         from referrals import demo
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import enum
 import uuid
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
@@ -23,12 +24,12 @@ from django.utils import timezone
 from accounts.choices import Role
 from accounts.models import Organisation, User
 from audit import access_log
-from audit.models import AccessLog
 from casework import access as case_access
 from casework.models import ENCRYPTED_SECTIONS, Case
 from casework.vault import Vault
 from core import pagination, provinces
 from core.pagination import Page
+from core.registry import Hooks
 from referrals.choices import ReferralStatus, Urgency
 from referrals.models import Referral, ReferralEvent
 
@@ -64,9 +65,7 @@ def get_referral_for(user: User, referral_id: Any, *, request: HttpRequest | Non
         raise Http404 from None
     side = side_of(user, referral)
     if side is Side.NONE:
-        access_log.record_for(
-            AccessLog.Event.ACCESS_DENIED, actor=user, obj=referral, request=request, detail="referral"
-        )
+        access_log.record_refusal("referral", actor=user, obj=referral, request=request)
         raise Http404
     referral.side = side  # type: ignore[attr-defined]
     return referral
@@ -198,19 +197,35 @@ def keyset_page(referrals: QuerySet[Referral], cursor: str = "", size: int = 25,
     return pagination.keyset_page_ordered(referrals, cursor, keys=keys, size=size)
 
 
+# Capacity statuses belong to network (a higher app), which registers its lookup here from its ready():
+# (organisation ids, services) -> {organisation id: "available" | "limited" | "full"} for fresh statuses only.
+capacity_lookups = Hooks()
+
+
+def register_capacity_lookup(lookup: Callable[[list[int], set[str]], dict[int, str]]) -> None:
+    capacity_lookups.register(lookup)
+
+
 def suggested_organisations(referral: Referral) -> list[tuple[Organisation, float, bool]]:
-    """Organisations that could take the referral instead: those offering a requested service first, then by
-    distance from the referring organisation's province. (organisation, km, offers a requested service)"""
+    """Organisations that could take the referral instead: those offering a requested service first, full ones
+    last among them, then by distance from the referring organisation's province. (organisation, km, offers a
+    requested service); each organisation carries ``capacity_level`` ("" when not stated or stale)."""
     # An organisation offering no service (the network's secretariat, the coordinators' own) takes no referral.
-    candidates = Organisation.objects.filter(is_active=True).exclude(pk__in=[referral.from_org_id, referral.to_org_id])
+    candidates = list(
+        Organisation.objects.filter(is_active=True).exclude(pk__in=[referral.from_org_id, referral.to_org_id])
+    )
     wanted = set(referral.services)
+    levels: dict[int, str] = {}
+    for lookup in capacity_lookups:
+        levels.update(lookup([o.pk for o in candidates], wanted))
     rows = []
     for organisation in candidates:
         if not organisation.services:
             continue
         offers = bool(wanted & set(organisation.services))
+        organisation.capacity_level = levels.get(organisation.pk, "")  # type: ignore[attr-defined]
         rows.append((organisation, provinces.distance_km(referral.from_org.province, organisation.province), offers))
-    rows.sort(key=lambda row: (not row[2], row[1], row[0].name))
+    rows.sort(key=lambda row: (not row[2], row[0].capacity_level == "full", row[1], row[0].name))  # type: ignore[attr-defined]
     return rows
 
 
@@ -222,12 +237,59 @@ EVENT_LABEL = "referrals.referralevent"
 
 
 def reason_of(referral: Referral) -> str:
+    if referral.case.erased_at is not None:
+        return ""  # erased with the case's key
     return Vault.for_case(referral.case).open(LABEL, "reason_enc", referral.pk, referral.reason_enc)
 
 
 def override_reason_of(referral: Referral) -> str:
+    if referral.case.erased_at is not None:
+        return ""
     return Vault.for_case(referral.case).open(LABEL, "override_reason_enc", referral.pk, referral.override_reason_enc)
 
 
 def event_note(event: ReferralEvent, case: Case) -> str:
+    if case.erased_at is not None:
+        return ""
     return Vault.for_case(case).open(EVENT_LABEL, "note_enc", event.pk, event.note_enc)
+
+
+# --- Statistics for the network (network/ reads these, and only these) -----------------------------------------
+
+# Categorical columns and times only: never the reason, the override reason or a timeline note (all encrypted).
+STATISTICS_REFERRAL_FIELDS = (
+    "id",
+    "case_id",
+    "case__origin_province",
+    "services",
+    "urgency",
+    "status",
+    "decline_reason",
+    "outcome",
+    "sent_at",
+    "answered_at",
+    "deadline",
+    "to_org_id",
+    "to_org__province",
+    "reassigned_from_id",
+)
+
+
+def statistics_referral_rows() -> QuerySet[Any]:
+    """Referrals of statistics-consented cases, as dicts of categorical fields."""
+    from casework.selectors import statistics_consented_case_ids
+
+    return (
+        Referral.objects.filter(case_id__in=statistics_consented_case_ids())
+        .order_by()
+        .values(*STATISTICS_REFERRAL_FIELDS)
+    )
+
+
+def overdue_referrals_count() -> int:
+    return Referral.objects.filter(status=ReferralStatus.SENT, deadline__lt=timezone.now()).count()
+
+
+def declined_awaiting_reassignment_count() -> int:
+    """Declined referrals that no coordinator has reassigned yet (a reassigned one changes status)."""
+    return Referral.objects.filter(status=ReferralStatus.DECLINED).count()

@@ -91,18 +91,22 @@ def _form(form_class: Any, data: Any = None) -> Any:
 
 def _detail_context(request: AuthedRequest, referral: Referral) -> dict[str, Any]:
     side: Side = referral.side  # type: ignore[attr-defined]
-    # The reason and the timeline's notes are for the two organisations, and for the receiver only once it accepted.
-    reads_notes = side is Side.SENDER or (
-        side is Side.RECEIVER and referral.status in (ReferralStatus.ACCEPTED, ReferralStatus.COMPLETED)
-    )
+    # The reason and the timeline's notes are for the sender, and for the receiver only while it holds the referral
+    # (accepted). Endings end access: once completed, declined, cancelled or reassigned, the receiver keeps only what
+    # it wrote itself (its updates, outcome) and the references, as before it accepted.
+    reads_notes = side is Side.SENDER or (side is Side.RECEIVER and referral.status == ReferralStatus.ACCEPTED)
     events = selectors.timeline(referral)
+
+    def reads(event: Any) -> bool:
+        return reads_notes or (side is Side.RECEIVER and event.organisation_id == referral.to_org_id)
+
     return {
         "referral": referral,
         "side": side.value,
         "summary": selectors.summary_of(referral),
         "reason": selectors.reason_of(referral) if reads_notes else "",
         "override_reason": selectors.override_reason_of(referral) if reads_notes and referral.consent_override else "",
-        "events": [{"event": e, "note": selectors.event_note(e, referral.case) if reads_notes else ""} for e in events],
+        "events": [{"event": e, "note": selectors.event_note(e, referral.case) if reads(e) else ""} for e in events],
         **{f"{name}_form": _form(form_class) for form_class, name in FORMS.items()},
         # Whether the case's pages open for this user: the case gate says, not the referral's status.
         "can_open_case": side in (Side.SENDER, Side.RECEIVER)
@@ -140,6 +144,7 @@ def _act(
 ) -> HttpResponse:
     referral = selectors.get_referral_for(request.user, referral_id, request=request)
     if referral.side not in sides:  # type: ignore[attr-defined]
+        access_log.record_refusal("side", actor=request.user, obj=referral, request=request)
         raise PermissionDenied
     form = _form(form_class, request.POST) if form_class else None
     if form is not None and not form.is_valid():

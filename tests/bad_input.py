@@ -40,11 +40,11 @@ from django.utils.encoding import force_bytes
 from django.utils.html import escape
 from django.utils.http import url_has_allowed_host_and_scheme, urlsafe_base64_encode
 from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from accounts.choices import ServiceType
+from accounts.models import Authenticator as TOTPDevice
 from accounts.models import User
 from audit.models import AccessLog
 from casework import services as case_services

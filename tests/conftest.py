@@ -11,15 +11,14 @@
 
 from __future__ import annotations
 
-import importlib
 import os
 from collections.abc import Callable, Iterator
 
 import pytest
 from django.test import Client
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts.choices import OrganisationKind, Role, ServiceType
+from accounts.models import Authenticator as TOTPDevice
 from accounts.models import Organisation, User
 from tests.factories import OrganisationFactory, UserFactory
 
@@ -42,23 +41,42 @@ def _fresh_cache() -> Iterator[None]:
 
 @pytest.fixture(autouse=True)
 def _access_log_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
-    """The access log refuses DELETE, also in tests. After a transactional test on SQLite, Django empties every table
-    with DELETE; this lifts the trigger just for that (PostgreSQL empties tables with TRUNCATE, which row triggers
-    do not see). Runs before Django's flush because pytest-django's database fixture was set up first."""
-    yield
+    """The access log and its anchors refuse DELETE and TRUNCATE, also in tests. After a transactional test Django
+    empties every table (DELETE on SQLite, TRUNCATE on PostgreSQL): this lifts the guards just for that, and puts
+    PostgreSQL's TRUNCATE guards back before the next test. Runs after pytest-django's database fixture is set up, and
+    is torn down before its flush."""
     marker = request.node.get_closest_marker("django_db")
+    if marker:
+        from django.db import connection
+
+        if connection.vendor == "postgresql":
+            from audit import guards
+
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT tgname FROM pg_trigger WHERE tgname = ANY(%s)", [list(guards.POSTGRES_TRUNCATE_TRIGGERS)]
+                )
+                present = {row[0] for row in cursor.fetchall()}
+                for name, sql in guards.POSTGRES_TRUNCATE_TRIGGERS.items():
+                    if name not in present:
+                        cursor.execute(sql)
+    yield
     if not marker or not marker.kwargs.get("transaction"):
         return
     from django.db import connection
 
-    if connection.vendor != "sqlite":
-        return
-    migration = importlib.import_module("audit.migrations.0002_append_only")
+    from audit import guards
+
     with connection.cursor() as cursor:
-        for sql in migration.SQLITE_DOWN:
+        if connection.vendor == "postgresql":
+            for name, table in zip(guards.POSTGRES_TRUNCATE_TRIGGERS, guards.TABLES, strict=True):
+                cursor.execute(f"DROP TRIGGER IF EXISTS {name} ON {table}")
+            return
+        for sql in guards.SQLITE_DOWN:
             cursor.execute(sql)
         cursor.execute("DELETE FROM audit_accesslog")
-        for sql in migration.SQLITE_UP:
+        cursor.execute("DELETE FROM audit_accessloganchor")
+        for sql in guards.SQLITE_UP:
             cursor.execute(sql)
 
 

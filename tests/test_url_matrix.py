@@ -52,6 +52,8 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "audit:flags": ("admin", {"get"}),
     "audit:flag_review": ("admin", {"post"}),
     "audit:changes": ("admin", {"get"}),
+    "audit:breaches": ("admin", {"get", "post"}),
+    "audit:breach_detail": ("admin", {"get", "post"}),
     "casework:case_list": ("caseworker", {"get"}),
     "casework:case_search": ("caseworker", {"post"}),
     "casework:case_export": ("caseworker", {"get"}),
@@ -74,6 +76,16 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "casework:case_restriction": ("case", {"get", "post"}),
     "casework:case_access": ("case", {"get"}),
     "casework:case_access_admin": ("admin", {"get"}),
+    "casework:case_attachments": ("case", {"get", "post"}),
+    "casework:attachment_download": ("case", {"get"}),
+    "casework:attachment_delete": ("case", {"post"}),
+    "casework:case_print": ("case", {"get"}),
+    "casework:case_rights": ("case", {"get"}),
+    "casework:rights_request": ("case", {"post"}),
+    "casework:rights_approve": ("case", {"post"}),
+    "casework:export_page": ("case", {"get"}),
+    "casework:export_zip": ("case", {"get"}),
+    "casework:retention": ("caseworker", {"get", "post"}),
     "referrals:inbox": ("caseworker", {"get"}),
     "referrals:queue": ("coordinator", {"get"}),
     "referrals:case_referrals": ("case", {"get"}),
@@ -123,6 +135,26 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "learning:event_create": ("coordinator", {"get", "post"}),
     "learning:event_detail": ("learning", {"get"}),
     "learning:event_edit": ("learning", {"get", "post"}),
+    "network:map": ("member", {"get"}),
+    "network:province": ("member", {"get"}),
+    "network:refresh": ("coordinator", {"post"}),
+    "network:refresh_status": ("member", {"get"}),
+    "network:challenges": ("member", {"get"}),
+    "network:challenge_report": ("caseworker", {"post"}),
+    "network:challenge_moderate": ("coordinator", {"post"}),
+    "network:needs": ("member", {"get"}),
+    "network:need_post": ("caseworker", {"get", "post"}),
+    "network:need_moderate": ("coordinator", {"post"}),
+    "network:need_offer": ("need_offer", {"post"}),
+    "network:capacity": ("member", {"get"}),
+    "network:capacity_set": ("caseworker", {"post"}),
+    "network:performance": ("member", {"get"}),
+    "network:reports": ("member", {"get"}),
+    "network:report_freeze": ("coordinator", {"post"}),
+    "network:report_detail": ("member", {"get"}),
+    "network:report_csv": ("member", {"get"}),
+    "network:report_release": ("admin", {"post"}),
+    "network:htcds_export": ("coordinator", {"get"}),
 }
 # Who may act on a referral from organisation A (alice) to organisation B (bob); cecep's organisation C is a third.
 REFERRAL = {
@@ -172,6 +204,8 @@ def expected(kind: str, who: str, *, own: bool = True, name: str = "") -> set[in
         return {403} if who == "dave" else OK
     if kind == "learning":
         return learning_matrix.expected(name, who)
+    if kind == "need_offer":  # a need posted by organisation C (cecep's): others may offer help, C may not
+        return OK if who in ("alice", "bob") else {403}
     raise AssertionError(kind)
 
 
@@ -210,9 +244,16 @@ def world(alice, anna, bob, cecep, carol, dave, case_a, org_b, settings, tmp_pat
         u.username: Notification.objects.create(recipient=u, kind="casework.follow_up_due", object_ref="X")
         for u in (alice, bob, cecep, carol, dave)
     }
+    from audit.models import Breach
+    from tests.casework.attachment_helpers import approved_export, attach
+
+    breach = Breach.objects.create(what="uji", discovered_at=case_a.created_at, recorded_by=dave)
     return {
         "A": case_a,
         "B": case_b,
+        "breach": breach,
+        "attachments": {case_a.pk: attach(alice, case_a), case_b.pk: attach(bob, case_b)},
+        "exports": {case_a.pk: approved_export(alice, anna, case_a), case_b.pk: approved_export(bob, None, case_b)},
         "flag": flag,
         "notes": notes,
         "users": {u.username: u for u in (alice, bob, cecep, carol, dave)},
@@ -234,6 +275,12 @@ def url_for(name: str, world: dict, *, case=None, referral=None, who: str = "ali
         return reverse(name, args=[world["flag"].pk])
     if name == "casework:case_access_admin":
         return reverse(name, args=[world["A"].pk])
+    if name == "audit:breach_detail":
+        return reverse(name, args=[world["breach"].pk])
+    if name in ("casework:attachment_download", "casework:attachment_delete"):
+        return reverse(name, args=[case.pk, world["attachments"][case.pk].pk])
+    if name in ("casework:rights_approve", "casework:export_page", "casework:export_zip"):
+        return reverse(name, args=[case.pk, world["exports"][case.pk].pk])
     if name == "casework:case_reveal":
         return reverse(name, args=[case.pk, "nik"])
     if name == "casework:consent_withdraw":
@@ -241,8 +288,12 @@ def url_for(name: str, world: dict, *, case=None, referral=None, who: str = "ali
             case=case, kind="statistics", given_on=case.intake_date, given_by="person", recorded_by=case.created_by
         )
         return reverse(name, args=[case.pk, consent.pk])
+    if name.startswith("network:"):
+        return network_url(name, world)
     if name.startswith("referrals:referral_") and name != "referrals:referral_create":
         return reverse(name, args=[referral.pk])
+    if name == "casework:rights_request":
+        return reverse(name, args=[case.pk])
     if name.startswith("learning:") and name in learning_matrix.TARGETS:
         return learning_matrix.url(name, world["users"])
     if name == "learning:case_study_create":
@@ -255,6 +306,42 @@ def url_for(name: str, world: dict, *, case=None, referral=None, who: str = "ali
     ):
         return reverse(name, args=[case.pk])
     return reverse(name)
+
+
+def network_url(name: str, world: dict) -> str:
+    """Network pages, on a pending challenge and need, an approved need of organisation C, a released report."""
+    from datetime import date, timedelta
+
+    from network import services as network_services
+    from network.disclosure import Period
+
+    users = world["users"]
+    if "network" not in world:
+        quarter = Period.quarter_of(date.today())
+        challenge = network_services.challenge_report(
+            actor=users["alice"], category="other", province="53", period=quarter.code, description="x", named=False
+        )
+        need = lambda: network_services.need_post(  # noqa: E731
+            actor=users["cecep"], service="shelter", province="52", urgency="low",
+            expires_on=date.today() + timedelta(days=5), text="x",
+        )  # fmt: skip
+        open_need = network_services.need_moderate(actor=users["carol"], need=need(), approve=True)
+        report = network_services.report_freeze(
+            actor=users["carol"], period=Period.quarter_of(date.today() - timedelta(days=100)).code
+        )
+        network_services.report_release(actor=users["dave"], report=report)
+        world["network"] = {"challenge": challenge, "need": need(), "open_need": open_need, "report": report}
+    objects = world["network"]
+    args = {
+        "network:province": ["53"],
+        "network:challenge_moderate": [objects["challenge"].pk],
+        "network:need_moderate": [objects["need"].pk],
+        "network:need_offer": [objects["open_need"].pk],
+        "network:report_detail": [objects["report"].pk],
+        "network:report_csv": [objects["report"].pk],
+        "network:report_release": [objects["report"].pk],
+    }.get(name, [])
+    return reverse(name, args=args)
 
 
 def call(client, method: str, url: str):
@@ -286,13 +373,18 @@ def test_each_url_for_each_member_of_the_cast(request, client_for, client, world
                     )
                 http = client if who == "anonymous" else client_for(world["users"][who])
                 url = url_for(name, world, case=case, referral=referral, who=who, own=own)
-                status = call(http, method, url).status_code
+                response = call(http, method, url)
+                status = response.status_code
                 allowed = expected(kind, who, own=own, name=name)
+                if who != "anonymous" and status == 200:
+                    # Nothing a signed-in person saw stays in the browser's cache (issue 16).
+                    assert "no-store" in response.get("Cache-Control", ""), (name, method, who)
+                    assert "Cookie" in response.get("Vary", ""), (name, method, who)
                 assert status in allowed, (name, method, who, "own" if own else "other", status)
                 assert status < 500
     # A method the URL does not accept is refused, for someone who may use it.
     other = {"get", "post"} - methods
-    if other and kind not in ("public", "referral", "own_notification", "case", "keepalive", "learning"):
+    if other and kind not in ("public", "referral", "own_notification", "case", "keepalive", "learning", "need_offer"):
         user = {
             "user": "alice",
             "caseworker": "alice",
@@ -317,7 +409,6 @@ def test_the_django_admin_is_for_admins_only(client_for, client, world):
         "/admin/accounts/user/",
         "/admin/accounts/user/add/",
         f"/admin/accounts/user/{world['users']['alice'].pk}/change/",
-        f"/admin/accounts/user/{world['users']['alice'].pk}/password/",
         "/admin/password_change/",
         "/admin/jsi18n/",
     ]
@@ -329,6 +420,11 @@ def test_the_django_admin_is_for_admins_only(client_for, client, world):
     assert client_for(world["users"]["dave"]).get(
         f"/admin/accounts/organisation/{world['A'].owner_id}/delete/"
     ).status_code in {302, 403}
+    # Nobody sets another person's password: the page is refused to the admin too (issue 16).
+    password_url = f"/admin/accounts/user/{world['users']['alice'].pk}/password/"
+    for who in ("alice", "bob", "carol", "dave"):
+        assert client_for(world["users"][who]).get(password_url).status_code == 403, who
+    assert client.get(password_url).status_code == 302
 
 
 # --- Nothing from other organisations in lists, searches, exports and notifications --------------------------------
@@ -359,3 +455,56 @@ def test_lists_searches_exports_and_notifications_hold_nothing_of_other_organisa
     assert world["B"].reference in texts[0], "bob's own case is listed"
     reminders.dispatch(send_email=False)
     assert not Notification.objects.filter(recipient=bob, object_id=case_a.pk).exists()
+
+
+# --- Attachments follow their section: a receiver with and without it shared, a restricted case's colleague -------
+
+
+@pytest.mark.parametrize("shared", [True, False], ids=["identity-shared", "identity-not-shared"])
+def test_attachment_urls_for_a_referral_receiver(client_for, alice, bob, case_a, org_b, shared):
+    from tests.casework.attachment_helpers import attach
+
+    document = attach(alice, case_a, section="identity")
+    referral = referral_services.referral_send(
+        actor=alice,
+        case=case_a,
+        to_org=org_b,
+        services=["shelter"],
+        urgency="routine",
+        reason="x",
+        sections=["identity"] if shared else ["needs"],
+    )
+    referral_services.referral_accept(actor=bob, referral=referral)
+    client = client_for(bob)
+    urls = {
+        "casework:case_attachments": reverse("casework:case_attachments", args=[case_a.pk]),
+        "casework:attachment_download": reverse("casework:attachment_download", args=[case_a.pk, document.pk]),
+    }
+    assert client.get(urls["casework:case_attachments"]).status_code == 200  # the section list, maybe empty
+    assert client.get(urls["casework:attachment_download"]).status_code == (200 if shared else 404)
+    assert client.post(urls["casework:case_attachments"], {}).status_code == 404  # no upload to another's case
+    delete = reverse("casework:attachment_delete", args=[case_a.pk, document.pk])
+    assert client.post(delete).status_code == 404
+    for name in ("casework:case_print", "casework:case_rights"):
+        expected_status = 200 if name == "casework:case_print" else 404
+        assert client.get(reverse(name, args=[case_a.pk])).status_code == expected_status, name
+
+
+def test_attachment_urls_for_a_restricted_cases_colleague_not_named(client_for, alice, anna, restricted_case):
+    from casework.services import rights
+    from tests.casework.attachment_helpers import attach
+
+    document = attach(alice, restricted_case, section="notes")
+    export = rights.rights_request(actor=alice, case=restricted_case, kind="export")
+    client = client_for(anna)
+    for name, args, method in [
+        ("casework:case_attachments", [restricted_case.pk], "get"),
+        ("casework:case_attachments", [restricted_case.pk], "post"),
+        ("casework:attachment_download", [restricted_case.pk, document.pk], "get"),
+        ("casework:attachment_delete", [restricted_case.pk, document.pk], "post"),
+        ("casework:case_print", [restricted_case.pk], "get"),
+        ("casework:case_rights", [restricted_case.pk], "get"),
+        ("casework:export_zip", [restricted_case.pk, export.pk], "get"),
+        ("casework:rights_approve", [restricted_case.pk, export.pk], "post"),
+    ]:
+        assert getattr(client, method)(reverse(name, args=args)).status_code == 404, name

@@ -4,15 +4,26 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('audit', '0003_learning_events'),
+        ("audit", "0003_learning_events"),
     ]
 
     operations = [
         migrations.AlterField(
-            model_name='auditflag',
-            name='kind',
-            field=models.CharField(choices=[('many_cases', 'Many cases opened in an hour'), ('outside_hours', 'Access outside working hours'), ('export', 'List exported'), ('denials', 'Repeated access denials'), ('new_address', 'Sign-in from a new address'), ('lookup_limit', 'Identity lookups past the hourly limit'), ('empty_probes', 'Many identity lookups that matched nothing')], max_length=16, verbose_name='kind'),
+            model_name="auditflag",
+            name="kind",
+            field=models.CharField(
+                choices=[
+                    ("many_cases", "Many cases opened in an hour"),
+                    ("outside_hours", "Access outside working hours"),
+                    ("export", "List exported"),
+                    ("denials", "Repeated access denials"),
+                    ("new_address", "Sign-in from a new address"),
+                    ("lookup_limit", "Identity lookups past the hourly limit"),
+                    ("empty_probes", "Many identity lookups that matched nothing"),
+                ],
+                max_length=16,
+                verbose_name="kind",
+            ),
         ),
     ]

@@ -29,5 +29,10 @@ from casework.services.drafts import (  # noqa: F401
     intake_drafts_purge,
 )
 from casework.services.duplicates import duplicate_holders_notify  # noqa: F401
-from casework.services.reads import case_edit_record, case_field_reveal, case_view_record  # noqa: F401
+from casework.services.reads import (  # noqa: F401
+    case_edit_record,
+    case_field_reveal,
+    case_print_record,
+    case_view_record,
+)
 from casework.services.records import consent_give, consent_withdraw, note_add, service_record_add  # noqa: F401

@@ -40,3 +40,8 @@ def case_edit_record(*, actor: User, case: Case, sensitive: dict[str, Any], requ
             access_log.record_for(
                 AccessLog.Event.FIELD_REVEALED, actor=actor, obj=case, request=request, detail=f"{field} (edit)"
             )
+
+
+def case_print_record(*, actor: User, case: Case, request: Any = None) -> None:
+    """Opening a case's print view is logged as its own event: paper leaves the access log's sight."""
+    access_log.record_for(AccessLog.Event.CASE_PRINTED, actor=actor, obj=case, request=request, detail="print")

@@ -53,6 +53,8 @@ def _filters(request: AuthedRequest) -> selectors.CaseFilters:
         risk_level=risk if risk in RiskLevel.values else "",
         mine=request.GET.get("mine") == "1",
         follow_up_due=request.GET.get("due") == "1",
+        follow_up=request.GET.get("due", "") if request.GET.get("due") in ("today", "overdue") else "",
+        open_only=request.GET.get("open") == "1",
         restricted=request.GET.get("restricted") == "1",
     )
     token = request.GET.get("s", "")

@@ -9,6 +9,8 @@ import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
 KEY = "MDEyMzQ1Njc4OWFiY2RlZjAxMjM0NTY3ODlhYmNkZWY="  # base64 of 32 fictional bytes, for this test only
+INDEX_KEY = "aW5kZXgtb25seS1mb3ItdGVzdHMtMDEyMzQ1Njc4OWE="  # 32 fictional bytes, other than KEY
+LOG_KEY = "bG9nLWtleS1vbmx5LWZvci10ZXN0cy0wMTIzNDU2Nzg="  # 32 fictional bytes, other than both
 
 PRODUCTION = {
     "DJANGO_ENV": "production",
@@ -16,7 +18,8 @@ PRODUCTION = {
     "DATABASE_URL": "postgres://jejaring:secret@db.internal:5432/jejaring",
     "CELERY_BROKER_URL": "redis://redis.internal:6379/0",
     "JEJARING_MASTER_KEYS": KEY,
-    "JEJARING_INDEX_KEY": KEY,
+    "JEJARING_INDEX_KEY": INDEX_KEY,
+    "JEJARING_LOG_KEY": LOG_KEY,
     "DJANGO_ALLOWED_HOSTS": "jejaring.example.org",
     "JEJARING_SITE_URL": "https://jejaring.example.org",
     "EMAIL_HOST": "smtp.example.org",
@@ -93,3 +96,29 @@ def test_demo_hints_are_on_by_default_only_with_debug_on(tmp_path, debug, expect
     result = run({"DJANGO_DEBUG": debug}, "shell", "-c", shell, var_dir=str(tmp_path))
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip().splitlines()[-1] == expected
+
+
+SHORT_KEY = "c2hvcnQta2V5"  # base64 of 9 bytes
+
+
+@pytest.mark.parametrize(
+    ("name", "value", "said"),
+    [
+        ("JEJARING_MASTER_KEYS", "not base64 at all!", "JEJARING_MASTER_KEYS"),
+        ("JEJARING_MASTER_KEYS", SHORT_KEY, "32-byte"),
+        ("JEJARING_MASTER_KEYS", f"{KEY},{SHORT_KEY}", "key #2"),
+        ("JEJARING_INDEX_KEY", KEY, "JEJARING_INDEX_KEY must not be one of JEJARING_MASTER_KEYS"),
+        ("JEJARING_INDEX_KEY", "%%%", "JEJARING_INDEX_KEY"),
+        ("JEJARING_LOG_KEY", KEY, "JEJARING_LOG_KEY must not be one of JEJARING_MASTER_KEYS"),
+        ("JEJARING_LOG_KEY", INDEX_KEY, "JEJARING_LOG_KEY must not be the same as JEJARING_INDEX_KEY"),
+        ("JEJARING_LOG_KEY", SHORT_KEY, "JEJARING_LOG_KEY"),
+        ("DJANGO_ALLOWED_HOSTS", "*", "DJANGO_ALLOWED_HOSTS"),
+        ("DJANGO_ALLOWED_HOSTS", "jejaring.example.org,*", "DJANGO_ALLOWED_HOSTS"),
+        ("JEJARING_SITE_URL", "http://jejaring.example.org", "JEJARING_SITE_URL"),
+    ],
+)
+def test_production_refuses_bad_secrets_naming_the_variable(name, value, said):
+    result = run({**PRODUCTION, name: value}, "check")
+    assert result.returncode != 0
+    assert said in result.stderr, result.stderr[-500:]
+    assert "ImproperlyConfigured" in result.stderr

@@ -2,9 +2,9 @@ import pytest
 from django.urls import reverse
 from django_otp.oath import totp
 from django_otp.plugins.otp_static.models import StaticToken
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
+from accounts.models import Authenticator as TOTPDevice
 from audit.models import AccessLog
 from tests.factories import PASSWORD
 

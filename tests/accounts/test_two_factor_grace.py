@@ -3,9 +3,9 @@ never shows a code already used."""
 
 import pytest
 from django.urls import reverse
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import two_factor
+from accounts.models import Authenticator as TOTPDevice
 from tests.accounts.test_two_factor import code_for, sign_in_with_password
 
 pytestmark = pytest.mark.django_db

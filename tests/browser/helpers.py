@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 from django_otp.oath import totp
-from django_otp.plugins.otp_totp.models import TOTPDevice
 from playwright.sync_api import expect
 
+from accounts.models import Authenticator as TOTPDevice
 from tests.factories import PASSWORD
 
 

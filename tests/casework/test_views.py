@@ -225,9 +225,20 @@ def test_the_tabs_of_a_case_follow_the_gate(client_for, alice, bob, case_a, acce
     from casework import tabs
 
     owner = [tab["key"] for tab in tabs.tabs_for(selectors.get_case_for(alice, case_a.pk))]
-    assert owner == ["summary", "identity", "notes", "services", "consents", "history", "access", "referrals"]
+    assert owner == [
+        "summary",
+        "identity",
+        "notes",
+        "services",
+        "consents",
+        "attachments",
+        "history",
+        "access",
+        "referrals",
+        "rights",
+    ]
     receiver = [tab["key"] for tab in tabs.tabs_for(selectors.get_case_for(bob, case_a.pk))]
-    assert receiver == ["summary", "identity", "services", "history"]
+    assert receiver == ["summary", "identity", "services", "attachments", "history"]
     page = client_for(bob).get(reverse("casework:case_detail", args=[case_a.pk])).content.decode()
     assert reverse("casework:case_identity", args=[case_a.pk]) in page
     assert reverse("casework:case_notes", args=[case_a.pk]) not in page

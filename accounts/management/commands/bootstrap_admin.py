@@ -10,7 +10,7 @@ from django.core.exceptions import ValidationError
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import transaction
 
-from accounts import services
+from accounts import account_actions, services
 from accounts.choices import OrganisationKind, Role
 from accounts.models import Organisation, User
 from core import provinces
@@ -49,7 +49,7 @@ class Command(BaseCommand):
                     kind=OrganisationKind.TASK_FORCE,
                     province=options["province"],
                 )
-            services.user_create(
+            admin = services.user_create(
                 actor=actor,
                 username=options["username"],
                 email=options["email"],
@@ -57,4 +57,5 @@ class Command(BaseCommand):
                 organisation=organisation,
                 role=Role.ADMIN,
             )
+            account_actions.account_changed_by_command(command="bootstrap_admin", user=admin, detail="created admin")
         self.stdout.write(f"Admin {options['username']} created. On first sign-in they enrol two-factor sign-in.")

@@ -7,9 +7,9 @@ from typing import Any
 from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from accounts import demo, services, two_factor
+from accounts import account_actions, demo, services, two_factor
+from accounts.models import Authenticator as TOTPDevice
 from accounts.models import Organisation, User
 
 
@@ -32,6 +32,7 @@ class Command(BaseCommand):
         from core.demo_hooks import run_hooks
 
         run_hooks(self.stdout)
+        account_actions.account_changed_by_command(command="seed_demo", detail=f"created={created}")
         self.stdout.write(self.style.SUCCESS(f"Demo network ready ({created} new accounts)."))
         if not options.get("quiet"):
             self.print_sign_ins()

@@ -1,4 +1,5 @@
-"""Re-wrap every case's data key under the current (first) master key. No case data is re-encrypted."""
+"""Re-wrap every case's data key, and re-seal every two-factor secret, under the current (first) master key. No case
+data is re-encrypted."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils import timezone
 
+from accounts import two_factor
 from casework import crypto
 from casework.models import CaseKey
 from casework.services import intake_draft_rewrap
@@ -16,7 +18,10 @@ BATCH = 500
 
 
 class Command(BaseCommand):
-    help = "Re-wrap all case data keys under the first key of JEJARING_MASTER_KEYS and report the counts."
+    help = (
+        "Re-wrap all case data keys and re-seal all two-factor secrets under the first key of JEJARING_MASTER_KEYS, "
+        "and report the counts."
+    )
 
     def handle(self, *args: Any, **options: Any) -> None:
         current = crypto.current_master_key_id()
@@ -45,9 +50,14 @@ class Command(BaseCommand):
             "Data keys re-wrapped under master key {current}: {rewrapped}; already under it: {already_current}; "
             "destroyed (skipped): {destroyed}.".format(current=current, **counts)
         )
+        devices = two_factor.reseal_authenticators()
+        self.stdout.write(
+            "Two-factor secrets re-sealed under master key {current}: {resealed}; already under it: "
+            "{already_current}.".format(current=current, **devices)
+        )
         drafts = intake_draft_rewrap()
         self.stdout.write(f"Intake drafts re-wrapped: {drafts}.")
-        if counts["rewrapped"]:
+        if counts["rewrapped"] or devices["resealed"]:
             self.stdout.write(
                 "Older master keys can be removed from JEJARING_MASTER_KEYS once backups that need them are retired."
             )

@@ -1,0 +1,66 @@
+"""The caseworker's home panel: follow-ups due today and overdue (mine, then my organisation's), my recently opened
+cases (references only) and open cases by risk level. Each figure links to the case list filtered the same way
+(casework/views/lists.py ``_filters``). A fixed number of aggregate queries, whatever the number of cases."""
+
+from __future__ import annotations
+
+from typing import Any
+from urllib.parse import urlencode
+
+from django.db.models import Count, Q
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils import timezone
+
+from accounts.choices import Role
+from audit import selectors as audit_selectors
+from casework import access, selectors
+from casework.choices import CaseStatus, RiskLevel
+from core import home
+
+
+def _list(**params: str) -> str:
+    return reverse("casework:case_list") + "?" + urlencode(params)
+
+
+def panel_data(request: HttpRequest) -> dict[str, Any]:
+    user = request.user
+    if not access.may_reach_cases(user):  # type: ignore[arg-type]
+        return {}
+    today = timezone.localdate()
+    visible = selectors.visible_cases(user).exclude(status=CaseStatus.CLOSED)  # type: ignore[arg-type]
+    mine = Q(assigned_to=user)
+    # One aggregate query for every figure of the follow-ups and the risk levels.
+    due = visible.aggregate(
+        today_mine=Count("id", filter=Q(next_follow_up=today) & mine),
+        overdue_mine=Count("id", filter=Q(next_follow_up__lt=today) & mine),
+        today_all=Count("id", filter=Q(next_follow_up=today)),
+        overdue_all=Count("id", filter=Q(next_follow_up__lt=today)),
+        **{f"risk_{level}": Count("id", filter=Q(risk_level=level)) for level in RiskLevel.values},
+    )
+    by_risk = {level: due[f"risk_{level}"] for level in RiskLevel.values}
+    recent_ids = audit_selectors.recently_viewed_object_ids(user, limit=8)  # type: ignore[arg-type]
+    references = dict(selectors.visible_cases(user).filter(pk__in=recent_ids).values_list("pk", "reference"))  # type: ignore[arg-type]
+    return {
+        "follow_ups": [
+            {"key": "today_mine", "count": due["today_mine"], "url": _list(due="today", mine="1")},
+            {"key": "overdue_mine", "count": due["overdue_mine"], "url": _list(due="overdue", mine="1")},
+            {"key": "today_all", "count": due["today_all"], "url": _list(due="today")},
+            {"key": "overdue_all", "count": due["overdue_all"], "url": _list(due="overdue")},
+        ],
+        "risks": [
+            {"label": label, "level": level, "count": by_risk.get(level, 0), "url": _list(open="1", risk=level)}
+            for level, label in RiskLevel.choices
+        ],
+        "open_total": sum(by_risk.values()),
+        "open_url": _list(open="1"),
+        "recent": [
+            {"reference": references[pk], "url": reverse("casework:case_detail", args=[pk])}
+            for pk in recent_ids
+            if pk in references
+        ],
+    }
+
+
+def register() -> None:
+    home.register(home.Panel("casework", (Role.CASEWORKER,), "casework/_home.html", panel_data, order=10))

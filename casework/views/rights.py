@@ -1,0 +1,161 @@
+"""The person's rights on a case (for caseworkers of the owner organisation): export and erasure requests with four
+eyes, the export's printable page and ZIP, and the retention review list."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.http import Http404, HttpResponse, StreamingHttpResponse
+from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from accounts.http import AuthedRequest
+from audit.models import AccessLog
+from casework import selectors
+from casework.forms.rights import RetentionForm, RightsRequestForm
+from casework.models import RightsRequest
+from casework.services import rights as service
+from casework.views.lists import caseworker_only
+from casework.views.pages import _case_page
+from core.forms import attach_errors
+
+
+def _rights_page(request: AuthedRequest, case, form: RightsRequestForm) -> HttpResponse:
+    return _case_page(
+        request,
+        case,
+        "rights",
+        "casework/case_rights.html",
+        form=form,
+        requests=service.case_requests(case),
+        me=request.user.pk,
+    )
+
+
+@caseworker_only
+@require_GET
+def case_rights(request: AuthedRequest, case_id: str) -> HttpResponse:
+    case = selectors.get_case_for(request.user, case_id, "change", request=request)
+    return _rights_page(request, case, RightsRequestForm())
+
+
+@caseworker_only
+@require_POST
+def rights_request(request: AuthedRequest, case_id: str) -> HttpResponse:
+    case = selectors.get_case_for(request.user, case_id, "change", request=request)
+    form = RightsRequestForm(request.POST)
+    if form.is_valid():
+        try:
+            service.rights_request(actor=request.user, case=case, request=request, **form.cleaned_data)
+        except ValidationError as error:
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The request is recorded. A colleague must approve it."))
+            return redirect("casework:case_rights", case_id=case.pk)
+    return _rights_page(request, case, form)
+
+
+@caseworker_only
+@require_POST
+def rights_approve(request: AuthedRequest, case_id: str, request_id: str) -> HttpResponse:
+    case = selectors.get_case_for(request.user, case_id, "change", request=request)
+    rights = service.request_of(case, request_id)
+    if rights is None:
+        raise Http404
+    try:
+        service.rights_approve(actor=request.user, rights=rights, request=request)
+    except PermissionDenied:
+        messages.error(request, _("A request must be approved by a colleague, not by the person who made it."))
+        return redirect("casework:case_rights", case_id=case.pk)
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    else:
+        if rights.kind == RightsRequest.Kind.ERASURE:
+            messages.success(request, _("The person's data is erased. The reference and statistics remain."))
+        else:
+            messages.success(request, _("The export is approved. It is available for 24 hours."))
+    return redirect("casework:case_rights", case_id=case.pk)
+
+
+def _export(request: AuthedRequest, case_id: str, request_id: str):
+    case = selectors.get_case_for(request.user, case_id, "change", request=request)
+    try:
+        rights = service.export_for(actor=request.user, case=case, rights_id=request_id)
+    except (PermissionDenied, ValidationError, ValueError):
+        raise Http404 from None
+    return case, rights
+
+
+@caseworker_only
+@require_GET
+def export_page(request: AuthedRequest, case_id: str, request_id: str) -> HttpResponse:
+    case, rights = _export(request, case_id, request_id)
+    data = service.export_data(
+        actor=request.user, case=case, rights=rights, request=request, event=AccessLog.Event.EXPORT_VIEWED
+    )
+    return render(request, "casework/export.html", {"case": case, "rights": rights, "data": data})
+
+
+@caseworker_only
+@require_GET
+def export_zip(request: AuthedRequest, case_id: str, request_id: str) -> StreamingHttpResponse:
+    case, rights = _export(request, case_id, request_id)
+    stream = service.export_zip_stream(actor=request.user, case=case, rights=rights, request=request)
+    response = StreamingHttpResponse(stream, content_type="application/zip")
+    response["Content-Disposition"] = (
+        content_disposition_header(as_attachment=True, filename=f"jejaring-{case.reference}-export.zip") or "attachment"
+    )
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "no-store, private"
+    return response
+
+
+@caseworker_only
+@require_http_methods(["GET", "POST"])
+def retention_list(request: AuthedRequest) -> HttpResponse:
+    """Closed cases past the retention period, for the owner organisation: propose their erasure together, or
+    approve a colleague's proposal."""
+    due = list(service.retention_due(request.user))
+    form = RetentionForm(
+        request.POST if request.method == "POST" and "propose" in request.POST else None,
+        choices=[(str(case.pk), case.reference) for case in due],
+    )
+    if request.method == "POST":
+        if "approve" in request.POST:
+            try:
+                batch = uuid.UUID(request.POST.get("batch", ""))
+                done = service.rights_approve_batch(actor=request.user, batch=batch, request=request)
+            except (ValueError, ValidationError):
+                messages.error(request, _("Nothing of this proposal is waiting for approval."))
+            except PermissionDenied:
+                messages.error(request, _("A request must be approved by a colleague, not by the person who made it."))
+            else:
+                messages.success(request, _("%(count)s cases erased.") % {"count": len(done)})
+            return redirect("casework:retention")
+        if form.is_valid():
+            chosen = [case for case in due if str(case.pk) in set(form.cleaned_data["cases"])]
+            try:
+                service.retention_propose(
+                    actor=request.user, cases=chosen, reason=form.cleaned_data["reason"], request=request
+                )
+            except (ValidationError, PermissionDenied) as error:
+                attach_errors(form, error if isinstance(error, ValidationError) else ValidationError(str(error)))
+            else:
+                messages.success(request, _("The erasure is proposed. A colleague must approve it."))
+                return redirect("casework:retention")
+    return render(
+        request,
+        "casework/retention.html",
+        {
+            "due": due,
+            "form": form,
+            "batches": service.pending_batches(request.user),
+            "me": request.user.pk,
+            "retention_years": settings.JEJARING_RETENTION_YEARS,
+        },
+    )

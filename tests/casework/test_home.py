@@ -1,0 +1,90 @@
+"""The caseworker's home: every figure equals the length of the filtered list it links to, and the page costs the
+same number of statements whatever the number of cases."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.models import Case
+from tests.cases import open_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _cases(alice, anna, n=1):
+    today = timezone.localdate()
+    made = []
+    for _i in range(n):
+        made += [
+            open_case(alice, risk_level="high"),
+            open_case(alice, risk_level="low"),
+            open_case(anna, risk_level="medium"),
+            open_case(anna, risk_level="high"),
+        ]
+    days = [today, today - timedelta(days=3), today, today + timedelta(days=4)]
+    for index, case in enumerate(made):
+        Case.objects.filter(pk=case.pk).update(next_follow_up=days[index % 4])
+    return made
+
+
+def _count_in_list(client, url):
+    page = client.get(url)
+    assert page.status_code == 200
+    return len(page.context["page"].items)
+
+
+def test_the_figures_match_the_lists_they_link_to(alice, anna, bob, client_for):
+    _cases(alice, anna)
+    open_case(bob, risk_level="high")  # another organisation: counted nowhere here
+    client = client_for(alice)
+    client.get(reverse("casework:case_detail", args=[Case.objects.filter(owner=alice.organisation).first().pk]))
+    home = client.get(reverse("home"))
+    panel = next(p for p in home.context["panels"] if p["key"] == "casework")["data"]
+    figures = {item["key"]: item for item in panel["follow_ups"]}
+    assert figures["today_mine"]["count"] == 1 and figures["overdue_mine"]["count"] == 1
+    assert figures["today_all"]["count"] == 2 and figures["overdue_all"]["count"] == 1
+    for item in [*panel["follow_ups"], *panel["risks"]]:
+        assert _count_in_list(client, item["url"]) == item["count"], item["url"]
+    assert _count_in_list(client, panel["open_url"]) == panel["open_total"] == 4
+    assert len(panel["recent"]) == 1 and re.match(r"ORGA-\d{4}-\d{4}", panel["recent"][0]["reference"])
+    text = home.content.decode()
+    assert 'data-testid="home-casework"' in text and 'data-testid="home-referrals"' in text
+
+
+def test_the_referral_figures(alice, bob, case_a, referral, client_for):
+    bob_home = client_for(bob).get(reverse("home"))
+    data = next(p for p in bob_home.context["panels"] if p["key"] == "referrals")["data"]
+    assert data["incoming"] == 1 and data["soonest"][0]["reference"] == referral.reference
+    inbox = client_for(bob).get(reverse("referrals:inbox"))
+    assert len(inbox.context["incoming"]) == data["incoming"]
+    alice_home = client_for(alice).get(reverse("home"))
+    data = next(p for p in alice_home.context["panels"] if p["key"] == "referrals")["data"]
+    assert data["sent_by_me"] == 1 and data["incoming"] == 0
+
+
+def test_statements_per_request_do_not_grow_with_cases(alice, anna, client_for):
+    client = client_for(alice)
+    first = _cases(alice, anna)[0]
+    client.get(reverse("casework:case_detail", args=[first.pk]))
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as small:
+        client.get(reverse("home"))
+    _cases(alice, anna, n=5)
+    for case in Case.objects.all()[:6]:
+        client.get(reverse("casework:case_detail", args=[case.pk]))
+    with CaptureQueriesContext(connection) as large:
+        client.get(reverse("home"))
+    assert len(large) == len(small), [q["sql"][:120] for q in large.captured_queries]
+
+
+def test_coordinators_and_admins_see_no_case_panel(carol, dave, client_for):
+    for user in (carol, dave):
+        home = client_for(user).get(reverse("home"))
+        assert not [p for p in home.context["panels"] if p["key"] in ("casework", "referrals")]

@@ -7,13 +7,14 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 PYTEST_ARGS ?= -n 2
 
-.PHONY: run test test-sqlite lint setup setup-dev messages bench clean help
+.PHONY: run test test-sqlite lint setup setup-dev messages css bench clean help
 
 help:
 	@echo "make run      set up, migrate, load the demo network, start the web app and the reminder worker"
 	@echo "make test     set up and run ruff, mypy and the whole test suite (DATABASE_URL selects PostgreSQL)"
 	@echo "make bench    seed a large network into PostgreSQL and measure pages and jobs"
 	@echo "make messages refresh and compile the translation catalogues"
+	@echo "make css      rebuild the trimmed Bootstrap stylesheet (PurgeCSS, from npm)"
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -31,17 +32,14 @@ setup: $(VENV)/.run-installed
 
 setup-dev: $(VENV)/.dev-installed
 
+# Links in emails (reminders, password resets) follow the port given: make run PORT=8080.
+run: export JEJARING_SITE_URL ?= http://$(HOST):$(PORT)
+run: export JEJARING_STATIC_COLLECTED = 1
 run: setup
 	$(BIN)/python manage.py migrate --noinput
-	$(BIN)/python manage.py seed_demo
-	@echo ""
-	@echo "Jejaring is starting at http://$(HOST):$(PORT)/  (Ctrl-C stops the web app and the worker)"
-	@echo ""
-	@trap 'kill 0' INT TERM EXIT; \
-	$(BIN)/celery -A config worker --beat --loglevel=INFO --concurrency=2 \
-	  --schedule=var/celerybeat-schedule --without-gossip --without-mingle & \
-	$(BIN)/python manage.py runserver --noreload $(HOST):$(PORT) & \
-	wait
+	$(BIN)/python manage.py seed_demo --quiet
+	$(BIN)/python manage.py collectstatic --noinput --verbosity 0
+	@$(BIN)/python manage.py run_demo --host $(HOST) --port $(PORT)
 
 lint: setup-dev
 	$(BIN)/ruff check .
@@ -61,6 +59,11 @@ test-sqlite: setup-dev
 messages: setup-dev
 	$(BIN)/python manage.py makemessages --locale id --locale en --ignore ".venv/*" --ignore "var/*" --ignore "bench/*" --ignore "tests/*" --no-obsolete
 	$(BIN)/python manage.py compilemessages --ignore ".venv/*"
+
+# Trim Bootstrap to the classes the pages use (PurgeCSS from the npm registry; needs node and npm). The result,
+# static/vendor/bootstrap/bootstrap.purged.min.css, is committed: tests/test_purged_css.py fails when it is stale.
+css:
+	npx --yes purgecss@6.0.0 --config purgecss.config.cjs
 
 bench: setup-dev
 	$(BIN)/python -m bench $(BENCH_ARGS)

@@ -179,6 +179,11 @@ class UserAdmin(AdminRoleOnly, DjangoUserAdmin, SimpleHistoryAdmin):
     inlines = [MembershipInline]
     list_display = ["username", "email", "first_name", "is_active", "last_login"]
     list_filter = ["is_active"]
+
+    def get_queryset(self, request: Any) -> Any:
+        # Internal accounts (the system account that reminders and tasks act as) are no one to manage.
+        return super().get_queryset(request).exclude(username=services.SYSTEM_USERNAME)
+
     search_fields = ["username", "email", "first_name", "last_name"]
     actions = ["send_reset_link", "reset_two_factor", "deactivate"]
     fieldsets = (

@@ -4,6 +4,7 @@ accounts.models.Authenticator), and one-time recovery codes."""
 from __future__ import annotations
 
 import base64
+import time
 
 import segno
 from django.conf import settings
@@ -16,6 +17,9 @@ from accounts.models import Authenticator, User
 
 RECOVERY_DEVICE = "recovery"
 RECOVERY_SALT = "jejaring.two_factor.recovery_code"
+# Wrong authenticator codes allowed without a wait before the next try (then 1, 2, 4, 8 ... seconds, and the sign-in
+# lockout); the right code typed a second after a typo is accepted.
+THROTTLE_GRACE = 3
 
 
 def recovery_digest(code: str) -> str:
@@ -67,6 +71,10 @@ def verify(user: User, token: str) -> Device | None:
     Each device is asked for the form it keeps (django-otp's own `match_token` would compare the recovery devices'
     stored hashes with the typed code); each counts its own failures and throttles repeated guesses."""
     for device in Authenticator.objects.select_for_update().filter(user=user, confirmed=True):
+        if device.throttling_failure_count < THROTTLE_GRACE:
+            # A typo corrected at once is not an attack: the first failures impose no wait (in memory only; each
+            # failure is still counted, and from THROTTLE_GRACE on django-otp's doubling delay applies).
+            device.throttling_failure_timestamp = None
         if device.verify_token(token):
             return device
     recovery = StaticDevice.objects.select_for_update().filter(user=user, name=RECOVERY_DEVICE, confirmed=True).first()
@@ -86,8 +94,16 @@ def disable(user: User) -> None:
 
 
 def demo_code(user: User) -> str | None:
-    """The current code of a demo account's authenticator, shown only when DEMO_MODE is on (never in production),
-    and only for the accounts `seed_demo` makes: any other account's second factor stays a second factor."""
+    """The code to type on a demo account (demo_hint)."""
+    hint = demo_hint(user)
+    return hint[0] if hint else None
+
+
+def demo_hint(user: User) -> tuple[str, int] | None:
+    """The code of a demo account's authenticator and the seconds until it is accepted, shown only when DEMO_MODE is
+    on (never in production), and only for the accounts `seed_demo` makes: any other account's second factor stays a
+    second factor. A code already used in the current window would be refused, so the next window's code is shown
+    instead, with the seconds until it starts."""
     from accounts.demo import PEOPLE
 
     if not settings.DEMO_MODE or user.username not in {username for username, *_rest in PEOPLE}:
@@ -98,7 +114,11 @@ def demo_code(user: User) -> str | None:
     from django_otp.oath import TOTP
 
     totp = TOTP(device.bin_key, device.step, device.t0, device.digits, device.drift)
-    return f"{totp.token():0{device.digits}d}"
+    wait = 0
+    if device.last_t is not None and device.last_t >= totp.t():
+        totp.time = (totp.t() + 1) * device.step + device.t0
+        wait = max(1, int(totp.time - time.time()))
+    return f"{totp.token():0{device.digits}d}", wait
 
 
 def reseal_authenticators(batch: int = 500) -> dict[str, int]:

@@ -27,6 +27,9 @@ from accounts.services import user_set_language
 from core import home as home_panels
 from core.http import posted, safe_next
 
+# The language someone picked before signing in (kept in their anonymous session, which sign-in carries over).
+CHOSEN_LANGUAGE = "jj_chosen_language"
+
 
 def set_language_cookie(response: HttpResponse, language: str) -> None:
     response.set_cookie(
@@ -45,9 +48,20 @@ class SignInView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form: Any) -> HttpResponse:
+        # A language chosen on the sign-in page, in this browser session, wins and becomes the account's.
+        chosen = self.request.session.get(CHOSEN_LANGUAGE)
         response = super().form_valid(form)
-        set_language_cookie(response, form.get_user().language)
+        user = form.get_user()
+        if chosen in dict(settings.LANGUAGES) and chosen != user.language:
+            user_set_language(actor=user, language=chosen)
+        self.request.session.pop(CHOSEN_LANGUAGE, None)
+        set_language_cookie(response, user.language)
         return response
+
+
+def _demo_hint(user: Any) -> dict[str, Any]:
+    hint = two_factor.demo_hint(user)
+    return {"demo_code": hint[0] if hint else None, "demo_wait": hint[1] if hint else 0}
 
 
 class SignOutView(auth_views.LogoutView):
@@ -91,6 +105,8 @@ def set_language(request: HttpRequest) -> HttpResponse:
         language = form.cleaned_data["language"]
         if request.user.is_authenticated:
             user_set_language(actor=request.user, language=language)
+        else:
+            request.session[CHOSEN_LANGUAGE] = language
         set_language_cookie(response, language)
     return response
 
@@ -141,7 +157,7 @@ def two_factor_verify(request: AuthedRequest) -> HttpResponse:
             return redirect(safe_next(request))
         hooks.security_event_happened(hooks.SECOND_FACTOR_FAILED, user=user, request=request)
         form.add_error("token", _("That code is not right, or was already used. Try again."))
-    context = {"form": form, "next": request.GET.get("next", ""), "demo_code": two_factor.demo_code(user)}
+    context = {"form": form, "next": request.GET.get("next", ""), **_demo_hint(user)}
     return render(request, "accounts/two_factor_verify.html", context)
 
 

@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext_lazy, pgettext_lazy
 
 from accounts.models import Organisation
 from audit import history_registry
@@ -34,7 +34,7 @@ class LogFilterForm(StyledFormMixin, forms.Form):
 
 
 class ChangeFilterForm(StyledFormMixin, forms.Form):
-    record = forms.ChoiceField(label=gettext_lazy("Record"), required=False)
+    record = forms.ChoiceField(label=pgettext_lazy("kind of record", "Record"), required=False)
     user = forms.CharField(label=gettext_lazy("Changed by"), required=False, max_length=150)
     reference = forms.CharField(label=gettext_lazy("Reference"), required=False, max_length=40)
     date_from = DateInputField(label=gettext_lazy("From"), required=False)

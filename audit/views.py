@@ -11,14 +11,15 @@ from typing import Any
 from django.contrib import messages
 from django.http import Http404, HttpResponse, StreamingHttpResponse
 from django.shortcuts import redirect, render
-from django.utils import timezone
+from django.utils import timezone, translation
 from django.utils.translation import gettext as _
+from django.utils.translation import pgettext
 from django.views.decorators.http import require_GET, require_POST
 
 from accounts.choices import Role
 from accounts.http import AuthedRequest
 from accounts.permissions import role_required
-from audit import access_log, history_registry, selectors, services
+from audit import access_log, describe, history_registry, selectors, services
 from audit.forms import ChangeFilterForm, LogFilterForm
 from audit.models import AccessLog
 from core.http import row_id
@@ -35,9 +36,15 @@ def _flag_window(request: AuthedRequest) -> dict[str, Any]:
 @require_GET
 def log_list(request: AuthedRequest) -> HttpResponse:
     form = LogFilterForm(request.GET or None)
-    data = form.cleaned_data if form.is_valid() else {}
-    data = {**data, **_flag_window(request)}
-    page = selectors.log_page(selectors.filtered_log(data), request.GET.get("after", ""))
+    return _log_page(request, form)
+
+
+def _log_page(request: AuthedRequest, form: LogFilterForm) -> HttpResponse:
+    """The filtered log; a filter that does not hold (an end before the start) shows its error and no entry."""
+    refused = form.is_bound and not form.is_valid()
+    data = {**(form.cleaned_data if form.is_bound and not refused else {}), **_flag_window(request)}
+    entries = selectors.no_entries() if refused else selectors.filtered_log(data)
+    page = selectors.log_page(entries, request.GET.get("after", ""))
     query = request.GET.copy()
     query.pop("after", None)
     return render(
@@ -47,6 +54,7 @@ def log_list(request: AuthedRequest) -> HttpResponse:
             "form": form,
             "page": page,
             "query": query.urlencode(),
+            "refused": refused,
             "flag": data.get("flag"),
             "last_check": selectors.last_verification(),
         },
@@ -55,37 +63,55 @@ def log_list(request: AuthedRequest) -> HttpResponse:
 
 @admin_only
 @require_GET
-def access_log_export(request: AuthedRequest) -> StreamingHttpResponse:
-    """The filtered log as CSV. The export itself is logged (and flagged)."""
+def access_log_export(request: AuthedRequest) -> HttpResponse | StreamingHttpResponse:
+    """The filtered log as CSV, in the reader's language and the network's time zone, as on the screen. The export
+    itself is logged (and flagged). A filter that does not hold exports nothing: the page shows the error instead."""
     form = LogFilterForm(request.GET or None)
-    data = {**(form.cleaned_data if form.is_valid() else {}), **_flag_window(request)}
+    if form.is_bound and not form.is_valid():
+        return _log_page(request, form)
+    data = {**(form.cleaned_data if form.is_bound else {}), **_flag_window(request)}
     entries = selectors.filtered_log(data)
     access_log.record(AccessLog.Event.EXPORTED, actor=request.user, request=request, detail="access-log.csv")
+    language = translation.get_language()
+    zone = timezone.get_current_timezone()
 
     class Echo:
         def write(self, value: str) -> str:
             return value
 
     def rows() -> Any:
-        writer = csv.writer(Echo())
-        yield writer.writerow(
-            ["id", "time", "event", "user", "organisation", "object_type", "reference", "detail", "address", "hash"]
-        )
-        for entry in entries.iterator(chunk_size=2000):
+        # Streamed after the view returns: the reader's language is set again for the rows.
+        with translation.override(language):
+            writer = csv.writer(Echo())
             yield writer.writerow(
                 [
-                    entry.pk,
-                    entry.at.isoformat(),
-                    entry.event,
-                    entry.actor.username if entry.actor else "",
-                    entry.organisation.code if entry.organisation else "",
-                    entry.object_type,
-                    entry.object_ref,
-                    entry.detail,
-                    entry.ip_address or "",
-                    entry.hash,
+                    _("Entry"),
+                    _("Time (%(zone)s)") % {"zone": timezone.localtime(timezone.now(), zone).tzname()},
+                    _("Event"),
+                    _("User"),
+                    _("Organisation"),
+                    pgettext("kind of record", "Record"),
+                    _("Reference"),
+                    _("Detail"),
+                    _("Address"),
+                    _("Hash"),
                 ]
             )
+            for entry in entries.iterator(chunk_size=2000):
+                yield writer.writerow(
+                    [
+                        entry.pk,
+                        timezone.localtime(entry.at, zone).strftime("%d-%m-%Y %H:%M:%S"),
+                        describe.event_label(entry.event),
+                        entry.actor.username if entry.actor else "",
+                        entry.organisation.code if entry.organisation else "",
+                        describe.record_label(entry.object_type),
+                        entry.object_ref,
+                        describe.detail_label(entry.event, entry.detail),
+                        entry.ip_address or "",
+                        entry.hash,
+                    ]
+                )
 
     response = StreamingHttpResponse(rows(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="jejaring-access-log.csv"'

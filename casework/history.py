@@ -8,10 +8,11 @@ and actors, never values.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Any
 
 from django.db import models
+from django.utils import formats, timezone
 from django.utils.translation import gettext_lazy as _
 
 from accounts.models import Organisation, User
@@ -46,6 +47,18 @@ SKIP = {
     "name_enc",
     "description_enc",
     "storage_name",
+}
+# Why a version was saved, stored as English codes by the services (update_change_reason): shown in words.
+REASONS = {
+    "closed": _("closed"),
+    "reopened": _("reopened"),
+    "follow-up recorded": _("follow-up recorded"),
+    "data key destroyed": _("data key destroyed"),
+    "restricted": _("restricted"),
+    "unrestricted": _("unrestricted"),
+    "deleted": _("deleted"),
+    "erased": _("erased"),
+    "carried out": _("carried out"),
 }
 OBJECT_LABELS = {
     Case: _("Case"),
@@ -85,6 +98,10 @@ def _display(model_field: models.Field, value: Any, people: dict[int, str], orgs
         if model_field.related_model is Organisation:
             return orgs.get(value, "?")
         return people.get(value, "?")
+    if isinstance(model_field, models.DateTimeField) and isinstance(value, datetime):
+        return formats.date_format(timezone.localtime(value), "SHORT_DATETIME_FORMAT")
+    if isinstance(model_field, models.DateField) and isinstance(value, date):
+        return formats.date_format(value, "SHORT_DATE_FORMAT")  # as everywhere else in the app, by locale
     if isinstance(model_field, models.BooleanField):
         return str(_("yes") if value else _("no"))
     return str(value)
@@ -109,13 +126,10 @@ def _subfield_changes(vault: Vault | None, column: str, row_id: Any, old: str, n
                     )
                 )
         return changes
-    return [
-        Change(
-            label=label,
-            old=_short(vault.open(CASE, column, row_id, old)),
-            new=_short(vault.open(CASE, column, row_id, new)),
-        )
-    ]
+    before_text, after_text = vault.open(CASE, column, row_id, old), vault.open(CASE, column, row_id, new)
+    if before_text == after_text:
+        return []  # sealed again with the same text (before edits kept unchanged sections): no change was made
+    return [Change(label=label, old=_short(before_text), new=_short(after_text))]
 
 
 def _flat(value: Any) -> str:
@@ -158,7 +172,7 @@ def case_history(case: Case, *, viewer_access: CaseAccess | None, with_values: b
             who=people.get(row.history_user_id, "—"),
             what=str(OBJECT_LABELS[model]),
             kind=row.history_type,
-            reason=row.history_change_reason or "",
+            reason=str(REASONS.get(row.history_change_reason or "", row.history_change_reason or "")),
         )
         if previous is not None:
             entry.changes = _changes(model, row, previous, people, orgs, vault, viewer_access, with_values)

@@ -188,6 +188,7 @@ MIDDLEWARE = [
     "audit.middleware.RefusalLogMiddleware",
     "accounts.middleware.LanguageMiddleware",
     "accounts.middleware.TwoFactorMiddleware",
+    "core.not_found.FriendlyNotFoundMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "django_htmx.middleware.HtmxMiddleware",
     "casework.middleware.CryptoErrorMiddleware",
@@ -335,6 +336,8 @@ PERMISSIONS_POLICY_BY_URL_NAME = {"casework:attachments": "camera=(self), microp
 # --- Internationalisation ------------------------------------------------------------------------------------
 LANGUAGE_CODE = "id"
 LANGUAGES = [("id", _("Bahasa Indonesia")), ("en", _("English"))]
+# Day-first dates in both languages (config/formats): never the US 12/01/2026 for 1 December.
+FORMAT_MODULE_PATH = ["config.formats"]
 LOCALE_PATHS = [BASE_DIR / "locale"]
 TIME_ZONE = env("JEJARING_TIME_ZONE", "Asia/Jakarta")
 USE_I18N = True
@@ -360,11 +363,23 @@ STORAGES: dict[str, dict[str, object]] = {
         "BACKEND": (
             "whitenoise.storage.CompressedManifestStaticFilesStorage"
             if PRODUCTION
-            else "django.contrib.staticfiles.storage.StaticFilesStorage"
+            # Embedded: `make run` collects into var/static with Brotli and gzip copies beside each file, which
+            # WhiteNoise serves to browsers that accept them; no manifest, so tests need no collectstatic.
+            else "whitenoise.storage.CompressedStaticFilesStorage"
         )
     },
 }
 
+# `make run` collects the static files (compressed) before it starts: serve those, not the source folders, so that
+# browsers get the Brotli or gzip copies. A plain `runserver` keeps serving the source folders as they change.
+if not PRODUCTION and env_bool("JEJARING_STATIC_COLLECTED", default=False):
+    WHITENOISE_USE_FINDERS = False
+    WHITENOISE_AUTOREFRESH = False
+# Source maps are for developers' tools only: not worth compressing at every collectstatic.
+WHITENOISE_SKIP_COMPRESS_EXTENSIONS = [
+    *("jpg", "jpeg", "png", "gif", "webp", "zip", "gz", "tgz", "bz2", "tbz", "xz", "br", "swf", "flv", "woff", "woff2"),
+    "map",
+]
 # Attachments: encrypted chunks through Django's storage API. A folder under var/ on the embedded default; any
 # S3-compatible store when JEJARING_ATTACHMENTS_S3_BUCKET is set (django-storages, imported only then).
 JEJARING_ATTACHMENT_MAX_MB = env_int("JEJARING_ATTACHMENT_MAX_MB", 25, minimum=1)
@@ -466,6 +481,7 @@ CELERY_BROKER_CONNECTION_TIMEOUT = env_int("CELERY_BROKER_CONNECTION_TIMEOUT", 5
 # Demo hints show the current two-factor code of seeded demo accounts on the verification page. They exist so
 # a newcomer can look around `make run` without an authenticator app, and are refused in production. On by default
 # only on a development laptop (DEBUG on): a server run with DEBUG off but without DJANGO_ENV=production gets none.
+TECHNICAL_404 = env_bool("JEJARING_TECHNICAL_404", default=False)  # core.not_found: Django's page with DEBUG on
 DEMO_MODE = env_bool("JEJARING_DEMO", default=not PRODUCTION and DEBUG and not TESTING)
 if PRODUCTION and DEMO_MODE:
     raise ImproperlyConfigured("JEJARING_DEMO cannot be on when DJANGO_ENV=production")

@@ -42,6 +42,7 @@ class StyledFormMixin:
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
+            _dash_placeholder(field)
             widget = field.widget
             if type(widget) in (forms.CheckboxSelectMultiple, forms.RadioSelect):
                 kind = StyledChoices if isinstance(widget, forms.CheckboxSelectMultiple) else StyledRadios
@@ -65,6 +66,21 @@ class StyledFormMixin:
             widget = self.fields[name].widget if name in self.fields else None
             if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+
+
+DASH = "—"
+DJANGO_DASHES = "---------"
+
+
+def _dash_placeholder(field: forms.Field) -> None:
+    """The empty choice reads "—" everywhere, never Django's "---------"."""
+    if isinstance(field, forms.ModelChoiceField):
+        if field.empty_label == DJANGO_DASHES:
+            field.empty_label = DASH
+        return
+    choices = getattr(field, "choices", None)
+    if isinstance(choices, list) and choices and choices[0] == ("", DJANGO_DASHES):
+        field.choices = [("", DASH), *choices[1:]]
 
 
 def attach_errors(form: Any, error: Any) -> None:

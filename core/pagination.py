@@ -38,3 +38,52 @@ def keyset_page(rows: QuerySet[Any], cursor: str = "", *, time_field: str, size:
     last = items[-1] if more and items else None
     next_cursor = f"{getattr(last, time_field).timestamp():.6f}_{last.pk}" if last is not None else ""
     return Page(items=items, next_cursor=next_cursor, has_previous=bool(cursor))
+
+
+# --- Keyset pages in any order of (integer | time | UUID) keys ---------------------------------------------------
+
+_KINDS = ("int", "time", "uuid")
+
+
+def _encode(value: Any, kind: str) -> str:
+    if kind == "time":
+        return f"{value.timestamp():.6f}"
+    return str(value)
+
+
+def _decode(text: str, kind: str) -> Any:
+    if kind == "int":
+        return int(text)
+    if kind == "time":
+        return datetime.fromtimestamp(float(text), tz=UTC)
+    return uuid.UUID(text)
+
+
+def keyset_page_ordered(
+    rows: QuerySet[Any], cursor: str = "", *, keys: list[tuple[str, str, bool]], size: int = 25
+) -> Page:
+    """One page after ``cursor`` of ``rows`` ordered by ``keys``: (field or annotation, kind, descending), the last
+    key unique (the pk). The queryset is ordered here; a cursor that does not parse gives the first page."""
+    assert keys and all(kind in _KINDS for _name, kind, _desc in keys)
+    rows = rows.order_by(*(f"-{name}" if desc else name for name, _kind, desc in keys))
+    parts = cursor.split("_") if cursor else []
+    position = None
+    if len(parts) == len(keys):
+        try:
+            position = [_decode(part, kind) for part, (_name, kind, _desc) in zip(parts, keys, strict=True)]
+        except (ValueError, OverflowError):
+            position = None
+    if position is not None:
+        after = Q()
+        for index, (name, _kind, desc) in enumerate(keys):
+            step = Q(**{f"{name}__{'lt' if desc else 'gt'}": position[index]})
+            for earlier, (earlier_name, _k, _d) in enumerate(keys[:index]):
+                step &= Q(**{earlier_name: position[earlier]})
+            after |= step
+        rows = rows.filter(after)
+    items = list(rows[: size + 1])
+    more = len(items) > size
+    items = items[:size]
+    last = items[-1] if more and items else None
+    next_cursor = "_".join(_encode(getattr(last, name), kind) for name, kind, _desc in keys) if last is not None else ""
+    return Page(items=items, next_cursor=next_cursor, has_previous=bool(cursor))

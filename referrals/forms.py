@@ -78,22 +78,48 @@ class CancelForm(StyledFormMixin, forms.Form):
 
 
 class ReassignForm(StyledFormMixin, forms.Form):
-    to_org = OrganisationChoice(label=_("Reassign to"), queryset=Organisation.objects.none())
+    to_org = OrganisationChoice(
+        label=_("Reassign to"), queryset=Organisation.objects.none(), widget=forms.RadioSelect, empty_label=None
+    )
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
 
-    def __init__(self, *args: Any, choices: list[Organisation], **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, choices: list[Organisation], notes: dict[int, str] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["to_org"].queryset = Organisation.objects.filter(pk__in=[o.pk for o in choices])
+        field = self.fields["to_org"]
+        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in choices])
+        # One click picks a suggestion: a radio per organisation, best suggestion first, with why it is suggested.
+        notes = notes or {}
+        field.choices = [
+            (o.pk, f"{field.label_from_instance(o)}{' · ' + notes[o.pk] if o.pk in notes else ''}") for o in choices
+        ]
 
 
 class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + ReferralStatus.choices, required=False)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=BLANK + Urgency.choices, required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    from_org = forms.ModelChoiceField(label=_("From"), queryset=Organisation.objects.all(), required=False)
-    to_org = forms.ModelChoiceField(label=_("To"), queryset=Organisation.objects.all(), required=False)
+    from_org = forms.ModelChoiceField(
+        label=_("From"), queryset=Organisation.objects.all(), required=False, empty_label="—"
+    )
+    to_org = forms.ModelChoiceField(label=_("To"), queryset=Organisation.objects.all(), required=False, empty_label="—")
     province = forms.ChoiceField(label=_("Province of origin"), choices=BLANK + provinces.CHOICES, required=False)
     service = forms.ChoiceField(label=_("Service"), choices=BLANK + ServiceType.choices, required=False)
+    show = forms.ChoiceField(
+        label=_("Show"),
+        choices=[("open", _("Open referrals")), ("finished", _("Finished referrals")), ("all", _("All referrals"))],
+        required=False,
+    )
+    sort = forms.ChoiceField(
+        label=_("Sort by"),
+        choices=[
+            ("urgency", _("Urgency, then longest waiting")),
+            ("waited", _("Longest waiting first")),
+            ("newest", _("Newest first")),
+        ],
+        required=False,
+    )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

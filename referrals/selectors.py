@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Q, QuerySet
+from django.db.models import Case as DbCase
+from django.db.models import IntegerField, Q, QuerySet, Value, When
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -29,7 +30,7 @@ from casework.vault import Vault
 from core import pagination, provinces
 from core.pagination import Page
 from core.registry import Hooks
-from referrals.choices import ReferralStatus
+from referrals.choices import ReferralStatus, Urgency
 from referrals.models import Referral, ReferralEvent
 
 
@@ -142,6 +143,18 @@ class QueueFilters:
     to_org: int | None = None
     province: str = ""
     service: str = ""
+    show: str = "open"  # open | finished | all (a status filter wins)
+    sort: str = "urgency"  # urgency | waited | newest
+
+
+# What a coordinator still has to watch: awaiting an answer, accepted, or declined and waiting to be reassigned.
+QUEUE_OPEN = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DECLINED]
+QUEUE_SORTS: dict[str, list[tuple[str, str, bool]]] = {
+    # Most urgent first, and within an urgency the longest waiting.
+    "urgency": [("urgency_rank", "int", False), ("sent_at", "time", False), ("pk", "uuid", False)],
+    "waited": [("sent_at", "time", False), ("pk", "uuid", False)],
+    "newest": [("sent_at", "time", True), ("pk", "uuid", True)],
+}
 
 
 def queue(filters: QueueFilters) -> QuerySet[Referral]:
@@ -149,8 +162,20 @@ def queue(filters: QueueFilters) -> QuerySet[Referral]:
     referrals = Referral.objects.select_related("case", "from_org", "to_org").defer(
         *(f"case__{column}" for column in ENCRYPTED_SECTIONS)
     )
+    referrals = referrals.annotate(
+        urgency_rank=DbCase(
+            When(urgency=Urgency.EMERGENCY, then=Value(0)),
+            When(urgency=Urgency.URGENT, then=Value(1)),
+            default=Value(2),
+            output_field=IntegerField(),
+        )
+    )
     if filters.status:
         referrals = referrals.filter(status=filters.status)
+    elif filters.show == "open":
+        referrals = referrals.filter(status__in=QUEUE_OPEN)
+    elif filters.show == "finished":
+        referrals = referrals.exclude(status__in=QUEUE_OPEN)
     if filters.urgency:
         referrals = referrals.filter(urgency=filters.urgency)
     if filters.overdue:
@@ -166,9 +191,10 @@ def queue(filters: QueueFilters) -> QuerySet[Referral]:
     return referrals.order_by("-sent_at", "-id")
 
 
-def keyset_page(referrals: QuerySet[Referral], cursor: str = "", size: int = 25) -> Page:
-    """One page of the queue after ``cursor``, in (sent_at, id) descending order."""
-    return pagination.keyset_page(referrals, cursor, time_field="sent_at", size=size)
+def keyset_page(referrals: QuerySet[Referral], cursor: str = "", size: int = 25, *, sort: str = "newest") -> Page:
+    """One page of the queue after ``cursor``, in the order ``sort`` names (QUEUE_SORTS)."""
+    keys = QUEUE_SORTS.get(sort, QUEUE_SORTS["newest"])
+    return pagination.keyset_page_ordered(referrals, cursor, keys=keys, size=size)
 
 
 # Capacity statuses belong to network (a higher app), which registers its lookup here from its ready():
@@ -184,6 +210,7 @@ def suggested_organisations(referral: Referral) -> list[tuple[Organisation, floa
     """Organisations that could take the referral instead: those offering a requested service first, full ones
     last among them, then by distance from the referring organisation's province. (organisation, km, offers a
     requested service); each organisation carries ``capacity_level`` ("" when not stated or stale)."""
+    # An organisation offering no service (the network's secretariat, the coordinators' own) takes no referral.
     candidates = list(
         Organisation.objects.filter(is_active=True).exclude(pk__in=[referral.from_org_id, referral.to_org_id])
     )
@@ -193,6 +220,8 @@ def suggested_organisations(referral: Referral) -> list[tuple[Organisation, floa
         levels.update(lookup([o.pk for o in candidates], wanted))
     rows = []
     for organisation in candidates:
+        if not organisation.services:
+            continue
         offers = bool(wanted & set(organisation.services))
         organisation.capacity_level = levels.get(organisation.pk, "")  # type: ignore[attr-defined]
         rows.append((organisation, provinces.distance_km(referral.from_org.province, organisation.province), offers))

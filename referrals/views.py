@@ -23,7 +23,7 @@ from casework.choices import ConsentKind
 from core.forms import attach_errors
 from core.http import posted
 from referrals import selectors, services
-from referrals.choices import ReferralStatus
+from referrals.choices import ReferralStatus, Urgency
 from referrals.forms import (
     CancelForm,
     CompleteForm,
@@ -247,7 +247,11 @@ def referral_reassign(request: AuthedRequest, referral_id: str) -> HttpResponse:
         )
         return redirect("referrals:referral_detail", referral_id=referral.pk)
     suggestions = selectors.suggested_organisations(referral)
-    form = ReassignForm(posted(request), choices=[org for org, _km, _offers in suggestions])
+    notes = {
+        org.pk: f"{km:.0f} km" + (" · " + _("offers a requested service") if offers else "")
+        for org, km, offers in suggestions
+    }
+    form = ReassignForm(posted(request), choices=[org for org, _km, _offers in suggestions], notes=notes)
     if request.method == "POST" and form.is_valid():
         try:
             new = services.referral_reassign(actor=request.user, referral=referral, **form.cleaned_data)
@@ -282,11 +286,20 @@ def coordinator_queue(request: AuthedRequest) -> HttpResponse:
             to_org=data["to_org"].pk if data["to_org"] else None,
             province=data["province"],
             service=data["service"],
+            show=data["show"] or "open",
+            sort=data["sort"] or "urgency",
         )
-    page = selectors.keyset_page(selectors.queue(filters), request.GET.get("after", ""))
+    page = selectors.keyset_page(selectors.queue(filters), request.GET.get("after", ""), sort=filters.sort)
     query = request.GET.copy()
     query.pop("after", None)
-    rows = [{"referral": r, "summary": selectors.summary_of(r)} for r in page.items]
+    rows = [
+        {
+            "referral": r,
+            "summary": selectors.summary_of(r),
+            "declined_emergency": r.status == ReferralStatus.DECLINED and r.urgency == Urgency.EMERGENCY,
+        }
+        for r in page.items
+    ]
     return render(
         request, "referrals/queue.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}
     )

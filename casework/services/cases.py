@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable
 from typing import Any
 
@@ -142,6 +143,18 @@ def _seal_sensitive(
         case.needs_enc = vault.seal(CASE, "needs_enc", case.pk, needs)
 
 
+def _same_json(vault: Vault, case: Case, column: str, values: dict[str, Any], keys: Any) -> bool:
+    stored = vault.open_json(CASE, column, case.pk, getattr(case, column))
+
+    def kept(data: dict[str, Any]) -> dict[str, Any]:  # what seal_json would store
+        return {k: data.get(k) for k in keys if data.get(k) not in ("", None, [], ())}
+
+    try:
+        return json.loads(json.dumps(kept(values), sort_keys=True)) == kept(stored)
+    except TypeError:
+        return False
+
+
 @transaction.atomic
 def case_update(
     *,
@@ -165,6 +178,16 @@ def case_update(
     _check_assignee(case, case.assigned_to, access.named_users(case) if case.is_restricted else [])
     case.full_clean()
     vault = Vault.for_case(case)
+    # Only the sections whose text changed are sealed again: a fresh ciphertext of the same text would show in the
+    # history as a change nobody made.
+    if identity is not None and _same_json(vault, case, "identity_enc", identity, IDENTITY_KEYS):
+        identity = None
+    if contact is not None and _same_json(vault, case, "contact_enc", contact, CONTACT_KEYS):
+        contact = None
+    if narrative is not None and narrative == vault.open(CASE, "narrative_enc", case.pk, case.narrative_enc):
+        narrative = None
+    if needs is not None and needs == vault.open(CASE, "needs_enc", case.pk, case.needs_enc):
+        needs = None
     _seal_sensitive(vault, case, identity=identity, contact=contact, narrative=narrative, needs=needs)
     if identity is not None or contact is not None:
         current_identity = (

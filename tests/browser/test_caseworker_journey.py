@@ -18,7 +18,7 @@ def test_a_caseworker_logs_a_case_finds_it_by_nik_reveals_it_and_edits_it(page, 
     page.locator("#id_full_name").fill("Melati Rekaan")
     page.get_by_label("NIK").fill(NIK)
     page.get_by_label("Tanggal lahir").fill("1995-07-05")
-    page.get_by_label("Gender").select_option("feminine")
+    page.get_by_label("Jenis kelamin").select_option("feminine")
     page.get_by_role("button", name="Lanjut: Data kontak").click()
     page.get_by_label("Nomor telepon").fill("0800 1111 2222")
     step(page, "Situasi")
@@ -35,7 +35,7 @@ def test_a_caseworker_logs_a_case_finds_it_by_nik_reveals_it_and_edits_it(page, 
     page.get_by_label("Tingkat risiko").select_option("high")
     page.get_by_role("button", name="Buka kasus").click()
 
-    expect(page.get_by_text("sudah dibuka")).to_be_visible()
+    expect(page.get_by_text("sudah dibuat")).to_be_visible()
     case = Case.objects.get()
     expect(page.get_by_test_id("case-reference")).to_have_text(case.reference)
     expect(page.get_by_test_id("narrative")).to_contain_text("iklan daring")

@@ -1,3 +1,5 @@
+import re
+
 import pytest
 from playwright.sync_api import expect
 
@@ -50,7 +52,7 @@ def test_a_declined_referral_is_reassigned_by_a_coordinator_and_accepted_elsewhe
     expect(page.get_by_test_id("queue")).not_to_contain_text(MARKERS["name"])
     page.get_by_role("link", name=referral.reference).click()
     page.get_by_role("link", name="Alihkan").click()
-    page.get_by_label("Alihkan ke").select_option(str(org_c.pk))
+    page.get_by_role("radio", name=re.compile(re.escape(org_c.name))).check()
     page.get_by_label("Alasan").fill("C punya rumah aman yang kosong.")
     page.get_by_role("button", name="Alihkan").click()
     expect(page.get_by_text("Rujukan dialihkan")).to_be_visible()

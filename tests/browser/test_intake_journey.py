@@ -80,7 +80,7 @@ def test_nothing_typed_is_lost_when_the_session_ends_and_one_signs_in_again_in_a
     expect(page.locator("#id_full_name")).to_have_value(NAME)
     assert selectors.intake_draft_fields(IntakeDraft.objects.get(owner=alice))["risk_level"] == ["high"]
     page.get_by_role("button", name="Buka kasus").click()
-    expect(page.get_by_text("sudah dibuka")).to_be_visible()
+    expect(page.get_by_text("sudah dibuat")).to_be_visible()
     case = Case.objects.get()
     assert case.risk_level == "high"
     expect(page.get_by_test_id("narrative")).to_contain_text("NARASI-PENANDA-7731")

@@ -16,7 +16,14 @@ from accounts.models import Organisation, User
 class Command(BaseCommand):
     help = "Create the demo network (fictional organisations, people and cases). Idempotent; refused in production."
 
+    def add_arguments(self, parser: Any) -> None:
+        parser.add_argument("--quiet", action="store_true", help="do not list the demo sign-ins")
+        parser.add_argument("--sign-ins-only", action="store_true", help="only list the demo sign-ins")
+
     def handle(self, *args: Any, **options: Any) -> None:
+        if options.get("sign_ins_only"):
+            self.print_sign_ins()
+            return
         if settings.PRODUCTION:
             raise CommandError("seed_demo creates accounts with published passwords and is refused in production.")
         with transaction.atomic():
@@ -27,7 +34,8 @@ class Command(BaseCommand):
         run_hooks(self.stdout)
         account_actions.account_changed_by_command(command="seed_demo", detail=f"created={created}")
         self.stdout.write(self.style.SUCCESS(f"Demo network ready ({created} new accounts)."))
-        self.print_sign_ins()
+        if not options.get("quiet"):
+            self.print_sign_ins()
 
     def print_sign_ins(self) -> None:
         self.stdout.write(f"\nDemo sign-ins (password for all: {demo.DEMO_PASSWORD}):")

@@ -1,0 +1,96 @@
+"""Cold weight and speed of the pages a new caseworker meets first, on a phone over a slow link.
+
+For sign-in, the case list, a case's summary and the intake: bytes transferred (compressed, as on the wire,
+headers included) and the time to the largest contentful paint, each page loaded in a fresh browser context (an empty
+cache) at 390 × 844 with a 400 ms round trip and 400 kbit/s each way (Chromium's DevTools network emulation).
+
+Run it against a running demo (`make run PORT=8081`, which collects the compressed static files first):
+
+    .venv/bin/python -m bench.weight --base http://127.0.0.1:8081
+
+It signs in as the demo caseworker pendamping.ykt. Not a test: it prints a table (markdown) and exits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import re
+from typing import Any
+
+CHROMIUM = os.environ.get("JEJARING_CHROMIUM", "/usr/bin/chromium")
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
+SLOW = {"offline": False, "latency": 400, "downloadThroughput": 400_000 / 8, "uploadThroughput": 400_000 / 8}
+LCP = """() => new Promise(resolve => {
+  let last = 0;
+  new PerformanceObserver(list => { for (const e of list.getEntries()) last = e.startTime; })
+    .observe({type: 'largest-contentful-paint', buffered: true});
+  setTimeout(() => resolve(last), 300);
+})"""
+
+
+def measure(browser: Any, base: str, path: str, cookies: list[dict[str, Any]]) -> tuple[int, float, int]:
+    context = browser.new_context(base_url=base, viewport={"width": 390, "height": 844}, locale="id-ID")
+    if cookies:
+        context.add_cookies(cookies)
+    page = context.new_page()
+    cdp = context.new_cdp_session(page)
+    cdp.send("Network.enable")
+    cdp.send("Network.setCacheDisabled", {"cacheDisabled": True})
+    cdp.send("Network.emulateNetworkConditions", SLOW)
+    sizes: dict[str, float] = {}
+    cdp.on("Network.loadingFinished", lambda e: sizes.__setitem__(e["requestId"], e["encodedDataLength"]))
+    page.goto(path, wait_until="load")
+    page.wait_for_load_state("networkidle")
+    lcp = page.evaluate(LCP)
+    context.close()
+    return int(sum(sizes.values())), lcp / 1000, len(sizes)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--base", default="http://127.0.0.1:8000")
+    parser.add_argument("--username", default="pendamping.ykt")
+    parser.add_argument("--password", default="demo-jejaring-2026")
+    parser.add_argument("--runs", type=int, default=1, help="cold loads per page (the median is reported)")
+    options = parser.parse_args()
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=ARGS, headless=True)
+        # Sign in once (fast link) for the session cookie; every measured load starts with an empty cache.
+        context = browser.new_context(base_url=options.base)
+        page = context.new_page()
+        page.goto("/accounts/sign-in/")
+        page.locator("input[name=username]").fill(options.username)
+        page.locator("input[name=password]").fill(options.password)
+        page.locator("form:has(input[name=password]) button[type=submit]").click()
+        page.wait_for_load_state()
+        page.goto("/cases/")
+        link = page.locator("#case-rows a[href^='/cases/']").first.get_attribute("href") or "/cases/"
+        case_path = re.sub(r"[^/]*$", "", link)
+        cookies = context.cookies()
+        context.close()
+        pages = [
+            ("sign-in", "/accounts/sign-in/", []),
+            ("case list", "/cases/", cookies),
+            ("case detail", case_path, cookies),
+            ("intake", "/cases/new/", cookies),
+        ]
+        print("| page | transferred (KB) | requests | largest contentful paint (s) |")
+        print("|---|---:|---:|---:|")
+        for name, path, jar in pages:
+            runs = sorted((measure(browser, options.base, path, jar) for _ in range(options.runs)), key=lambda r: r[1])
+            size, lcp, count = runs[len(runs) // 2]
+            print(f"| {name} | {size / 1000:.1f} | {count} | {lcp:.2f} |")
+        browser.close()
+
+
+if __name__ == "__main__":
+    main()

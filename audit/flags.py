@@ -25,6 +25,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from accounts.models import User
 from audit.models import AccessLog, AuditFlag, AuditScanState
+from audit.selectors import forget_open_flag_count
 from notifications import inbox, reminders
 from notifications.models import Reminder
 
@@ -61,6 +62,7 @@ def _flag(kind: str, actor_id: int, start: datetime, end: datetime, dedupe: str,
         )
         flag.save(update_fields=["window_start", "window_end", "count"])
         return None
+    forget_open_flag_count()
     return flag
 
 

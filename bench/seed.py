@@ -51,6 +51,7 @@ from casework.models import (
     CaseUserObjectPermission,
     Consent,
 )
+from casework.services import cases as case_services
 from casework.vault import CASE, NOTE, Vault
 from core import provinces
 
@@ -234,7 +235,7 @@ class _Batch:
             **summary,
         )
         vault = Vault.new(case.pk)
-        services._seal_sensitive(
+        case_services._seal_sensitive(
             vault, case, identity=identity, contact=contact, narrative=rng.choice(STORIES), needs=_needs(rng)
         )
         case._history_user, case._history_date = actor, created  # type: ignore[attr-defined]

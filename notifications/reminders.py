@@ -215,6 +215,7 @@ def _deliver(due: list[Reminder], now: datetime, result: DispatchResult) -> list
         )
         for reminder, user in planned
     )
+    inbox.forget_unread(user.pk for _reminder, user in planned)
     Delivery.objects.bulk_create(
         Delivery(
             reminder=reminder,

@@ -31,6 +31,16 @@ def _fast_password_hashing(settings: object) -> None:
 
 
 @pytest.fixture(autouse=True)
+def _empty_cache() -> Iterator[None]:
+    """Each test starts with an empty cache (sessions, the navigation's counts): the test database is rolled back
+    after each test, and the next test's rows may reuse the ids the cached counts are keyed by."""
+    from django.core.cache import cache
+
+    cache.clear()
+    yield
+
+
+@pytest.fixture(autouse=True)
 def _access_log_flushable(request: pytest.FixtureRequest) -> Iterator[None]:
     """The access log refuses DELETE, also in tests. After a transactional test on SQLite, Django empties every table
     with DELETE; this lifts the trigger just for that (PostgreSQL empties tables with TRUNCATE, which row triggers

@@ -66,13 +66,20 @@ def main(argv: list[str]) -> None:
     import django
 
     django.setup()
-    from bench import jobs, pages, queries, report
+    from django.core.cache import cache
+
+    from bench import cache_url, jobs, pages, queries, report
+
+    cache.clear()  # sessions and counts of an earlier run (or an earlier seed) must not leak into this one
+    print(f"Bench cache: {cache_url()} (emptied)")
 
     known = [p.name for p in pages.PAGES] + list(jobs.JOBS)
     unknown = set(args.only or []) - set(known)
     if unknown:
         raise SystemExit(f"unknown page(s) or job(s): {', '.join(sorted(unknown))}; known: {known}")
     wanted = set(args.only) if args.only else (set() if args.load else set(known))
+    if wanted & {p.name for p in pages.PAGES}:
+        wanted.add(pages.FLOOR)  # every run of pages measures the floor too, in the same rounds
     selected = [p for p in pages.PAGES if p.name in wanted]
     chosen_jobs = [name for name in jobs.JOBS if name in wanted]
     if args.load:
@@ -272,6 +279,7 @@ def _record(
                 "name": page.name,
                 "describe": page.describe,
                 "target": asdict(page.target) if page.target else None,
+                "targets": [asdict(target) for target in page.targets],
                 **asdict(results[page.name]),
                 "sql_per_request": {k: v for k, v in counts.get(page.name, {}).items() if k != "slowest"},
                 "slowest_select": counts.get(page.name, {}).get("slowest"),

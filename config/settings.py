@@ -222,7 +222,7 @@ CACHE_URL = env("JEJARING_CACHE_URL", CELERY_BROKER_URL if PRODUCTION else "")
 if CACHE_URL.startswith(("redis://", "rediss://")):
     CACHES = {
         "default": {
-            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "BACKEND": "core.cache.RedisCache",  # Django's, sharing one client per connection pool
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": "jj",
             "OPTIONS": {"socket_timeout": 5, "socket_connect_timeout": 5},

@@ -27,6 +27,7 @@ from casework import access as case_access
 from casework.models import ENCRYPTED_SECTIONS, Case
 from casework.vault import Vault
 from core import pagination, provinces
+from core.fields import choice_label
 from core.pagination import Page
 from referrals.choices import ReferralStatus
 from referrals.models import Referral, ReferralEvent
@@ -85,12 +86,13 @@ class Summary:
 
 def summary_of(referral: Referral) -> Summary:
     case = referral.case
+    field = Case._meta.get_field
     return Summary(
         services=Referral._meta.get_field("services").labels(referral.services),
         urgency=referral.urgency_label,
-        province=case.get_origin_province_display() or "—",
-        gender=case.get_gender_display(),
-        age_band=case.get_age_band_display(),
+        province=choice_label(field("origin_province"), case.origin_province) or "—",
+        gender=choice_label(field("gender"), case.gender),
+        age_band=choice_label(field("age_band"), case.age_band),
         exploitation=case.exploitation_labels(),
     )
 

@@ -24,6 +24,7 @@ from casework.models import Case, Consent
 from casework.selectors import active_consent
 from casework.vault import Vault
 from core.history import with_actor
+from core.validation import full_clean
 from referrals import notices, selectors
 from referrals.choices import EventKind, ReferralStatus
 from referrals.models import Referral, ReferralEvent
@@ -163,7 +164,7 @@ def _send(
         reassigned_from=reassigned_from,
     )
     referral.reference = _next_reference(case)
-    referral.full_clean(exclude=["reason_enc", "reference"])
+    full_clean(referral, exclude=["reason_enc", "reference"])
     vault = Vault.for_case(case)
     referral.reason_enc = vault.seal(LABEL, "reason_enc", referral.pk, reason)
     referral.override_reason_enc = vault.seal(LABEL, "override_reason_enc", referral.pk, override_reason or "")
@@ -201,7 +202,7 @@ def referral_decline(*, actor: User, referral: Referral, reason: str, note: str 
         now,
         now,
     )
-    referral.full_clean(exclude=["reason_enc"])
+    full_clean(referral, exclude=["reason_enc"])
     with_actor(referral, actor)
     referral.save()
     grants_sync(referral.case, referral.to_org)
@@ -234,7 +235,7 @@ def referral_complete(*, actor: User, referral: Referral, outcome: str, note: st
     _require(actor, referral, Side.RECEIVER)
     _require_status(referral, ReferralStatus.ACCEPTED)
     referral.outcome = outcome
-    referral.full_clean(exclude=["reason_enc"])
+    full_clean(referral, exclude=["reason_enc"])
     _close(referral, actor, ReferralStatus.COMPLETED, EventKind.COMPLETED, note)
     return referral
 

@@ -22,6 +22,7 @@ from casework.services.base import CONTACT_KEYS, IDENTITY_KEYS, SUMMARY_FIELDS, 
 from casework.services.records import consent_give
 from casework.vault import CASE, Vault, destroy_case_key
 from core.history import with_actor
+from core.validation import full_clean
 
 
 def _next_reference(case: Case) -> str:
@@ -92,7 +93,7 @@ def case_open(
     _check_assignee(case, case.assigned_to, named)
     if case.next_follow_up is None:
         case.next_follow_up = rhythm.first_contact(case.risk_level, timezone.localdate())
-    case.full_clean(exclude=["reference", "created_by"])
+    full_clean(case, exclude=["reference", "created_by"])
     # The number is taken in its own short transaction, so that intakes at one organisation do not wait for each
     # other's whole transaction (a failed intake leaves a gap in the numbers, which identify no one anyway).
     case.reference = _next_reference(case)

@@ -40,3 +40,8 @@ def environment(url: str) -> dict[str, str]:
 
 def cache_url() -> str:
     return os.environ.get("BENCH_CACHE_URL") or DEFAULT_CACHE_URL
+
+
+def scale_broker_url() -> str:
+    """--scale-out's Celery broker: a Redis database the mode owns (emptied at its start)."""
+    return os.environ.get("BENCH_SCALE_BROKER_URL") or "redis://127.0.0.1:6379/11"

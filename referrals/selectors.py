@@ -108,6 +108,8 @@ def timeline(referral: Referral) -> list[ReferralEvent]:
 
 # --- Inboxes and the coordinators' queue -----------------------------------------------------------------------
 
+# Ciphertext a list of referrals never shows.
+LIST_DEFERRED = ("reason_enc", "override_reason_enc")
 # Everything awaiting an answer matters; of the rest, the newest are what a caseworker looks for here.
 INBOX_SIZE = {"incoming": 50, "in_progress": 25, "outgoing": 25}
 
@@ -116,7 +118,8 @@ def inbox(user: User) -> dict[str, list[Referral]]:
     if not case_access.may_reach_cases(user):
         return {name: [] for name in INBOX_SIZE}
     organisation = user.organisation
-    base = Referral.objects.select_related("from_org", "to_org")  # the lists show no field of the case
+    # The lists show no field of the case, nor the reasons: their ciphertext is not read.
+    base = Referral.objects.select_related("from_org", "to_org").defer(*LIST_DEFERRED)
     # Outgoing: the organisation's referrals, walked newest first. An open case of one's own organisation is granted
     # to its group, so only restricted cases need the grant lookup (those named on them see their referrals).
     named = case_access.named_case_ids(user)
@@ -150,7 +153,7 @@ class QueueFilters:
 def queue(filters: QueueFilters) -> QuerySet[Referral]:
     # The case is read for its summary fields only: never its ciphertext columns.
     referrals = Referral.objects.select_related("case", "from_org", "to_org").defer(
-        *(f"case__{column}" for column in ENCRYPTED_SECTIONS)
+        *LIST_DEFERRED, *(f"case__{column}" for column in ENCRYPTED_SECTIONS)
     )
     if filters.status:
         referrals = referrals.filter(status=filters.status)

@@ -1,19 +1,27 @@
-"""Request middleware: session lifetime, the user's language, and mandatory two-factor sign-in."""
+"""Request middleware: the signed-in user, session lifetime, the user's language, and mandatory two-factor sign-in."""
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.contrib import messages
+from django.contrib import auth, messages
 from django.contrib.auth import logout
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.urls import reverse
 from django.utils import timezone, translation
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import gettext as _
+from django_otp import DEVICE_ID_SESSION_KEY
+from django_otp.middleware import OTPMiddleware
+from django_otp.models import Device
 
+from accounts.backends import SESSION_DEVICE_OK, device_model, session_device
 from accounts.signals import SESSION_SEEN, SESSION_STARTED
+from accounts.two_factor import has_second_factor
 
 Handler = Callable[[HttpRequest], HttpResponse]
 # The last-seen time is written at most this often, so that most requests do not write the session.
@@ -34,6 +42,41 @@ def login_url_for(request: HttpRequest) -> str:
     if request.method == "GET":
         url += "?" + urlencode({"next": request.get_full_path()})
     return url
+
+
+class SignedInUserMiddleware(OTPMiddleware):
+    """django_otp's OTPMiddleware (``request.user.otp_device``, ``is_verified()``) and the user in one statement.
+
+    Installed right after Django's AuthenticationMiddleware, it loads the session's user itself (Django's
+    ``auth.get_user``: the backend recorded in the session, the password-change hash check), while telling the backend
+    which second-factor device the session names, so that ``UsernameOrEmailBackend.get_user`` checks in the same
+    statement that the device still exists, belongs to the user and is confirmed (what django_otp checks by loading
+    it). A deleted, reset or unconfirmed device leaves the user unverified on the very next request, as before. The
+    device row itself is loaded only if something reads it."""
+
+    def _install_lazy_accessors(self, request: HttpRequest) -> None:
+        super()._install_lazy_accessors(request)  # request.auser for async views, as django_otp does
+        if hasattr(request, "session"):
+            request.user = SimpleLazyObject(functools.partial(self._signed_in_user, request))  # type: ignore[assignment]
+
+    def _signed_in_user(self, request: HttpRequest) -> Any:
+        persistent_id = request.session.get(DEVICE_ID_SESSION_KEY)
+        with session_device(persistent_id):
+            user = auth.get_user(request)
+        self._init_user_fields(user)
+        if user.is_authenticated and persistent_id:
+            device: Any = None
+            if device_model(persistent_id) is None:
+                pass  # not a device's id: unverified (django_otp itself would fail on some of these)
+            elif hasattr(user, SESSION_DEVICE_OK):
+                if getattr(user, SESSION_DEVICE_OK):
+                    device = SimpleLazyObject(functools.partial(Device.from_persistent_id, persistent_id))
+            else:  # a user loaded by another backend: django_otp's own check
+                device = self._finalize_device(request, user, self._device_from_persistent_id(persistent_id))
+            if device is None:
+                request.session.pop(DEVICE_ID_SESSION_KEY, None)
+            user.otp_device = device  # type: ignore[attr-defined]
+        return user
 
 
 class SessionLifetimeMiddleware:
@@ -118,9 +161,7 @@ class TwoFactorMiddleware:
         if user.is_authenticated and not user.is_verified():
             match = request.resolver_match or self._resolve(request)
             if match is None or match.view_name not in TWO_FACTOR_OPEN:
-                from django_otp import user_has_device
-
-                if user_has_device(user):
+                if has_second_factor(user):
                     return redirect(request, self._with_next(request, reverse("accounts:two_factor_verify")))
                 if user.two_factor_required:
                     return redirect(request, self._with_next(request, reverse("accounts:two_factor_setup")))

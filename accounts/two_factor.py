@@ -13,6 +13,7 @@ from django.utils.crypto import salted_hmac
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
+from accounts.backends import device_annotation
 from accounts.models import Authenticator, User
 
 RECOVERY_DEVICE = "recovery"
@@ -26,6 +27,17 @@ def recovery_digest(code: str) -> str:
     """What is stored of a recovery code: a keyed hash (HMAC-SHA256 under the secret key, cut to the 16 characters
     of django-otp's token column), so that a copy of the database or a backup hands out no working codes."""
     return salted_hmac(RECOVERY_SALT, code.strip().lower(), algorithm="sha256").hexdigest()[:16]
+
+
+def has_second_factor(user: User) -> bool:
+    """Whether the user has a confirmed device (django_otp's ``user_has_device``), from what the request's user
+    query already said (accounts.backends.signed_in_users) when it was loaded that way."""
+    from django_otp import device_classes, user_has_device
+
+    names = [device_annotation(model) for model in device_classes()]
+    if all(hasattr(user, name) for name in names):
+        return any(getattr(user, name) for name in names)
+    return user_has_device(user, confirmed=True)
 
 
 def pending_device(user: User) -> Authenticator:

@@ -90,7 +90,7 @@ def account(request: AuthedRequest) -> HttpResponse:
         request,
         "accounts/account.html",
         {
-            "has_device": user_has_device(user, confirmed=True),
+            "has_device": two_factor.has_second_factor(user),
             "recovery_left": two_factor.remaining_recovery_codes(user),
             "may_disable": not user.two_factor_required,
         },

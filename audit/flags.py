@@ -33,6 +33,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role
 from accounts.models import Membership, User
 from audit.models import AccessLog, AuditFlag, AuditScanState
+from audit.selectors import forget_open_flag_count
 from notifications import inbox, reminders
 from notifications.models import Reminder
 
@@ -105,6 +106,7 @@ def _flag(kind: str, actor_id: int, start: datetime, end: datetime, dedupe: str,
         flag.count = max(flag.count, count) if kind in WINDOWED else flag.count + count
         flag.save(update_fields=["window_start", "window_end", "count"])
         return None
+    forget_open_flag_count()
     return flag
 
 

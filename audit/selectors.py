@@ -14,6 +14,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit import history_registry
 from audit.models import AccessLog, AccessLogVerification, AuditFlag
+from core import counts
 from core.http import row_id
 
 PAGE = 50
@@ -118,8 +119,16 @@ def flag_by_id(flag_id: int) -> AuditFlag | None:
     return AuditFlag.objects.filter(pk=flag_id).first()
 
 
+OPEN_FLAGS_KEY = "audit:open_flags"
+
+
 def open_flag_count() -> int:
-    return AuditFlag.objects.filter(reviewed_at__isnull=True).count()
+    """The admins' navigation badge, on every page: from the cache, forgotten when a flag is raised or reviewed."""
+    return counts.cached_count(OPEN_FLAGS_KEY, AuditFlag.objects.filter(reviewed_at__isnull=True).count)
+
+
+def forget_open_flag_count() -> None:
+    counts.forget([OPEN_FLAGS_KEY])
 
 
 # --- Change history, without values ---------------------------------------------------------------------------

@@ -7,6 +7,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit.models import AuditFlag
+from audit.selectors import forget_open_flag_count
 
 
 @transaction.atomic
@@ -16,4 +17,5 @@ def flag_review(*, actor: User, flag: AuditFlag) -> AuditFlag:
     if flag.reviewed_at is None:
         flag.reviewed_by, flag.reviewed_at = actor, timezone.now()
         flag.save(update_fields=["reviewed_by", "reviewed_at"])
+        forget_open_flag_count()
     return flag

@@ -14,6 +14,9 @@ HERE = Path(__file__).resolve().parent
 VAR_DIR = HERE / "var"  # the bench's own secrets, keys and logs; never the demo's var/
 RESULTS_DIR = HERE / "results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/jejaring_bench"
+# The shared cache of the production shape (sessions, the navigation's counts): a Redis database the bench owns
+# (it is emptied at the start of each run).
+DEFAULT_CACHE_URL = "redis://127.0.0.1:6379/13"
 
 
 def database_url() -> str:
@@ -29,4 +32,16 @@ def environment(url: str) -> dict[str, str]:
         "DJANGO_DEBUG": "0",
         "JEJARING_DEMO": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,localhost",
+        # As in production: sessions and counts in Redis, shared by the gunicorn workers; pooled connections.
+        "JEJARING_CACHE_URL": cache_url(),
+        "DATABASE_POOL": os.environ.get("BENCH_DATABASE_POOL", "1"),
     }
+
+
+def cache_url() -> str:
+    return os.environ.get("BENCH_CACHE_URL") or DEFAULT_CACHE_URL
+
+
+def scale_broker_url() -> str:
+    """--scale-out's Celery broker: a Redis database the mode owns (emptied at its start)."""
+    return os.environ.get("BENCH_SCALE_BROKER_URL") or "redis://127.0.0.1:6379/11"

@@ -15,7 +15,7 @@ from dataclasses import asdict
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
-from bench import database_url, environment
+from bench import database_url, environment, scale_broker_url
 
 if TYPE_CHECKING:  # importing these needs Django set up first
     from bench.jobs import JobResult
@@ -43,7 +43,18 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser.add_argument("--load", action="store_true", help="run the mixed locust scenario (not the pages and jobs)")
     parser.add_argument("--users", type=int, default=20, help="--load: concurrent users (default 20)")
     parser.add_argument("--spawn-rate", type=float, default=5, help="--load: users started per second (5)")
-    parser.add_argument("--load-seconds", type=int, default=60, help="--load: how long (default 60)")
+    parser.add_argument("--load-seconds", type=int, default=None, help="--load: how long (60; --scale-out: 180)")
+    parser.add_argument(
+        "--scale-out",
+        action="store_true",
+        help="two gunicorn instances against one, two Celery workers and one beat, the locust scenario",
+    )
+    parser.add_argument("--scale-users", type=int, nargs="+", default=[50, 100], help="--scale-out: users (50 100)")
+    parser.add_argument(
+        "--scale-reminders", type=int, default=500, help="--scale-out: reminders falling due per phase (500)"
+    )
+    parser.add_argument("--celery-workers", type=int, default=2, help="--scale-out: Celery workers (2)")
+    parser.add_argument("--celery-concurrency", type=int, default=2, help="--scale-out: processes per worker (2)")
     parser.add_argument(
         "--think", type=float, nargs=2, default=(0.5, 2.0), metavar=("MIN", "MAX"), help="--load: seconds between steps"
     )
@@ -52,8 +63,12 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
 
 def main(argv: list[str]) -> None:
     args = _arguments(argv)
+    if args.load_seconds is None:
+        args.load_seconds = 180 if args.scale_out else 60
     url = database_url()
     env = environment(url)
+    if args.scale_out:
+        env["CELERY_BROKER_URL"] = scale_broker_url()  # the app's tasks, this process's included, go to Redis
     os.environ.update(env)  # before Django reads its settings
     started = time.perf_counter()
     stamp = datetime.now().strftime("%Y%m%d-%H%M%S")
@@ -68,13 +83,20 @@ def main(argv: list[str]) -> None:
     import django
 
     django.setup()
-    from bench import jobs, pages, queries, report
+    from django.core.cache import cache
+
+    from bench import cache_url, jobs, pages, queries, report
+
+    cache.clear()  # sessions and counts of an earlier run (or an earlier seed) must not leak into this one
+    print(f"Bench cache: {cache_url()} (emptied)")
 
     known = [p.name for p in pages.PAGES] + list(jobs.JOBS)
     unknown = set(args.only or []) - set(known)
     if unknown:
         raise SystemExit(f"unknown page(s) or job(s): {', '.join(sorted(unknown))}; known: {known}")
-    wanted = set(args.only) if args.only else (set() if args.load else set(known))
+    wanted = set(args.only) if args.only else (set() if args.load or args.scale_out else set(known))
+    if wanted & {p.name for p in pages.PAGES}:
+        wanted.add(pages.FLOOR)  # every run of pages measures the floor too, in the same rounds
     selected = [p for p in pages.PAGES if p.name in wanted]
     chosen_jobs = [name for name in jobs.JOBS if name in wanted]
     if args.load:
@@ -85,7 +107,7 @@ def main(argv: list[str]) -> None:
     seeded = _seed(args)
     seeded_at = datetime.fromisoformat(seeded["seeded_at"]) if seeded.get("seeded_at") else None
     referral_pages = any(p.name in pages.REFERRAL_PAGES for p in selected)
-    case_pages = args.load or any(p.name not in pages.REFERRAL_PAGES for p in selected)
+    case_pages = args.load or args.scale_out or any(p.name not in pages.REFERRAL_PAGES for p in selected)
     fixtures = pages.fixtures(seeded_at, cases=case_pages, referrals=referral_pages)
     if args.load or any(p.name in pages.NETWORK_PAGES for p in selected):
         from bench import network
@@ -101,6 +123,11 @@ def main(argv: list[str]) -> None:
         results, load_average = _measure(args, env, selected, fixtures)
     job_results = _jobs(chosen_jobs, seeded_at)
     load_result = _load(args, env, fixtures) if args.load else None
+    scale_result = None
+    if args.scale_out:
+        from bench import scaleout
+
+        scale_result = scaleout.run(args, env, fixtures)
 
     if selected:
         print()
@@ -114,12 +141,18 @@ def main(argv: list[str]) -> None:
 
         print()
         print(scenario.table(load_result))
+    if scale_result is not None:
+        from bench import scaleout
+
+        print()
+        print(scaleout.table(scale_result))
     if args.explain:
         print()
         print(report.plans(counts))
     data = _record(args, url, stamp, started, seeded, fixtures, selected, results, counts, load_average)
     data["jobs"] = [job.as_dict() for job in job_results]
     data["load"] = load_result.as_dict() if load_result is not None else None
+    data["scale_out"] = scale_result.as_dict() if scale_result is not None else None
     path = report.write(stamp, data)
     print(f"\nResults: {path.relative_to(path.parents[2])}  (whole run {data['seconds_total']:.0f} s)")
 
@@ -283,6 +316,7 @@ def _record(
                 "name": page.name,
                 "describe": page.describe,
                 "target": asdict(page.target) if page.target else None,
+                "targets": [asdict(target) for target in page.targets],
                 **asdict(results[page.name]),
                 "sql_per_request": {k: v for k, v in counts.get(page.name, {}).items() if k != "slowest"},
                 "slowest_select": counts.get(page.name, {}).get("slowest"),

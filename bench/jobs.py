@@ -124,22 +124,23 @@ def _clear(case_ids: list[uuid.UUID]) -> int:
     ids = [str(pk) for pk in case_ids]
     kinds = case_reminders.FOLLOW_UP_KINDS
     _sql(
-        "WITH gone AS (DELETE FROM accounts_delivery WHERE reminder_id IN (SELECT id FROM accounts_reminder "
+        "WITH gone AS (DELETE FROM notifications_delivery WHERE reminder_id IN (SELECT id FROM notifications_reminder "
         "WHERE kind = ANY(%s) AND object_id = ANY(%s::uuid[])) RETURNING notification_id) "
-        "DELETE FROM accounts_notification WHERE id IN (SELECT notification_id FROM gone)",
+        "DELETE FROM notifications_notification WHERE id IN (SELECT notification_id FROM gone)",
         [kinds, ids],
     )
-    return _sql("DELETE FROM accounts_reminder WHERE kind = ANY(%s) AND object_id = ANY(%s::uuid[])", [kinds, ids])
+    return _sql("DELETE FROM notifications_reminder WHERE kind = ANY(%s) AND object_id = ANY(%s::uuid[])", [kinds, ids])
 
 
 def _park(now: datetime) -> tuple[int, int]:
     """Move the app's due rows (and emails due) out of the pass's way; ``_unpark`` moves them back."""
     reminders_parked = _sql(
-        f"UPDATE accounts_reminder SET due_at = due_at + interval '{PARKED}' WHERE state = 'pending' AND due_at <= %s",
+        f"UPDATE notifications_reminder SET due_at = due_at + interval '{PARKED}' "
+        "WHERE state = 'pending' AND due_at <= %s",
         [now],
     )
     emails_parked = _sql(
-        f"UPDATE accounts_delivery SET email_next_attempt_at = email_next_attempt_at + interval '{PARKED}' "
+        f"UPDATE notifications_delivery SET email_next_attempt_at = email_next_attempt_at + interval '{PARKED}' "
         "WHERE email_state = 'pending' AND email_next_attempt_at <= %s",
         [now],
     )
@@ -147,9 +148,9 @@ def _park(now: datetime) -> tuple[int, int]:
 
 
 def _unpark() -> None:
-    _sql(f"UPDATE accounts_reminder SET due_at = due_at - interval '{PARKED}' WHERE due_at >= %s", [PARKED_FROM])
+    _sql(f"UPDATE notifications_reminder SET due_at = due_at - interval '{PARKED}' WHERE due_at >= %s", [PARKED_FROM])
     _sql(
-        f"UPDATE accounts_delivery SET email_next_attempt_at = email_next_attempt_at - interval '{PARKED}' "
+        f"UPDATE notifications_delivery SET email_next_attempt_at = email_next_attempt_at - interval '{PARKED}' "
         "WHERE email_next_attempt_at >= %s",
         [PARKED_FROM],
     )
@@ -159,13 +160,13 @@ def _reset(now: datetime, ours: list[int]) -> None:
     """Undo a pass: its deliveries and notifications, the rows it created (escalations, the inactivity scan's), and
     the state of the bench's rows."""
     _sql(
-        "WITH gone AS (DELETE FROM accounts_delivery WHERE created_at >= %s RETURNING notification_id) "
-        "DELETE FROM accounts_notification WHERE id IN (SELECT notification_id FROM gone)",
+        "WITH gone AS (DELETE FROM notifications_delivery WHERE created_at >= %s RETURNING notification_id) "
+        "DELETE FROM notifications_notification WHERE id IN (SELECT notification_id FROM gone)",
         [now],
     )
-    _sql("DELETE FROM accounts_reminder WHERE created_at >= %s", [now])
+    _sql("DELETE FROM notifications_reminder WHERE created_at >= %s", [now])
     _sql(
-        "UPDATE accounts_reminder SET state = 'pending', sent_at = NULL, attempts = 0 WHERE id = ANY(%s)",
+        "UPDATE notifications_reminder SET state = 'pending', sent_at = NULL, attempts = 0 WHERE id = ANY(%s)",
         [ours],
     )
 

@@ -74,7 +74,7 @@ class Client:
     def __init__(self, port: int, session_key: str) -> None:
         self.port = port
         self.origin = f"http://127.0.0.1:{port}"
-        self.cookies = {settings.SESSION_COOKIE_NAME: session_key}
+        self.cookies = {settings.SESSION_COOKIE_NAME: session_key} if session_key else {}
         self.csrf = ""
         self.conn = http.client.HTTPConnection("127.0.0.1", port, timeout=60)
 
@@ -186,7 +186,7 @@ def run(
     ready = threading.Barrier(concurrency, action=lambda: clock.update(start=time.perf_counter()))
 
     def worker(number: int) -> None:
-        client = Client(port, sessions[number % len(sessions)])
+        client = Client(port, sessions[number % len(sessions)] if page.signed_in else "")
         mine, failed = latencies[number], errors[number]
         try:
             if page.build(fixture, number, 0).method == "POST":

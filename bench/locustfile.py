@@ -28,6 +28,9 @@ DATA: dict[str, Any] = json.loads(Path(os.environ["BENCH_LOCUST_DATA"]).read_tex
 THINK = (float(os.environ.get("BENCH_THINK_MIN", "0.5")), float(os.environ.get("BENCH_THINK_MAX", "2.0")))
 CSRF = re.compile(r'name="csrfmiddlewaretoken" value="([^"]+)"')
 SESSIONS = {role: itertools.cycle(keys) for role, keys in DATA["sessions"].items()}
+# --scale-out: the web instances, shared by the users in turn (each user keeps one, as behind a sticky balancer).
+HOSTS = [host for host in os.environ.get("BENCH_HOSTS", "").split(",") if host]
+NEXT_HOST = itertools.cycle(HOSTS)
 NOTE = "Kontak lanjutan lewat telepon; kondisi stabil. (catatan rekaan dari uji beban)"
 
 
@@ -135,6 +138,9 @@ class Journey(HttpUser):
     wait_time = between(*THINK)
 
     def on_start(self) -> None:
+        if HOSTS:
+            self.host = next(NEXT_HOST)
+            self.client.base_url = self.host
         self.client.cookies.set(DATA["cookie"], next(SESSIONS[self.role]))
         self.csrf = ""
 

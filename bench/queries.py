@@ -54,10 +54,11 @@ def count(pages: list[Page], fixtures: dict[str, Fixture]) -> dict[str, dict[str
     for number, label in enumerate(labels):
         fixture = fixtures[label]
         worker = 90 + number  # not a load worker's number: its intakes are new people, not duplicates
-        client = _signed_in(fixture)
+        signed_in, anonymous = _signed_in(fixture), Client(HTTP_HOST="127.0.0.1")
         for page in pages:
             if label not in page.counts:
                 continue
+            client = signed_in if page.signed_in else anonymous
             _send(client, page.build(fixture, worker, 0))  # warm-up: per-process caches, the session's first write
             timer = _Timer()
             with CaptureQueriesContext(connection) as captured, connection.execute_wrapper(timer):

@@ -127,9 +127,18 @@ def _stats(row: dict[str, str]) -> PageStats:
 
 
 def run(
-    env: dict[str, str], port: int, *, users: int, spawn_rate: float, seconds: int, think: tuple[float, float]
+    env: dict[str, str],
+    port: int,
+    *,
+    users: int,
+    spawn_rate: float,
+    seconds: int,
+    think: tuple[float, float],
+    ports: list[int] | None = None,
+    csv_prefix: Path = CSV_PREFIX,
 ) -> LoadResult:
-    """Run locust headless against the server on ``port``; its output goes to bench/var/locust.log."""
+    """Run locust headless against the server on ``port`` (or the instances on ``ports``, the users spread over
+    them in turn); its output goes to bench/var/locust.log."""
     log_path = VAR_DIR / "gunicorn.log"
     log_start = log_path.stat().st_size if log_path.exists() else 0
     command = [
@@ -146,7 +155,7 @@ def run(
         "--host",
         f"http://127.0.0.1:{port}",
         "--csv",
-        str(CSV_PREFIX),
+        str(csv_prefix),
     ]
     before = os.getloadavg()[0]
     locust_env = {
@@ -154,6 +163,7 @@ def run(
         "BENCH_LOCUST_DATA": str(DATA),
         "BENCH_THINK_MIN": str(think[0]),
         "BENCH_THINK_MAX": str(think[1]),
+        "BENCH_HOSTS": ",".join(f"http://127.0.0.1:{p}" for p in ports or []),
     }
     started = time.perf_counter()
     with open(VAR_DIR / "locust.log", "wb") as out:
@@ -161,9 +171,9 @@ def run(
     if finished.returncode not in (0, 1):  # locust exits with 1 when any request failed
         raise SystemExit(f"locust exited with {finished.returncode}; see {VAR_DIR / 'locust.log'}")
     print(f"  locust ran {time.perf_counter() - started:.0f} s (exit {finished.returncode})")
-    with open(f"{CSV_PREFIX}_stats.csv", encoding="utf-8") as stats_file:
+    with open(f"{csv_prefix}_stats.csv", encoding="utf-8") as stats_file:
         rows = list(csv.DictReader(stats_file))
-    with open(f"{CSV_PREFIX}_failures.csv", encoding="utf-8") as failures_file:
+    with open(f"{csv_prefix}_failures.csv", encoding="utf-8") as failures_file:
         failures = [
             {"method": r["Method"], "name": r["Name"], "error": r["Error"], "occurrences": int(r["Occurrences"])}
             for r in csv.DictReader(failures_file)

@@ -18,6 +18,7 @@ from typing import Any
 
 from django.contrib.auth.models import Group, Permission
 from django.db.models import Exists, F, OuterRef, QuerySet
+from django.db.models.signals import post_migrate
 from django.utils.translation import gettext
 
 from accounts.choices import Role
@@ -79,8 +80,23 @@ def permission_ids(*codenames: str) -> QuerySet[Permission, Any]:
     return Permission.objects.filter(content_type__app_label="casework", codename__in=codenames).values("id")
 
 
+_PERMISSIONS: dict[str, Permission] = {}
+
+
+def _forget_permissions(**kwargs: Any) -> None:
+    _PERMISSIONS.clear()  # migrate (and a test database's flush) may make the rows again, with other ids
+
+
+post_migrate.connect(_forget_permissions, dispatch_uid="casework.access.forget_permissions")
+
+
 def _perm(codename: str) -> Permission:
-    return Permission.objects.get(content_type__app_label="casework", codename=codename)
+    """A casework permission, looked up once per process (permissions are rows that migrations make and never
+    change): granting a case's owner asked for the same two rows on every intake."""
+    found = _PERMISSIONS.get(codename)
+    if found is None:
+        found = _PERMISSIONS[codename] = Permission.objects.get(content_type__app_label="casework", codename=codename)
+    return found
 
 
 def may_reach_cases(user: User) -> bool:

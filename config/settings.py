@@ -181,9 +181,10 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # django_otp's OTPMiddleware, with the user, membership, organisation and second-factor state in one statement.
+    "accounts.middleware.SignedInUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
-    "django_otp.middleware.OTPMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "audit.middleware.RefusalLogMiddleware",
     "accounts.middleware.LanguageMiddleware",
@@ -216,6 +217,8 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "core.context_processors.shell",
             ],
+            # {% url %} without a full reverse() per row of a list (core/templatetags/fast_url.py)
+            "builtins": ["core.templatetags.fast_url"],
         },
     },
 ]
@@ -238,9 +241,49 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # busy timeout; an in-memory shared cache answers "table is locked" at once instead of waiting.
     # One file per test run (process), so that two runs side by side do not share it.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / f"test-{os.getpid()}.sqlite3")}
+elif env_bool("DATABASE_POOL", default=PRODUCTION):
+    # Django's psycopg connection pool: each process keeps a few connections open and lends one to each request
+    # (no connect, no health-check round trip per request). DATABASE_POOL_MAX: per process, at least the
+    # threads of a gunicorn worker (or the concurrency of a Celery worker).
+    DATABASES["default"]["CONN_MAX_AGE"] = 0  # the pool keeps the connections
+    DATABASES["default"]["CONN_HEALTH_CHECKS"] = False
+    DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+        "min_size": env_int("DATABASE_POOL_MIN", 2, minimum=1),
+        "max_size": env_int("DATABASE_POOL_MAX", 8, minimum=1),
+        "timeout": env_int("DATABASE_POOL_TIMEOUT", 10, minimum=1),
+    }
 else:
+    # Persistent connections, checked once per request before reuse.
     DATABASES["default"]["CONN_HEALTH_CHECKS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- Cache ---------------------------------------------------------------------------------------------------
+# Sessions (read from the cache, written through to the database) and the navigation's counts. Production: Redis
+# (JEJARING_CACHE_URL, else the broker's Redis), shared by every web and worker process, so that a sign-out or a new
+# notification in one process is seen by all at once. Embedded: files under var/cache, shared by `make run`'s web
+# process and its worker; tests: each process's memory.
+CACHE_URL = env("JEJARING_CACHE_URL", CELERY_BROKER_URL if PRODUCTION else "")
+if CACHE_URL.startswith(("redis://", "rediss://")):
+    CACHES = {
+        "default": {
+            "BACKEND": "core.cache.RedisCache",  # Django's, sharing one client per connection pool
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": "jj",
+            "OPTIONS": {"socket_timeout": 5, "socket_connect_timeout": 5},
+        }
+    }
+elif CACHE_URL:
+    raise ImproperlyConfigured("JEJARING_CACHE_URL must be a redis:// or rediss:// URL")
+elif TESTING:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "jejaring"}}
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": str(VAR_DIR / "cache"),
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 
 # --- Authentication ------------------------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -291,6 +334,8 @@ JEJARING_RECOVERY_CODES = 10
 IDLE_TIMEOUT = timedelta(minutes=env_int("JEJARING_IDLE_TIMEOUT_MINUTES", 30, minimum=1))
 SESSION_MAX_AGE = timedelta(hours=env_int("JEJARING_SESSION_MAX_HOURS", 12, minimum=1))
 SESSION_COOKIE_AGE = int(SESSION_MAX_AGE.total_seconds())
+# Read from the cache, written to the database as well (a cache flush signs no one out); a sign-out deletes both.
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"

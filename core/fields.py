@@ -13,6 +13,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.db import models
 from django.db.models.lookups import Contains
+from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
 
@@ -21,6 +22,7 @@ class MultiChoiceField(models.TextField):
 
     def __init__(self, *args: Any, options: Sequence[tuple[str, Any]] = (), **kwargs: Any) -> None:
         self.options = list(options)
+        self._names: dict[str | None, dict[str, str]] = {}
         kwargs.setdefault("blank", True)
         kwargs.setdefault("default", list)
         super().__init__(*args, **kwargs)
@@ -62,8 +64,10 @@ class MultiChoiceField(models.TextField):
             raise ValidationError(_("Unknown choice: %(value)s"), code="invalid_choice", params={"value": unknown[0]})
 
     def labels(self, codes: Iterable[str]) -> list[str]:
-        names = dict(self.options)
-        return [str(names.get(code, code)) for code in codes]
+        names = self._names.get(translation.get_language())
+        if names is None:  # once per language and process: the vocabulary is fixed, its translations too
+            names = self._names[translation.get_language()] = {code: str(label) for code, label in self.options}
+        return [names.get(code, code) for code in codes]
 
     def formfield(self, **kwargs: Any) -> forms.Field:  # type: ignore[override]
         defaults: dict[str, Any] = {
@@ -88,3 +92,17 @@ class Has(Contains):
 
     def get_rhs_op(self, connection: Any, rhs: str) -> str:
         return connection.operators["contains"] % rhs
+
+
+_CHOICE_LABELS: dict[tuple[Any, str | None], dict[Any, str]] = {}
+
+
+def choice_label(field: Any, value: Any) -> str:
+    """What ``instance.get_<field>_display()`` says, from a table made once per field and language: Django's own
+    rebuilds the whole dictionary of choices (the 38 provinces, say) on every call, for every row of a list."""
+    key = (field, translation.get_language())
+    names = _CHOICE_LABELS.get(key)
+    if names is None:
+        names = _CHOICE_LABELS[key] = {code: str(label) for code, label in field.flatchoices}
+    found = names.get(value, value)
+    return "" if found is None else str(found)

@@ -16,6 +16,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
+from core import counts
 from notifications.models import Notification, NotificationPreference
 
 
@@ -98,8 +99,21 @@ def for_user(user: User) -> QuerySet[Notification]:
     return Notification.objects.filter(recipient=user)
 
 
+def _unread_key(user_id: int) -> str:
+    return f"notifications:unread:{user_id}"
+
+
 def unread_count(user: User) -> int:
-    return Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    """The navigation's badge, on every page: from the cache, forgotten whenever the user's notifications change
+    (``forget_unread``)."""
+    return counts.cached_count(
+        _unread_key(user.pk), lambda: Notification.objects.filter(recipient=user, read_at__isnull=True).count()
+    )
+
+
+def forget_unread(user_ids: Iterable[int]) -> None:
+    """Call after creating or marking read notifications of these users."""
+    counts.forget(_unread_key(pk) for pk in set(user_ids))
 
 
 def mark_read(*, actor: User, notification_ids: Iterable[int] | None = None) -> int:
@@ -107,11 +121,16 @@ def mark_read(*, actor: User, notification_ids: Iterable[int] | None = None) -> 
     unread = Notification.objects.filter(recipient=actor, read_at__isnull=True)
     if notification_ids is not None:
         unread = unread.filter(pk__in=list(notification_ids))
-    return unread.update(read_at=timezone.now())
+    marked = unread.update(read_at=timezone.now())
+    if marked:
+        forget_unread([actor.pk])
+    return marked
 
 
 def mark_read_about(*, object_id: uuid.UUID, kinds: Iterable[str]) -> int:
     """Mark everyone's unread notifications of these kinds about an object read (the reason went away)."""
-    return Notification.objects.filter(object_id=object_id, kind__in=list(kinds), read_at__isnull=True).update(
-        read_at=timezone.now()
-    )
+    unread = Notification.objects.filter(object_id=object_id, kind__in=list(kinds), read_at__isnull=True)
+    readers = set(unread.values_list("recipient_id", flat=True))
+    marked = unread.update(read_at=timezone.now())  # even with no readers: the same statements whatever the data
+    forget_unread(readers)
+    return marked

@@ -75,31 +75,35 @@ def schedule(
     object_id: uuid.UUID | None = None,
     object_ref: str = "",
     params: dict[str, Any] | None = None,
-) -> Reminder:
-    """Create a reminder once per (kind, dedupe_key); a pending one is moved to the new time."""
+) -> None:
+    """Create a reminder once per (kind, dedupe_key); a pending one is moved to the new time.
+
+    Two statements, whether it exists or not, and safe against a concurrent scheduler of the same reminder: move a
+    pending one, then insert unless the (kind, dedupe_key) constraint finds one (``ON CONFLICT DO NOTHING``)."""
     assert kind in _RULES, f"no rule registered for {kind}"
-    reminder, created = Reminder.objects.get_or_create(
-        kind=kind,
-        dedupe_key=dedupe_key,
-        defaults={
-            "due_at": due_at,
-            "object_type": object_type,
-            "object_id": object_id,
-            "object_ref": object_ref,
-            "params": params or {},
-        },
+    Reminder.objects.filter(kind=kind, dedupe_key=dedupe_key, state=Reminder.State.PENDING).exclude(
+        due_at=due_at
+    ).update(due_at=due_at)
+    Reminder.objects.bulk_create(
+        [
+            Reminder(
+                kind=kind,
+                dedupe_key=dedupe_key,
+                due_at=due_at,
+                object_type=object_type,
+                object_id=object_id,
+                object_ref=object_ref,
+                params=params or {},
+            )
+        ],
+        ignore_conflicts=True,
     )
-    if not created and reminder.state == Reminder.State.PENDING and reminder.due_at != due_at:
-        reminder.due_at = due_at
-        reminder.save(update_fields=["due_at"])
-    return reminder
 
 
-def notify_now(**kwargs: Any) -> Reminder:
+def notify_now(**kwargs: Any) -> None:
     """An event notification: a reminder due now, dispatched right after the transaction commits."""
-    reminder = schedule(due_at=timezone.now(), **kwargs)
+    schedule(due_at=timezone.now(), **kwargs)
     kick()
-    return reminder
 
 
 def cancel(*, object_id: uuid.UUID, kinds: Iterable[str]) -> int:
@@ -215,6 +219,7 @@ def _deliver(due: list[Reminder], now: datetime, result: DispatchResult) -> list
         )
         for reminder, user in planned
     )
+    inbox.forget_unread(user.pk for _reminder, user in planned)
     Delivery.objects.bulk_create(
         Delivery(
             reminder=reminder,

@@ -28,6 +28,7 @@ from casework import access as case_access
 from casework.models import ENCRYPTED_SECTIONS, Case
 from casework.vault import Vault
 from core import pagination, provinces
+from core.fields import choice_label
 from core.pagination import Page
 from core.registry import Hooks
 from referrals.choices import ReferralStatus, Urgency
@@ -85,12 +86,13 @@ class Summary:
 
 def summary_of(referral: Referral) -> Summary:
     case = referral.case
+    field = Case._meta.get_field
     return Summary(
         services=Referral._meta.get_field("services").labels(referral.services),
         urgency=referral.urgency_label,
-        province=case.get_origin_province_display() or "—",
-        gender=case.get_gender_display(),
-        age_band=case.get_age_band_display(),
+        province=choice_label(field("origin_province"), case.origin_province) or "—",
+        gender=choice_label(field("gender"), case.gender),
+        age_band=choice_label(field("age_band"), case.age_band),
         exploitation=case.exploitation_labels(),
     )
 
@@ -106,6 +108,8 @@ def timeline(referral: Referral) -> list[ReferralEvent]:
 
 # --- Inboxes and the coordinators' queue -----------------------------------------------------------------------
 
+# Ciphertext a list of referrals never shows.
+LIST_DEFERRED = ("reason_enc", "override_reason_enc")
 # Everything awaiting an answer matters; of the rest, the newest are what a caseworker looks for here.
 INBOX_SIZE = {"incoming": 50, "in_progress": 25, "outgoing": 25}
 
@@ -114,7 +118,8 @@ def inbox(user: User) -> dict[str, list[Referral]]:
     if not case_access.may_reach_cases(user):
         return {name: [] for name in INBOX_SIZE}
     organisation = user.organisation
-    base = Referral.objects.select_related("from_org", "to_org")  # the lists show no field of the case
+    # The lists show no field of the case, nor the reasons: their ciphertext is not read.
+    base = Referral.objects.select_related("from_org", "to_org").defer(*LIST_DEFERRED)
     # Outgoing: the organisation's referrals, walked newest first. An open case of one's own organisation is granted
     # to its group, so only restricted cases need the grant lookup (those named on them see their referrals).
     named = case_access.named_case_ids(user)
@@ -160,7 +165,7 @@ QUEUE_SORTS: dict[str, list[tuple[str, str, bool]]] = {
 def queue(filters: QueueFilters) -> QuerySet[Referral]:
     # The case is read for its summary fields only: never its ciphertext columns.
     referrals = Referral.objects.select_related("case", "from_org", "to_org").defer(
-        *(f"case__{column}" for column in ENCRYPTED_SECTIONS)
+        *LIST_DEFERRED, *(f"case__{column}" for column in ENCRYPTED_SECTIONS)
     )
     referrals = referrals.annotate(
         urgency_rank=DbCase(

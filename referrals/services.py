@@ -24,6 +24,7 @@ from casework.models import Case, Consent
 from casework.selectors import active_consent
 from casework.vault import Vault
 from core.history import with_actor
+from core.validation import full_clean
 from referrals import reminders as referral_reminders
 from referrals import selectors
 from referrals.choices import EventKind, ReferralStatus
@@ -164,7 +165,7 @@ def _send(
         reassigned_from=reassigned_from,
     )
     referral.reference = _next_reference(case)
-    referral.full_clean(exclude=["reason_enc", "reference"])
+    full_clean(referral, exclude=["reason_enc", "reference"])
     vault = Vault.for_case(case)
     referral.reason_enc = vault.seal(LABEL, "reason_enc", referral.pk, reason)
     referral.override_reason_enc = vault.seal(LABEL, "override_reason_enc", referral.pk, override_reason or "")
@@ -202,7 +203,7 @@ def referral_decline(*, actor: User, referral: Referral, reason: str, note: str 
         now,
         now,
     )
-    referral.full_clean(exclude=["reason_enc"])
+    full_clean(referral, exclude=["reason_enc"])
     with_actor(referral, actor)
     referral.save()
     grants_sync(referral.case, referral.to_org)
@@ -235,7 +236,7 @@ def referral_complete(*, actor: User, referral: Referral, outcome: str, note: st
     _require(actor, referral, Side.RECEIVER)
     _require_status(referral, ReferralStatus.ACCEPTED)
     referral.outcome = outcome
-    referral.full_clean(exclude=["reason_enc"])
+    full_clean(referral, exclude=["reason_enc"])
     _close(referral, actor, ReferralStatus.COMPLETED, EventKind.COMPLETED, note)
     return referral
 

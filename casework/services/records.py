@@ -19,6 +19,7 @@ from casework.models import Case, CaseNote, Consent, ServiceRecord
 from casework.services.base import _require, case_touch
 from casework.vault import NOTE, SERVICE, Vault
 from core.history import with_actor
+from core.validation import full_clean
 
 
 @transaction.atomic
@@ -94,7 +95,7 @@ def consent_give(*, actor: User, case: Case, kind: str, given_on: date, given_by
     if Consent.objects.filter(case=case, kind=kind, withdrawn_on__isnull=True).exists():
         raise ValidationError({"kind": _("This consent is already recorded. Withdraw it first to record it again.")})
     consent = Consent(case=case, kind=kind, given_on=given_on, given_by=given_by, recorded_by=actor)
-    consent.full_clean()
+    full_clean(consent)
     with_actor(consent, actor)
     consent.save(force_insert=True)
     return consent

@@ -14,10 +14,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 from django_otp import DEVICE_ID_SESSION_KEY
-from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from accounts import services as account_services
 from accounts.choices import Role
+from accounts.models import Authenticator as TOTPDevice
 from audit import flags as audit_flags
 from audit import services as audit_services
 from audit.models import AuditFlag
@@ -72,7 +72,7 @@ def test_the_session_comes_from_the_cache_and_the_membership_with_the_user(clien
 
 def test_a_verified_second_factor_is_checked_with_the_user_not_loaded(client_for, carol):
     _count, sql = statements(client_for(carol))
-    assert not any(text.startswith('SELECT "otp_totp_totpdevice"') for text in sql), "the device is not loaded"
+    assert not any(text.startswith('SELECT "accounts_authenticator"') for text in sql), "the device is not loaded"
 
 
 def test_the_session_is_still_written_to_the_database(client_for, alice):
@@ -194,7 +194,7 @@ def test_a_device_of_another_user_does_not_verify_a_session(client_for, carol, d
     assert client.get(ACCOUNT)["Location"].startswith(reverse("accounts:two_factor_verify"))
 
 
-@pytest.mark.parametrize("persistent_id", ["nonsense", "otp_totp.totpdevice/x", "auth.user/1", "otp_totp.nope/1"])
+@pytest.mark.parametrize("persistent_id", ["nonsense", "accounts.authenticator/x", "auth.user/1", "otp_totp.nope/1"])
 def test_a_malformed_device_id_does_not_verify_a_session(client_for, carol, persistent_id):
     client = client_for(carol)
     session = client.session

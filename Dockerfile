@@ -34,6 +34,13 @@ RUN groupadd --system --gid 10001 jejaring \
        --shell /usr/sbin/nologin jejaring \
     && install -d -o jejaring -g jejaring -m 0750 /var/lib/jejaring /var/lib/jejaring/documents
 
+# WeasyPrint's native libraries (Pango over HarfBuzz and fontconfig) and Debian's DejaVu fonts, for the PDFs of
+# core/pdf.py. Nothing else: the PDFs fetch no fonts or images from anywhere.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends libpango-1.0-0 libpangoft2-1.0-0 libharfbuzz-subset0 \
+       fonts-dejavu-core \
+    && rm -rf /var/lib/apt/lists/*
+
 COPY --from=deps /opt/venv /opt/venv
 WORKDIR /app
 # The source (see .dockerignore). The compiled catalogues (locale/*/LC_MESSAGES/django.mo) are committed, so the

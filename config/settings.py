@@ -624,5 +624,9 @@ LOGGING = {
     "loggers": {
         "django.security.DisallowedHost": {"level": "ERROR"},
         "axes": {"level": "WARNING"},
+        # WeasyPrint (core/pdf.py) logs every step of every PDF at INFO; its refusals of a URL are warnings or errors.
+        "weasyprint": {"level": "WARNING"},
+        "weasyprint.progress": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

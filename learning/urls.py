@@ -73,6 +73,11 @@ urlpatterns = [
         recommendations.recommendation_brief,
         name="recommendation_brief",
     ),
+    path(
+        "recommendations/<uuid:recommendation_id>/brief.pdf",
+        recommendations.recommendation_brief_pdf,
+        name="recommendation_brief_pdf",
+    ),
     path("events/", events.events, name="events"),
     path("events/new/", events.event_create, name="event_create"),
     path("events/<uuid:event_id>/", events.event_detail, name="event_detail"),

@@ -24,5 +24,6 @@ urlpatterns = [
     path("reports/htcds.csv", views.htcds_export, name="htcds_export"),
     path("reports/<uuid:report_id>/", views.report_detail, name="report_detail"),
     path("reports/<uuid:report_id>/csv/", views.report_csv, name="report_csv"),
+    path("reports/<uuid:report_id>/report.pdf", views.report_pdf, name="report_pdf"),
     path("reports/<uuid:report_id>/release/", views.report_release, name="report_release"),
 ]

@@ -21,6 +21,7 @@ from accounts.http import AuthedRequest
 from accounts.permissions import role_required
 from audit.models import AccessLog
 from casework import selectors as case_selectors
+from core import pdf
 from core.http import posted
 from network import export, geo, selectors, services
 from network.disclosure import Period
@@ -353,6 +354,19 @@ def report_csv(request: AuthedRequest, report_id: str) -> HttpResponse:
             ]
         )
     return response
+
+
+@members
+@require_GET
+def report_pdf(request: AuthedRequest, report_id: str) -> HttpResponse:
+    """The printable page as a PDF (core/pdf.py): the same figures, in the reader's language, logged as an export."""
+    report = selectors.get_report_for(request.user, report_id)
+    services.record_view(
+        actor=request.user, request=request, page=f"report_pdf:{report.period}", event=AccessLog.Event.REPORT_EXPORTED
+    )
+    context = {"report": report, "figures": selectors.report_figures(report)}
+    content = pdf.render("network/report_pdf.html", context, request=request)
+    return pdf.response(content, filename=f"jejaring-{report.reference.lower()}.pdf")
 
 
 @admin_only

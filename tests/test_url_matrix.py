@@ -131,6 +131,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "learning:evidence_add": ("learning", {"post"}),
     "learning:evidence_remove": ("learning", {"post"}),
     "learning:recommendation_brief": ("learning", {"get"}),
+    "learning:recommendation_brief_pdf": ("learning", {"get"}),
     "learning:events": ("member", {"get"}),
     "learning:event_create": ("coordinator", {"get", "post"}),
     "learning:event_detail": ("learning", {"get"}),
@@ -153,6 +154,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "network:report_freeze": ("coordinator", {"post"}),
     "network:report_detail": ("member", {"get"}),
     "network:report_csv": ("member", {"get"}),
+    "network:report_pdf": ("member", {"get"}),
     "network:report_release": ("admin", {"post"}),
     "network:htcds_export": ("coordinator", {"get"}),
 }
@@ -339,6 +341,7 @@ def network_url(name: str, world: dict) -> str:
         "network:need_offer": [objects["open_need"].pk],
         "network:report_detail": [objects["report"].pk],
         "network:report_csv": [objects["report"].pk],
+        "network:report_pdf": [objects["report"].pk],
         "network:report_release": [objects["report"].pk],
     }.get(name, [])
     return reverse(name, args=args)

@@ -14,6 +14,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.choices import Role
 from accounts.http import AuthedRequest
+from core import pdf
 from core.http import posted
 from learning import selectors, services
 from learning.choices import OUTCOMES, RecommendationStatus
@@ -258,3 +259,13 @@ def recommendation_brief(request: AuthedRequest, recommendation_id: str) -> Http
     recommendation = selectors.get_recommendation_for(request.user, recommendation_id)
     services.brief_export(actor=request.user, recommendation=recommendation, request=request)
     return render(request, "learning/recommendation_brief.html", _context(request, recommendation))
+
+
+@member_required
+@require_GET
+def recommendation_brief_pdf(request: AuthedRequest, recommendation_id: str) -> HttpResponse:
+    """The same brief as a PDF (core/pdf.py), in the reader's language: logged like the printable brief."""
+    recommendation = selectors.get_recommendation_for(request.user, recommendation_id)
+    services.brief_export(actor=request.user, recommendation=recommendation, request=request)
+    content = pdf.render("learning/recommendation_pdf.html", _context(request, recommendation), request=request)
+    return pdf.response(content, filename=f"jejaring-{recommendation.reference.lower()}.pdf")

@@ -59,6 +59,7 @@ TARGETS: dict[str, tuple[str, dict[str, set[int]]]] = {
     "learning:evidence_add": ("rec_open", {**only("carol"), "alice": OK}),
     "learning:evidence_remove": ("evidence", {**only("carol"), "alice": OK}),
     "learning:recommendation_brief": ("rec_open", everyone(OK)),
+    "learning:recommendation_brief_pdf": ("rec_draft", DRAFT_READER),
     "learning:event_detail": ("event", everyone(OK)),
     "learning:event_edit": ("event", only("carol")),
 }

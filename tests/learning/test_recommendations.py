@@ -247,3 +247,37 @@ def test_an_unapproved_challenge_is_not_offered(client_for, alice, opened, appro
     )
     assert response.status_code == 200 and 'id="challenge_challenge_error"' in response.content.decode()
     assert not opened.evidence.exists()
+
+
+def test_the_brief_as_pdf_carries_the_frozen_figures_and_is_logged(
+    client_for, alice, bob, opened, released_report, monkeypatch
+):
+    from tests.pdf_text import capture, text_of
+
+    released_report.figures = {"figures": {"cases.total": 125, "origin.53": "<11"}}
+    released_report.save()
+    services.evidence_add_figure(actor=alice, recommendation=opened, report=released_report, key="cases.total")
+    services.evidence_add_figure(actor=alice, recommendation=opened, report=released_report, key="origin.53")
+    services.recommendation_endorse(actor=bob, recommendation=opened)
+    documents = capture(monkeypatch)
+    url = reverse("learning:recommendation_brief_pdf", args=[opened.pk])
+    response = client_for(bob).get(url)
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"] == f'attachment; filename="jejaring-{opened.reference.lower()}.pdf"'
+    assert "no-store" in response["Cache-Control"]
+    text = text_of(documents[-1])
+    assert opened.title in text and "125" in text and "<11" in text and "Organisasi B (fiktif)" in text
+    assert "Ringkasan kebijakan jaringan Jejaring" in text or opened.reference in text
+    entry = AccessLog.objects.get(event=AccessLog.Event.BRIEF_EXPORTED)
+    assert entry.actor == bob and entry.object_id == opened.pk
+    page = client_for(bob).get(reverse("learning:recommendation_brief", args=[opened.pk])).content.decode()
+    assert url in page
+
+
+def test_the_pdf_of_another_organisations_draft_is_a_404(client_for, alice, bob):
+    recommendation = draft_recommendation(alice)
+    url = reverse("learning:recommendation_brief_pdf", args=[recommendation.pk])
+    assert client_for(bob).get(url).status_code == 404
+    assert client_for(alice).get(url).status_code == 200
+    assert AccessLog.objects.filter(event=AccessLog.Event.BRIEF_EXPORTED).count() == 1

@@ -174,3 +174,33 @@ def test_the_htcds_export_generalises_before_it_suppresses():
     out, level = export.anonymise(rows, 11)
     assert level == 1 and len(out) == 24  # adult, Jawa, Malaysia: one group of 24
     assert {tuple(r[:5]) for r in out} == {("Feminine", "Adult", "Jawa", "MY", "ForcedLabour")}
+
+
+def test_the_pdf_carries_the_frozen_figures_without_organisations_and_is_logged(
+    client_for, quarter, carol, alice, dave, org_a, monkeypatch
+):
+    from tests.pdf_text import capture, text_of
+
+    report = services.report_freeze(actor=carol, period=quarter.code)
+    url = reverse("network:report_pdf", args=[report.pk])
+    assert client_for(alice).get(url).status_code == 404  # not released yet: caseworkers do not see it
+    documents = capture(monkeypatch)
+    response = client_for(carol).get(url)  # Bahasa Indonesia by default
+    assert response.status_code == 200 and response.content.startswith(b"%PDF-")
+    assert response["Content-Type"] == "application/pdf" and response["X-Content-Type-Options"] == "nosniff"
+    assert response["Content-Disposition"] == f'attachment; filename="jejaring-report-{quarter.code.lower()}.pdf"'
+    assert "no-store" in response["Cache-Control"]
+    text = text_of(documents[-1])
+    assert "Kasus dari Nusa Tenggara Timur" in text and " 15 " in f" {text} "  # origin.53, rounded as frozen
+    assert "<11" in text  # origin.11 stays hidden
+    assert report.content_hash in text.replace(" ", "")
+    assert org_a.code not in text and org_a.name not in text
+    entry = AccessLog.objects.get(event=AccessLog.Event.REPORT_EXPORTED, detail=f"report_pdf:{quarter.code}")
+    assert entry.actor == carol
+    # In English for an English reader.
+    dave.language = "en"
+    dave.save(update_fields=["language"])
+    client_for(dave).get(url)
+    assert "Cases from Nusa Tenggara Timur" in text_of(documents[-1])
+    page = client_for(carol).get(reverse("network:report_detail", args=[report.pk])).content.decode()
+    assert url in page

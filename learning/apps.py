@@ -30,6 +30,9 @@ class LearningConfig(AppConfig):
 
         from core import home
         from learning import selectors
+        from network import hooks as network_hooks
+
+        network_hooks.challenge_origins.register(selectors.challenge_origins)
 
         home.register(
             home.Panel(
@@ -44,7 +47,7 @@ class LearningConfig(AppConfig):
         from core import demo_hooks
         from learning import demo
 
-        demo_hooks.register(demo.seed, order=40)
+        demo_hooks.register(demo.seed, order=70)  # after network's (60): the demo event links a demo challenge
 
         from audit import history_registry
         from learning.models import Document, LearningEvent, Practice, Recommendation

@@ -14,7 +14,7 @@ from django.utils import timezone
 from accounts.choices import Role, ServiceType
 from accounts.models import Organisation, User
 from casework.choices import ExploitationType
-from learning import samples, services
+from learning import samples, selectors, services
 from learning.choices import CHECKLIST_KEYS, DocumentKind, Institution, SubmissionChannel, Topic
 from learning.models import Practice
 
@@ -172,5 +172,6 @@ def seed(out: Any) -> None:
             organisations=Organisation.objects.filter(is_active=True),
             practices=practices[:2],
             recommendations=[first],
+            challenges=list(selectors.citable_challenges_for_events()[:1]),
         )
     out.write("Demo learning space: 4 practices, 3 documents, 2 recommendations, 1 learning event.\n")

@@ -209,8 +209,24 @@ class EventForm(StyledFormMixin, forms.Form):
         required=False,
         widget=forms.CheckboxSelectMultiple,
     )
+    challenges: forms.ModelMultipleChoiceField = forms.ModelMultipleChoiceField(
+        label=_("Challenges that came out of it"),
+        help_text=_("Approved challenges of the network's register, shown without the organisation."),
+        queryset=None,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": _("Only approved challenges of the register can be linked.")},
+    )
 
     def __init__(self, *args: Any, choices: dict[str, Any], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         for name, queryset in choices.items():
             self.fields[name].queryset = queryset
+        self.fields["challenges"].label_from_instance = challenge_label
+
+
+def challenge_label(challenge: Any) -> str:
+    """Category, province, period and the start of the text: never the organisation."""
+    text = " ".join(challenge.description.split())
+    short = text if len(text) <= 80 else f"{text[:79]}…"
+    return f"{challenge.get_category_display()} · {challenge.get_province_display()} · {challenge.period} · {short}"

@@ -29,6 +29,7 @@ from learning.choices import (
     SubmissionChannel,
     Topic,
 )
+from network.models import Challenge
 
 USER = settings.AUTH_USER_MODEL
 
@@ -304,11 +305,14 @@ class LearningEvent(models.Model):
     organisations = models.ManyToManyField(Organisation, blank=True, related_name="+")
     practices = models.ManyToManyField(Practice, blank=True, related_name="events")
     recommendations = models.ManyToManyField(Recommendation, blank=True, related_name="events")
-    challenge_ids = models.JSONField(default=list, blank=True)  # network Challenge ids, once that app exists
+    # Approved challenges of the network's register that came out of the meeting. Learning may import network (it is
+    # below); network never reads this link itself: it asks through network.hooks.challenge_origins, which learning
+    # fills, so that the register can show the events a challenge came out of.
+    challenges = models.ManyToManyField(Challenge, blank=True, related_name="+", verbose_name=_("challenges"))
     created_by = models.ForeignKey(USER, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField(default=timezone.now)
 
-    history = HistoricalRecords(m2m_fields=[organisations, practices, recommendations])
+    history = HistoricalRecords(m2m_fields=[organisations, practices, recommendations, challenges])
 
     class Meta:
         ordering = ["-date", "-id"]

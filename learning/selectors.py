@@ -342,10 +342,40 @@ def participation(event: LearningEvent) -> Participation:
 
 
 def event_outputs(user: User, event: LearningEvent) -> dict[str, Any]:
+    from network.models import ModerationState
+
     return {
         "practices": list(event.practices.filter(pk__in=visible_practices(user).values("pk")).defer("body")),
         "recommendations": list(event.recommendations.filter(pk__in=visible_recommendations(user).values("pk"))),
+        "challenges": list(
+            event.challenges.filter(state=ModerationState.APPROVED).select_related("organisation").order_by("period")
+        ),
     }
+
+
+def challenge_origins(*, user: User, challenge_ids: list[Any]) -> list[Any]:
+    """For network's register (network.hooks.challenge_origins): the learning events each challenge came out of."""
+    from django.urls import reverse
+    from django.utils.formats import date_format
+
+    from network.hooks import Origin
+
+    if not is_member(user):
+        return []
+    rows = (
+        visible_events(user)
+        .filter(challenges__in=challenge_ids)
+        .order_by("-date", "-id")
+        .values_list("challenges", "pk", "title", "date")
+    )
+    return [
+        Origin(
+            challenge_id=challenge_id,
+            label=f"{title} ({date_format(day, 'SHORT_DATE_FORMAT')})",
+            url=reverse("learning:event_detail", args=[pk]),
+        )
+        for challenge_id, pk, title, day in rows
+    ]
 
 
 def events_of_recommendation(user: User, recommendation: Recommendation) -> list[LearningEvent]:
@@ -361,4 +391,12 @@ def event_choices() -> dict[str, QuerySet[Any]]:
         "organisations": Organisation.objects.filter(is_active=True).order_by("name"),
         "practices": Practice.objects.filter(status=Status.PUBLISHED).order_by("title").only("id", "title"),
         "recommendations": Recommendation.objects.exclude(status=RecommendationStatus.DRAFT).order_by("title"),
+        "challenges": citable_challenges_for_events(),
     }
+
+
+def citable_challenges_for_events() -> QuerySet[Any]:
+    """Only approved challenges may be linked to an event (pending or rejected ones are not part of the register)."""
+    from network import selectors as network_selectors
+
+    return network_selectors.approved_challenges().order_by("-period", "category", "-created_at")

@@ -23,7 +23,7 @@ from audit.models import AccessLog
 from casework import selectors as case_selectors
 from core import pdf
 from core.http import posted
-from network import export, geo, selectors, services
+from network import export, geo, hooks, selectors, services
 from network.disclosure import Period
 from network.forms import (
     CapacityForm,
@@ -123,11 +123,13 @@ def refresh_status(request: AuthedRequest) -> HttpResponse:
 
 def _challenges_page(request: AuthedRequest, form: ChallengeForm) -> HttpResponse:
     period_form, period = _period(request)
+    approved = list(selectors.approved_challenges(period=period.code)[:100])
+    origins = hooks.origins_of(request.user, [c.pk for c in approved])
     context = {
         "form": form,
         "period_form": period_form,
         "period": period,
-        "approved": selectors.approved_challenges(period=period.code)[:100],
+        "approved": [(c, origins.get(c.pk, [])) for c in approved],
         "awaiting": selectors.challenges_awaiting(request.user),
         "own": selectors.own_challenges(request.user),
     }

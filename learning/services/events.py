@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from django.core.exceptions import ValidationError
 from django.db import transaction
+from django.utils.translation import gettext as _
 
 from accounts.models import Organisation, User
 from learning.choices import RecommendationStatus, Status
 from learning.models import LearningEvent, Practice, Recommendation
 from learning.services import _common as common
+from network.models import Challenge, ModerationState
 
 FIELDS = ("title", "date", "place", "province", "agenda")
 
@@ -21,11 +24,22 @@ def _links(
     organisations: Iterable[Organisation],
     practices: Iterable[Practice],
     recommendations: Iterable[Recommendation],
+    challenges: Iterable[Challenge],
 ) -> None:
+    challenges = list(challenges)
+    if any(c.state != ModerationState.APPROVED for c in challenges):
+        raise ValidationError(
+            {
+                "challenges": _(
+                    "Only approved challenges of the register can be linked; pending or rejected ones cannot."
+                )
+            }
+        )
     common.with_actor(event, actor)
     event.organisations.set(list(organisations))
     event.practices.set([p for p in practices if p.status == Status.PUBLISHED])
     event.recommendations.set([r for r in recommendations if r.status != RecommendationStatus.DRAFT])
+    event.challenges.set(challenges)
 
 
 def _fill(event: LearningEvent, fields: dict[str, Any]) -> None:
@@ -43,13 +57,14 @@ def event_create(
     organisations: Iterable[Organisation] = (),
     practices: Iterable[Practice] = (),
     recommendations: Iterable[Recommendation] = (),
+    challenges: Iterable[Challenge] = (),
     **fields: Any,
 ) -> LearningEvent:
     common.require_coordinator(actor)
     event = LearningEvent(created_by=actor)
     _fill(event, fields)
     common.save(event, actor, force_insert=True)
-    _links(event, actor, organisations, practices, recommendations)
+    _links(event, actor, organisations, practices, recommendations, challenges)
     return event
 
 
@@ -61,11 +76,12 @@ def event_update(
     organisations: Iterable[Organisation] = (),
     practices: Iterable[Practice] = (),
     recommendations: Iterable[Recommendation] = (),
+    challenges: Iterable[Challenge] = (),
     **fields: Any,
 ) -> LearningEvent:
     common.require_coordinator(actor)
     event = LearningEvent.objects.select_for_update().get(pk=event.pk)
     _fill(event, fields)
     common.save(event, actor)
-    _links(event, actor, organisations, practices, recommendations)
+    _links(event, actor, organisations, practices, recommendations, challenges)
     return event

@@ -50,6 +50,7 @@ def _form_page(request: AuthedRequest, event_id: str | None = None) -> HttpRespo
             "organisations": list(event.organisations.all()),
             "practices": list(event.practices.all()),
             "recommendations": list(event.recommendations.all()),
+            "challenges": list(event.challenges.all()),
         }
     form = EventForm(posted(request), initial=initial, choices=selectors.event_choices())
     if request.method == "POST" and form.is_valid():

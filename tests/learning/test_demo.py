@@ -20,6 +20,8 @@ def test_seed_demo_adds_the_learning_space(documents_dir, settings):
         RecommendationStatus.ANSWERED,
         RecommendationStatus.OPEN,
     }
-    assert LearningEvent.objects.get().practices.count() == 2
+    event = LearningEvent.objects.get()
+    assert event.practices.count() == 2
+    assert [c.state for c in event.challenges.all()] == ["approved"], "the demo event links a demo challenge"
     call_command("seed_demo", stdout=open("/dev/null", "w"))  # noqa: SIM115
     assert Practice.objects.count() == 4, "idempotent"

@@ -102,13 +102,22 @@ class TopicsForm(StyledFormMixin, forms.Form):
     )
 
 
-class DocumentForm(StyledFormMixin, forms.Form):
+class DocumentMetadataForm(StyledFormMixin, forms.Form):
+    """What describes a document; editing it never replaces the file."""
+
     title = forms.CharField(label=_("Title"), max_length=200)
     kind = forms.ChoiceField(label=_("Kind of document"), choices=DocumentKind.choices)
     topic = forms.ChoiceField(label=_("Topic"), choices=BLANK + Topic.choices, required=False)
     description = forms.CharField(
         label=_("Description"), max_length=2000, required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+    @classmethod
+    def initial_from(cls, document: Any) -> dict[str, Any]:
+        return {name: getattr(document, name) for name in ("title", "kind", "topic", "description")}
+
+
+class DocumentForm(DocumentMetadataForm):
     file = forms.FileField(
         label=_("File"),
         help_text=_("PDF, DOCX, ODT, XLSX, PNG or JPEG, at most 20 MB. It must hold no data about victims."),

@@ -209,6 +209,15 @@ def get_document_for(user: User, document_id: Any) -> Document:
     return _get(visible_documents(user).select_related("organisation", "author"), document_id)
 
 
+def may_edit_document(user: User, document: Document) -> bool:
+    """The uploader's organisation (its caseworkers and coordinators) and the network's coordinators edit a
+    document's description (never its file), until it is archived."""
+    if document.status == Status.ARCHIVED or user.role not in AUTHOR_ROLES:
+        return False
+    own = user.organisation is not None and user.organisation.pk == document.organisation_id
+    return own or user.role == Role.COORDINATOR
+
+
 def document_list(user: User, *, kind: str = "", q: str = "", cursor: str = "") -> dict[str, Any]:
     rows = Document.objects.filter(status=Status.PUBLISHED).select_related("organisation")
     if kind:

@@ -23,6 +23,7 @@ urlpatterns = [
     path("documents/", documents.documents, name="documents"),
     path("documents/new/", documents.document_upload, name="document_upload"),
     path("documents/<uuid:document_id>/", documents.document_detail, name="document_detail"),
+    path("documents/<uuid:document_id>/edit/", documents.document_edit, name="document_edit"),
     path("documents/<uuid:document_id>/download/", documents.document_download, name="document_download"),
     path("documents/<uuid:document_id>/submit/", documents.document_submit, name="document_submit"),
     path("documents/<uuid:document_id>/review/", documents.document_review, name="document_review"),

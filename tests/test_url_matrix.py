@@ -116,6 +116,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "learning:document_upload": ("author", {"get", "post"}),
     "learning:document_detail": ("learning", {"get"}),
     "learning:document_download": ("learning", {"get"}),
+    "learning:document_edit": ("learning", {"get", "post"}),
     "learning:document_submit": ("learning", {"post"}),
     "learning:document_review": ("learning", {"post"}),
     "learning:document_archive": ("learning", {"post"}),

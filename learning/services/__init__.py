@@ -7,6 +7,7 @@ from learning.services.documents import (
     document_publish,
     document_return,
     document_submit,
+    document_update,
     document_upload,
 )
 from learning.services.events import event_create, event_update
@@ -51,6 +52,7 @@ __all__ = [
     "document_publish",
     "document_return",
     "document_submit",
+    "document_update",
     "document_upload",
     "event_create",
     "event_update",

@@ -8,17 +8,19 @@ from collections.abc import Iterable
 from typing import IO, Any
 
 from django.conf import settings
-from django.core.exceptions import ValidationError
+from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import storages
 from django.db import transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from accounts.models import User
 from audit import access_log
 from audit.models import AccessLog
 from learning import files
 from learning import reminders as notices
+from learning.choices import Status
 from learning.models import Document
 from learning.services import _common as common
 
@@ -92,6 +94,38 @@ def document_upload(
 
 def _locked(document: Document) -> Document:
     return Document.objects.select_for_update().get(pk=document.pk)
+
+
+METADATA = ("title", "description", "kind", "topic")
+
+
+@transaction.atomic
+def document_update(
+    *, actor: User, document: Document, title: str, kind: str, description: str = "", topic: str = ""
+) -> Document:
+    """Edit what describes a document (the file stays). A shared document that changes goes back to review: a
+    coordinator ticks the no-victim-data checklist again before it is shared again. Nothing changed, nothing saved."""
+    from learning.selectors import may_edit_document
+
+    document = _locked(document)
+    if not may_edit_document(actor, document):
+        raise PermissionDenied
+    common.require_text(title=title)
+    values = {"title": title.strip(), "description": description.strip(), "kind": kind, "topic": topic or ""}
+    if all(getattr(document, name) == value for name, value in values.items()):
+        return document
+    for name, value in values.items():
+        setattr(document, name, value)
+    document.full_clean(exclude=["organisation", "author"])
+    document.updated_at = timezone.now()
+    republish = document.status == Status.PUBLISHED
+    if republish:
+        document.status, document.published_at = Status.IN_REVIEW, None
+        document.reviewed_by, document.checklist = None, []
+    common.save(document, actor)
+    if republish:
+        notices.review_requested(document, "document")
+    return document
 
 
 @transaction.atomic

@@ -16,7 +16,7 @@ from accounts.http import AuthedRequest
 from core.http import posted
 from learning import selectors, services
 from learning.choices import Status
-from learning.forms import ChecklistForm, DocumentFilterForm, DocumentForm
+from learning.forms import ChecklistForm, DocumentFilterForm, DocumentForm, DocumentMetadataForm
 from learning.models import Document
 from learning.views._common import (
     act,
@@ -69,6 +69,7 @@ def _context(request: AuthedRequest, document: Document, checklist_form: Any = N
         "is_author": document.author_id == request.user.pk,
         "is_coordinator": request.user.role == Role.COORDINATOR,
         "is_admin": request.user.role == Role.ADMIN,
+        "may_edit": selectors.may_edit_document(request.user, document),
         "checklist_form": checklist_form or ChecklistForm(),
         "Status": Status,
     }
@@ -79,6 +80,28 @@ def _context(request: AuthedRequest, document: Document, checklist_form: Any = N
 def document_detail(request: AuthedRequest, document_id: str) -> HttpResponse:
     document = selectors.get_document_for(request.user, document_id)
     return render(request, "learning/document_detail.html", _context(request, document))
+
+
+@author_required
+@require_http_methods(["GET", "POST"])
+def document_edit(request: AuthedRequest, document_id: str) -> HttpResponse:
+    document = selectors.get_document_for(request.user, document_id)
+    if not selectors.may_edit_document(request.user, document):
+        raise PermissionDenied
+    form = DocumentMetadataForm(posted(request), initial=DocumentMetadataForm.initial_from(document))
+    if request.method == "POST" and form.is_valid():
+        was_published = document.status == Status.PUBLISHED
+        try:
+            document = services.document_update(actor=request.user, document=document, **form.cleaned_data)
+        except ValidationError as error:
+            attach(form, error)
+        else:
+            if was_published and document.status == Status.IN_REVIEW:
+                messages.warning(request, _("Your changes are saved. The document is back in review."))
+            else:
+                messages.success(request, _("Your changes are saved."))
+            return redirect("learning:document_detail", document_id=document.pk)
+    return render(request, "learning/document_edit.html", {"form": form, "document": document, "Status": Status})
 
 
 @member_required

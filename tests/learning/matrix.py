@@ -47,6 +47,7 @@ TARGETS: dict[str, tuple[str, dict[str, set[int]]]] = {
     "learning:document_detail": ("doc_draft", DRAFT_READER),
     "learning:document_download": ("doc_draft", DRAFT_READER),
     "learning:document_submit": ("doc_draft", DRAFT_AUTHOR),
+    "learning:document_edit": ("doc_published", {**only("carol"), "alice": OK}),
     "learning:document_review": ("doc_review", only("carol")),
     "learning:document_archive": ("doc_published", only("dave")),
     "learning:recommendation_detail": ("rec_draft", DRAFT_READER),

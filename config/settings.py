@@ -567,6 +567,8 @@ JEJARING_DISCLOSURE_ROUNDING = 5
 # A capacity status older than this many days is shown as stale and reminds the organisation.
 JEJARING_CAPACITY_STALE_DAYS = env_int("JEJARING_CAPACITY_STALE_DAYS", 14, minimum=1)
 # Signals worth a look in the access log (accounts/audit_flags.py).
+# A practice waiting in review longer than this many days reminds the coordinators, once per such period.
+JEJARING_PRACTICE_REVIEW_CHASE_DAYS = env_int("JEJARING_PRACTICE_REVIEW_CHASE_DAYS", 3, minimum=1)
 # The document library's upload limit, in megabytes.
 JEJARING_DOCUMENT_MAX_BYTES = env_int("JEJARING_DOCUMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
 JEJARING_AUDIT_CASES_PER_HOUR = env_int("JEJARING_AUDIT_CASES_PER_HOUR", 30, minimum=1)

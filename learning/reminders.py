@@ -4,8 +4,10 @@ member typed (that stays on the page, behind sign-in)."""
 from __future__ import annotations
 
 import uuid
+from datetime import datetime, timedelta
 from typing import Any
 
+from django.conf import settings
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext
@@ -13,13 +15,14 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role
 from accounts.models import User
-from learning.choices import Topic
+from learning.choices import Status, Topic
 from notifications import inbox, reminders
 from notifications.models import Reminder
 
 PUBLISHED = "learning.practice_published"
 REVIEW_REQUESTED = "learning.review_requested"
 STUDY_UNPUBLISHED = "learning.study_unpublished"
+REVIEW_WAITING = "learning.review_waiting"
 
 
 def _tell(kind: str, *, object_type: str, object_id: uuid.UUID, reference: str, **params: object) -> None:
@@ -56,6 +59,43 @@ def study_unpublished(practice: Any) -> None:
         reference=practice.reference,
         author=practice.author_id,
     )
+
+
+def waiting_practices(now: datetime) -> dict[uuid.UUID, tuple[str, datetime]]:
+    """Practices in review for longer than the chase period -> (reference, in review since). Submission sets
+    ``updated_at``, and nothing else touches a practice while it is in review."""
+    from learning.models import Practice
+
+    limit = now - timedelta(days=settings.JEJARING_PRACTICE_REVIEW_CHASE_DAYS)
+    rows = Practice.objects.filter(status=Status.IN_REVIEW, updated_at__lte=limit).values_list("pk", "updated_at")
+    return {pk: (f"PB-{pk.hex[:8].upper()}", since) for pk, since in rows}
+
+
+def _scan_waiting(now: datetime) -> int:
+    """One reminder per practice and chase period: the key names the submission (its time) and how many periods it
+    has waited, so a practice waiting 3 days is chased once, at 6 days once more, and a new submission starts anew."""
+    days = settings.JEJARING_PRACTICE_REVIEW_CHASE_DAYS
+    rows = []
+    for pk, (reference, since) in waiting_practices(now).items():
+        periods = int((now - since) / timedelta(days=days))
+        rows.append(
+            Reminder(
+                kind=REVIEW_WAITING,
+                due_at=now,
+                dedupe_key=f"{pk}:{since.isoformat()}:{periods}",
+                object_type="practice",
+                object_id=pk,
+                object_ref=reference,
+                params={"days": periods * days},
+                created_at=now,
+            )
+        )
+    return len(Reminder.objects.bulk_create(rows, ignore_conflicts=True))
+
+
+def _still_waiting(batch: list[Reminder]) -> set[int]:
+    waiting = waiting_practices(timezone.now())
+    return {r.pk for r in batch if r.object_id in waiting}
 
 
 def _followers(batch: list[Reminder]) -> dict[int, list[User]]:
@@ -109,5 +149,15 @@ def register() -> None:
     for kind, (label, recipients, message) in MESSAGES.items():
         reminders.register(reminders.Rule(kind=kind, recipients=recipients))
         inbox.register_kind(inbox.Kind(kind, label, message))
+    reminders.register(
+        reminders.Rule(kind=REVIEW_WAITING, recipients=_coordinators, still_due=_still_waiting, scan=_scan_waiting)
+    )
+    inbox.register_kind(
+        inbox.Kind(
+            REVIEW_WAITING,
+            _("A good practice has waited too long for review"),
+            lambda p: gettext("Good practice %(reference)s has waited %(days)s days for a coordinator's review.") % p,
+        )
+    )
     inbox.register_target("practice", lambda pk: reverse("learning:practice_detail", args=[pk]))
     inbox.register_target("document", lambda pk: reverse("learning:document_detail", args=[pk]))

@@ -172,6 +172,10 @@ class Document(Reviewed):
     content_type = models.CharField(max_length=100)
     size = models.PositiveBigIntegerField(_("size"))
     sha256 = models.CharField(max_length=64)
+    # Who last changed what describes it: they may not be the one who shares it again (four eyes).
+    edited_by = models.ForeignKey(
+        USER, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("last edited by")
+    )
 
     history = HistoricalRecords()
 

@@ -83,6 +83,8 @@ def publish(item: Any, actor: User, checklist: Iterable[str]) -> None:
     require_status(item, Status.IN_REVIEW)
     if item.author_id == actor.pk:
         raise ValidationError(_("Another coordinator must review what you wrote yourself."))
+    if getattr(item, "edited_by_id", None) == actor.pk:
+        raise ValidationError(_("Another coordinator must review what you changed yourself."))
     ticked = set(checklist)
     if not set(CHECKLIST_KEYS) <= ticked:
         raise ValidationError({"checklist": _("Tick every item of the checklist to publish, or send it back.")})

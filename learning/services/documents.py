@@ -117,7 +117,7 @@ def document_update(
     for name, value in values.items():
         setattr(document, name, value)
     document.full_clean(exclude=["organisation", "author"])
-    document.updated_at = timezone.now()
+    document.updated_at, document.edited_by = timezone.now(), actor
     republish = document.status == Status.PUBLISHED
     if republish:
         document.status, document.published_at = Status.IN_REVIEW, None

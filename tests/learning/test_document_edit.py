@@ -8,10 +8,13 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
+from accounts.choices import Role
 from learning import samples, services
 from learning.choices import CHECKLIST_KEYS, DocumentKind, Status, Topic
 from notifications import reminders
 from notifications.models import Notification
+from tests.conftest import with_device
+from tests.factories import UserFactory
 
 pytestmark = pytest.mark.django_db
 
@@ -102,3 +105,20 @@ def test_an_archived_document_is_not_edited_and_bad_input_keeps_what_was_typed(
     assert response.status_code == 200 and "Teks yang diketik (rekaan)" in page and 'id="id_title_error"' in page
     services.document_archive(actor=dave, document=document)
     assert client_for(alice).post(url, EDIT).status_code == 403
+
+
+def test_a_coordinator_who_changed_a_shared_document_does_not_share_it_again_alone(
+    alice, carol, network_org, documents_dir
+):
+    document = _document(alice, carol)
+    services.document_update(actor=carol, document=document, **EDIT)
+    document.refresh_from_db()
+    assert document.edited_by == carol
+    with pytest.raises(ValidationError, match="changed yourself"):
+        services.document_publish(actor=carol, document=document, checklist=CHECKLIST_KEYS)
+    document.refresh_from_db()
+    assert document.status == Status.IN_REVIEW
+    erin = with_device(UserFactory(username="erin", organisation=network_org, role=Role.COORDINATOR))
+    services.document_publish(actor=erin, document=document, checklist=CHECKLIST_KEYS)
+    document.refresh_from_db()
+    assert document.status == Status.PUBLISHED and document.reviewed_by == erin

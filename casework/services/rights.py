@@ -120,6 +120,15 @@ def rights_reject(*, actor: User, rights: RightsRequest, reason: str, request: A
     return rights
 
 
+def rights_reject_batch(*, actor: User, batch: uuid.UUID, reason: str, request: Any = None) -> list[RightsRequest]:
+    """Reject every request proposed together (the retention review), each with the same checks and reason."""
+    pending = list(RightsRequest.objects.filter(batch=batch, state=State.REQUESTED).select_related("case"))
+    if not pending:
+        raise ValidationError(_("Nothing of this proposal is waiting for approval."))
+    with transaction.atomic():
+        return [rights_reject(actor=actor, rights=rights, reason=reason, request=request) for rights in pending]
+
+
 def rights_approve_batch(*, actor: User, batch: uuid.UUID, request: Any = None) -> list[RightsRequest]:
     """Approve every request proposed together (the retention review), each with the same checks."""
     pending = list(RightsRequest.objects.filter(batch=batch, state=State.REQUESTED).select_related("case"))

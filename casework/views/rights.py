@@ -165,6 +165,24 @@ def export_zip(request: AuthedRequest, case_id: str, request_id: str) -> Streami
     return response
 
 
+def _reject_batch(request: AuthedRequest) -> HttpResponse:
+    reason = request.POST.get("reason", "").strip()
+    try:
+        batch = uuid.UUID(request.POST.get("batch", ""))
+        if not reason:
+            raise ValidationError({"reason": _("Say why the request is rejected.")})
+        done = service.rights_reject_batch(actor=request.user, batch=batch, reason=reason[:1000], request=request)
+    except ValueError:
+        messages.error(request, _("Nothing of this proposal is waiting for approval."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        messages.error(request, _("A request must be rejected by a colleague, not by the person who made it."))
+    else:
+        messages.success(request, _("%(count)s erasure requests rejected.") % {"count": len(done)})
+    return redirect("casework:retention")
+
+
 @caseworker_only
 @require_http_methods(["GET", "POST"])
 def retention_list(request: AuthedRequest) -> HttpResponse:
@@ -187,6 +205,8 @@ def retention_list(request: AuthedRequest) -> HttpResponse:
             else:
                 messages.success(request, _("%(count)s cases erased.") % {"count": len(done)})
             return redirect("casework:retention")
+        if "reject" in request.POST:
+            return _reject_batch(request)
         if form.is_valid():
             chosen = [case for case in due if str(case.pk) in set(form.cleaned_data["cases"])]
             try:

@@ -151,3 +151,33 @@ def test_a_rejected_erasure_puts_the_case_back_on_the_retention_list(alice, anna
         assert [c.pk for c in rights.retention_due(anna)] == [case_a.pk]
         with pytest.raises(ValidationError):
             rights.rights_approve_batch(actor=anna, batch=batch)
+
+
+def test_a_retention_proposal_is_rejected_together_by_a_colleague_only(alice, anna, case_a, client_for):
+    from datetime import timedelta
+
+    import time_machine
+    from django.utils import timezone
+
+    from casework import services
+
+    second = open_case(alice)
+    for case in (case_a, second):
+        services.case_close(actor=alice, case=case, expected_version=case.version, reason="goals_met")
+    with time_machine.travel(timezone.now() + timedelta(days=365 * 6)):
+        batch = rights.retention_propose(actor=alice, cases=list(rights.retention_due(alice)), reason="Lama (rekaan).")
+        url = reverse("casework:retention")
+        # The proposer cannot reject it; an empty reason rejects nothing.
+        assert client_for(alice).post(url, {"reject": "1", "batch": str(batch), "reason": REASON}).status_code == 302
+        assert client_for(anna).post(url, {"reject": "1", "batch": str(batch), "reason": " "}).status_code == 302
+        assert set(RightsRequest.objects.filter(batch=batch).values_list("state", flat=True)) == {"requested"}
+        page = client_for(anna).get(url)
+        assert 'data-testid="batch-reject"' in page.content.decode()
+        assert client_for(anna).post(url, {"reject": "1", "batch": str(batch), "reason": REASON}).status_code == 302
+        assert set(RightsRequest.objects.filter(batch=batch).values_list("state", flat=True)) == {"rejected"}
+        assert AccessLog.objects.filter(event=AccessLog.Event.RIGHTS_REJECTED, actor=anna).count() == 2
+        assert {c.pk for c in rights.retention_due(anna)} == {case_a.pk, second.pk}
+        assert client_for(anna).post(url, {"approve": "1", "batch": str(batch)}).status_code == 302
+    case_a.refresh_from_db()
+    second.refresh_from_db()
+    assert case_a.erased_at is None and second.erased_at is None

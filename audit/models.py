@@ -29,6 +29,7 @@ class AccessLog(models.Model):
         CASE_PRINTED = "case_printed", _("Case opened for printing")
         RIGHTS_REQUESTED = "rights_requested", _("Rights request made")
         RIGHTS_APPROVED = "rights_approved", _("Rights request approved")
+        RIGHTS_REJECTED = "rights_rejected", _("Rights request rejected")
         EXPORT_VIEWED = "export_viewed", _("Subject access export opened")
         EXPORT_DOWNLOADED = "export_downloaded", _("Subject access export downloaded")
         CASE_ERASED = "case_erased", _("Case erased")

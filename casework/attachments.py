@@ -14,12 +14,10 @@ plaintext nor the ciphertext of a whole file is held in memory.
 
 from __future__ import annotations
 
-import io
 import math
 import os
 import secrets
 import struct
-import zipfile
 from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import IO, Any
@@ -32,18 +30,12 @@ from django.core.files.storage import Storage, storages
 from django.utils.translation import gettext as _
 
 from casework.crypto import NONCE_BYTES, DecryptionFailed
+from core import filetypes
+from core.filetypes import Refused
 
 MAGIC = b"JJA1"
 _LENGTH = struct.Struct(">I")
 LABEL = "casework.attachment"
-
-try:  # HEIC photos (iPhones) are read when pillow-heif is installed; it is in the project's dependencies.
-    import pillow_heif
-
-    pillow_heif.register_heif_opener()
-    HEIC = True
-except ImportError:  # pragma: no cover - the dependency is declared
-    HEIC = False
 
 
 def storage() -> Storage:
@@ -63,129 +55,26 @@ def new_storage_name() -> str:
     return f"{token[:2]}/{token}"
 
 
-# --- What a file is --------------------------------------------------------------------------------------------
+# --- What a file is (core.filetypes: by content; programs, macros and zip bombs refused) ----------------------
 
-PDF = "application/pdf"
-JPEG = "image/jpeg"
-PNG = "image/png"
-WEBP = "image/webp"
-HEIF = "image/heic"
-DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
-ODT = "application/vnd.oasis.opendocument.text"
-IMAGES = {JPEG, PNG, WEBP, HEIF}
-EXTENSIONS = {PDF: "pdf", JPEG: "jpg", PNG: "png", WEBP: "webp", HEIF: "heic", DOCX: "docx", ODT: "odt"}
-
-_PROGRAMS = (
-    b"MZ",  # Windows executables
-    b"\x7fELF",  # Linux
-    b"\xcf\xfa\xed\xfe",  # macOS Mach-O
-    b"\xfe\xed\xfa\xcf",
-    b"\xca\xfe\xba\xbe",  # Mach-O universal, Java classes
-    b"#!",  # scripts
-    b"dex\n",  # Android
-)
-_HEIF_BRANDS = {b"heic", b"heix", b"hevc", b"hevx", b"heim", b"heis", b"mif1", b"msf1"}
+ALLOWED = (filetypes.PDF, filetypes.JPEG, filetypes.PNG, filetypes.WEBP, filetypes.HEIC, filetypes.DOCX, filetypes.ODT)
+EXTENSIONS = {kind.content_type: kind.extension for kind in ALLOWED}
 
 
-class Refused(ValueError):
-    """The file is not accepted; the message says why, in the user's language."""
+def detect(upload: IO[bytes]) -> filetypes.Kind:
+    """What an uploaded file is, from its content, if a case may hold it; Refused (with the reason) otherwise.
+    Leaves the file at its start."""
+    return filetypes.sniff(
+        upload,
+        allowed=ALLOWED,
+        not_accepted=_("Attach a PDF, a JPEG, PNG, WEBP or HEIC photo, or a DOCX or ODT document."),
+    )
 
 
-def detect(upload: IO[bytes]) -> str:
-    """The content type of an uploaded file from its first bytes (and, for office documents, its zip directory).
-    Raises Refused for anything else. Leaves the file at its start."""
-    upload.seek(0)
-    head = upload.read(64)
-    upload.seek(0)
-    if not head:
-        raise Refused(_("This file is empty."))
-    if head.startswith(_PROGRAMS) or (head.startswith(b"PK") and _is_android_package(upload)):
-        raise Refused(_("This file is a program, not a document or a photo. Programs cannot be attached."))
-    if head.startswith(b"%PDF-"):
-        return PDF
-    if head.startswith(b"\xff\xd8\xff"):
-        return JPEG
-    if head.startswith(b"\x89PNG\r\n\x1a\n"):
-        return PNG
-    if head[:4] == b"RIFF" and head[8:12] == b"WEBP":
-        return WEBP
-    if head[4:8] == b"ftyp" and head[8:12] in _HEIF_BRANDS:
-        if not HEIC:
-            raise Refused(_("HEIC photos cannot be read here. Save the photo as JPEG and attach it again."))
-        return HEIF
-    if head.startswith(b"PK\x03\x04"):
-        kind = _office_document(upload)
-        if kind:
-            return kind
-    raise Refused(_("Attach a PDF, a JPEG, PNG, WEBP or HEIC photo, or a DOCX or ODT document."))
-
-
-def _zip_names(upload: IO[bytes]) -> tuple[list[str], zipfile.ZipFile | None]:
-    try:
-        archive = zipfile.ZipFile(upload)
-        return archive.namelist(), archive
-    except (zipfile.BadZipFile, OSError, ValueError):
-        return [], None
-    finally:
-        upload.seek(0)
-
-
-def _is_android_package(upload: IO[bytes]) -> bool:
-    names, _archive = _zip_names(upload)
-    return "classes.dex" in names or "AndroidManifest.xml" in names
-
-
-def _office_document(upload: IO[bytes]) -> str:
-    names, archive = _zip_names(upload)
-    if archive is None:
-        return ""
-    try:
-        if "word/document.xml" in names and "[Content_Types].xml" in names:
-            return DOCX
-        if names and names[0] == "mimetype" and archive.read("mimetype").strip() == ODT.encode():
-            return ODT
-    except (zipfile.BadZipFile, KeyError, OSError, RuntimeError):
-        return ""
-    finally:
-        upload.seek(0)
-    return ""
-
-
-# --- Images lose their metadata --------------------------------------------------------------------------------
-
-MAX_IMAGE_PIXELS = 60_000_000
-
-
-def scrub_image(upload: IO[bytes], content_type: str) -> tuple[io.BytesIO, str]:
-    """Re-encode a photo from its pixels only: EXIF (GPS position, camera, time), XMP, ICC comments and thumbnails are
-    gone. The picture is turned upright first, as the EXIF orientation said. HEIC becomes JPEG."""
-    from PIL import Image, ImageOps, UnidentifiedImageError
-
-    Image.MAX_IMAGE_PIXELS = MAX_IMAGE_PIXELS
-    upload.seek(0)
-    try:
-        with Image.open(upload) as image:
-            image.load()
-            upright = ImageOps.exif_transpose(image) or image
-            out_type = JPEG if content_type == HEIF else content_type
-            if out_type == JPEG and upright.mode not in ("RGB", "L"):
-                upright = upright.convert("RGB")
-            clean = Image.frombytes(upright.mode, upright.size, upright.tobytes())
-            if upright.mode == "P" and upright.getpalette():
-                clean.putpalette(upright.getpalette() or [])
-    except (UnidentifiedImageError, Image.DecompressionBombError, OSError, SyntaxError, ValueError):
-        raise Refused(_("This photo could not be read. It may be damaged; take or save it again.")) from None
-    finally:
-        upload.seek(0)
-    output = io.BytesIO()
-    if out_type == JPEG:
-        clean.save(output, format="JPEG", quality=90, optimize=True)
-    elif out_type == PNG:
-        clean.save(output, format="PNG", optimize=True)
-    else:
-        clean.save(output, format="WEBP", quality=90)
-    output.seek(0)
-    return output, out_type
+def scrub_image(upload: IO[bytes], kind: filetypes.Kind) -> tuple[IO[bytes], filetypes.Kind]:
+    """A photo re-encoded from its pixels only (EXIF with GPS and camera, XMP, comments, thumbnails gone; HEIC becomes
+    JPEG): core.filetypes.strip_metadata."""
+    return filetypes.strip_metadata(upload, kind)
 
 
 # --- Encryption in chunks ---------------------------------------------------------------------------------------

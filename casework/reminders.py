@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import uuid
 from datetime import date, datetime, time, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db.models import Exists, OuterRef
@@ -29,6 +30,13 @@ INACTIVE = "casework.inactive"
 FOLLOW_UP_KINDS = [FOLLOW_UP_DUE, FOLLOW_UP_OVERDUE]
 DUPLICATE_ASKED = "casework.duplicate_asked"
 DRAFTS_EXPIRED = "casework.drafts_expired"  # no reminder of its own: its scan deletes expired intake drafts
+RIGHTS_REJECTED = "casework.rights_rejected"
+
+
+def _rights_kind(code: str) -> str:
+    from casework.models import RightsRequest
+
+    return str(dict(RightsRequest.Kind.choices).get(code, code))
 
 
 def due_time(day: date) -> datetime:
@@ -64,6 +72,18 @@ def case_closed(case: Case) -> None:
     reminders.clear(object_id=case.pk, kinds=[*FOLLOW_UP_KINDS, INACTIVE])
 
 
+def rights_rejected_notify(rights: Any) -> None:
+    """A colleague rejected a rights request: its requester is told (the case's reference and the request's kind)."""
+    reminders.notify_now(
+        kind=RIGHTS_REJECTED,
+        dedupe_key=str(rights.pk),
+        object_type="case_rights",
+        object_id=rights.case_id,
+        object_ref=rights.case.reference,
+        params={"kind": rights.kind, "requester": rights.requested_by_id},
+    )
+
+
 # --- Who can be told -------------------------------------------------------------------------------------------
 
 
@@ -86,6 +106,15 @@ def _assigned_first(batch: list[Reminder], *, others: bool = False) -> dict[int,
         else:
             result[reminder.pk] = assigned or can_open
     return result
+
+
+def _requester(batch: list[Reminder]) -> dict[int, list[User]]:
+    """The requester of a rejected rights request, while they can still open the whole case."""
+    access = caseworkers_with_access([r.object_id for r in batch if r.object_id])
+    return {
+        r.pk: [u for u in access.get(r.object_id, []) if u.pk == r.params.get("requester")]  # type: ignore[arg-type]
+        for r in batch
+    }
 
 
 # --- Rules -----------------------------------------------------------------------------------------------------
@@ -196,6 +225,21 @@ def register() -> None:
         reminders.Rule(kind=INACTIVE, recipients=_assigned_first, still_due=_inactive_still_due, scan=_scan_inactive)
     )
     reminders.register(reminders.Rule(kind=DUPLICATE_ASKED, recipients=_assigned_first))
+    reminders.register(reminders.Rule(kind=RIGHTS_REJECTED, recipients=_requester))
+    inbox.register_target("case_rights", lambda pk: reverse("casework:case_rights", args=[pk]))
+    inbox.register_kind(
+        inbox.Kind(
+            RIGHTS_REJECTED,
+            _("A colleague rejected my request under the person's rights"),
+            lambda p: (
+                gettext(
+                    "Your request on case %(reference)s (%(kind)s) was rejected by a colleague. The reason is on "
+                    "the case's rights page."
+                )
+                % {**p, "kind": _rights_kind(p.get("kind", ""))}
+            ),
+        )
+    )
     reminders.register(reminders.Rule(kind=DRAFTS_EXPIRED, recipients=lambda _batch: {}, scan=_purge_drafts))
     inbox.register_target("case", lambda pk: reverse("casework:case_detail", args=[pk]))
     inbox.register_kind(

@@ -75,6 +75,12 @@ class RightsRequest(models.Model):
     )
     approved_at = models.DateTimeField(_("approved"), null=True, blank=True)
     expires_at = models.DateTimeField(_("available until"), null=True, blank=True)
+    # A second member may reject the request instead (never its requester); it is then closed.
+    rejected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+"
+    )
+    rejected_at = models.DateTimeField(_("rejected"), null=True, blank=True)
+    rejection_enc = models.TextField(blank=True, editable=False)  # the reason, under the case's key
 
     history = HistoricalRecords()
 
@@ -86,7 +92,11 @@ class RightsRequest(models.Model):
             models.CheckConstraint(
                 condition=models.Q(approved_by__isnull=True) | ~models.Q(approved_by=models.F("requested_by")),
                 name="casework_rights_four_eyes",
-            )
+            ),
+            models.CheckConstraint(
+                condition=models.Q(rejected_by__isnull=True) | ~models.Q(rejected_by=models.F("requested_by")),
+                name="casework_rights_four_eyes_reject",
+            ),
         ]
 
     @property

@@ -42,6 +42,7 @@ urlpatterns = [
     path("<uuid:case_id>/rights/", views.case_rights, name="case_rights"),
     path("<uuid:case_id>/rights/request/", views.rights_request, name="rights_request"),
     path("<uuid:case_id>/rights/<uuid:request_id>/approve/", views.rights_approve, name="rights_approve"),
+    path("<uuid:case_id>/rights/<uuid:request_id>/reject/", views.rights_reject, name="rights_reject"),
     path("<uuid:case_id>/rights/<uuid:request_id>/export/", views.export_page, name="export_page"),
     path("<uuid:case_id>/rights/<uuid:request_id>/export.zip", views.export_zip, name="export_zip"),
     path("retention/", views.retention_list, name="retention"),

@@ -454,11 +454,12 @@ else:
             "file_permissions_mode": 0o600,
         },
     }
-# Uploads above this many bytes are spooled by Django to a temporary file instead of memory.
+# Uploads above this many bytes are spooled to a temporary file instead of memory: encrypted, under a key held only
+# in memory for that one file (core/uploads.py), so no document waits on disk in plain text during a request.
 FILE_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 FILE_UPLOAD_HANDLERS = [
     "django.core.files.uploadhandler.MemoryFileUploadHandler",
-    "casework.uploads.LimitedTemporaryFileUploadHandler",
+    "core.uploads.SealedUploadHandler",
 ]
 JEJARING_RETENTION_YEARS = env_int("JEJARING_RETENTION_YEARS", 5, minimum=1)
 JEJARING_EXPORT_HOURS = 24
@@ -571,6 +572,9 @@ JEJARING_CAPACITY_STALE_DAYS = env_int("JEJARING_CAPACITY_STALE_DAYS", 14, minim
 JEJARING_PRACTICE_REVIEW_CHASE_DAYS = env_int("JEJARING_PRACTICE_REVIEW_CHASE_DAYS", 3, minimum=1)
 # The document library's upload limit, in megabytes.
 JEJARING_DOCUMENT_MAX_BYTES = env_int("JEJARING_DOCUMENT_MAX_MB", 20, minimum=1) * 1024 * 1024
+# The spooling upload handler stops writing a file past the largest file any form accepts (the form then refuses it
+# by its size); a reverse proxy should bound the whole request too.
+JEJARING_UPLOAD_MAX_BYTES = max(JEJARING_ATTACHMENT_MAX_MB * 1024 * 1024, JEJARING_DOCUMENT_MAX_BYTES)
 JEJARING_AUDIT_CASES_PER_HOUR = env_int("JEJARING_AUDIT_CASES_PER_HOUR", 30, minimum=1)
 JEJARING_AUDIT_DENIALS_PER_HOUR = env_int("JEJARING_AUDIT_DENIALS_PER_HOUR", 5, minimum=1)
 # Insider flags (audit.flags): identity searches, revealed fields and searches that found nothing, per user and hour;

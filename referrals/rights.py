@@ -1,5 +1,6 @@
 """Referrals under the person's rights: an erasure cancels the pending referrals (their receivers are told, with the
-reference only), and the subject access export lists every referral (to whom, when, with what outcome)."""
+reference only), and the subject access export lists every referral (to whom, when, with what outcome; coded values
+as code and label, as everywhere in the export)."""
 
 from __future__ import annotations
 
@@ -7,6 +8,7 @@ from typing import Any
 
 from accounts.models import User
 from casework.models import Case
+from casework.services.rights_export import coded, coded_list
 from referrals.choices import EventKind, Outcome, ReferralStatus
 from referrals.models import Referral
 from referrals.services import _close, _locked
@@ -30,9 +32,9 @@ def export_part(*, case: Case) -> tuple[str, list[dict[str, Any]]]:
             "sent": r.sent_at,
             "answered": r.answered_at,
             "closed": r.closed_at,
-            "status": r.status_label,
-            "outcome": str(Outcome(r.outcome).label) if r.outcome else "",
-            "sections_shared": r.sections_labels(),
+            "status": coded(r.status, r.status_label),
+            "outcome": coded(r.outcome, Outcome(r.outcome).label if r.outcome else ""),
+            "sections_shared": coded_list(r.sections, r.sections_labels()),
         }
         for r in rows
     ]

@@ -83,6 +83,7 @@ MATRIX: dict[str, tuple[str, set[str]]] = {
     "casework:case_rights": ("case", {"get"}),
     "casework:rights_request": ("case", {"post"}),
     "casework:rights_approve": ("case", {"post"}),
+    "casework:rights_reject": ("case", {"post"}),
     "casework:export_page": ("case", {"get"}),
     "casework:export_zip": ("case", {"get"}),
     "casework:retention": ("caseworker", {"get", "post"}),
@@ -282,7 +283,7 @@ def url_for(name: str, world: dict, *, case=None, referral=None, who: str = "ali
         return reverse(name, args=[world["breach"].pk])
     if name in ("casework:attachment_download", "casework:attachment_delete"):
         return reverse(name, args=[case.pk, world["attachments"][case.pk].pk])
-    if name in ("casework:rights_approve", "casework:export_page", "casework:export_zip"):
+    if name in ("casework:rights_approve", "casework:rights_reject", "casework:export_page", "casework:export_zip"):
         return reverse(name, args=[case.pk, world["exports"][case.pk].pk])
     if name == "casework:case_reveal":
         return reverse(name, args=[case.pk, "nik"])
@@ -510,5 +511,6 @@ def test_attachment_urls_for_a_restricted_cases_colleague_not_named(client_for, 
         ("casework:case_rights", [restricted_case.pk], "get"),
         ("casework:export_zip", [restricted_case.pk, export.pk], "get"),
         ("casework:rights_approve", [restricted_case.pk, export.pk], "post"),
+        ("casework:rights_reject", [restricted_case.pk, export.pk], "post"),
     ]:
         assert getattr(client, method)(reverse(name, args=args)).status_code == 404, name

@@ -28,6 +28,16 @@ class RightsRequestForm(StyledFormMixin, forms.Form):
         return data
 
 
+class RightsRejectForm(StyledFormMixin, forms.Form):
+    reason = forms.CharField(
+        label=_("Why the request is rejected"),
+        max_length=1000,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("The colleague who asked is told that it was rejected; the reason is shown here."),
+        error_messages={"required": _("Say why the request is rejected.")},
+    )
+
+
 class RetentionForm(StyledFormMixin, forms.Form):
     cases = forms.MultipleChoiceField(
         label=_("Cases to propose for erasure"),

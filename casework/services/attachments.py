@@ -3,6 +3,7 @@ upload, download and deletion is in the access log (reference and attachment id 
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import IO, Any
@@ -46,12 +47,14 @@ def prepare(upload: Any) -> Incoming:
     content = upload.file if hasattr(upload, "file") else upload
     kind = files.detect(content)
     name = str(getattr(upload, "name", "") or "lampiran")
-    if kind in files.IMAGES:
-        clean, kind = files.scrub_image(content, kind)
-        return Incoming(
-            name=files.safe_filename(name, kind), content=clean, size=len(clean.getbuffer()), content_type=kind
-        )
-    return Incoming(name=files.safe_filename(name, kind), content=content, size=size, content_type=kind)
+    if kind.image:
+        content, kind = files.scrub_image(content, kind)
+        content.seek(0, os.SEEK_END)
+        size = content.tell()
+        content.seek(0)
+    return Incoming(
+        name=files.safe_filename(name, kind.content_type), content=content, size=size, content_type=kind.content_type
+    )
 
 
 def attachment_add(

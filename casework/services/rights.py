@@ -3,8 +3,10 @@
 Four eyes: every request is made by one caseworker of the owner organisation and approved by a second one (never the
 same person; the database refuses it too). Every step is in the access log (reference, request id and kind only).
 
+- A second member may instead reject a waiting request, with a reason (never the requester, as for approval): the
+  request is closed, cannot be approved any more, and its requester is told in the app (reference and kind only).
 - An approved export is available for ``JEJARING_EXPORT_HOURS`` (24): a printable page and a ZIP (JSON and the
-  decrypted attachments) built while it is downloaded, never stored.
+  decrypted attachments) built while it is downloaded, never stored (casework.services.rights_export).
 - An approved erasure is carried out at once by destroying the case's data key: live rows, history, attachments and
   referral texts become unreadable together; the reference and statistics fields stay and the case is marked erased.
   Pending referrals are cancelled through casework.hooks.case_erased, their receivers told without personal data.
@@ -12,16 +14,13 @@ same person; the database refuses it too). Every step is in the access log (refe
 
 from __future__ import annotations
 
-import json
 import uuid
-import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.core.serializers.json import DjangoJSONEncoder
 from django.db import transaction
 from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
@@ -30,14 +29,14 @@ from simple_history.utils import update_change_reason
 
 from accounts.models import User
 from audit import access_log
-from audit import selectors as audit_selectors
 from audit.models import AccessLog
-from casework import access, hooks, selectors
+from casework import access, hooks
 from casework import attachments as files
+from casework import reminders as case_reminders
 from casework.choices import CaseStatus
-from casework.history import case_history
 from casework.models import Attachment, BlindIndex, Case, RightsRequest
 from casework.services.base import _require
+from casework.services.rights_export import export_data, export_for, export_zip_stream  # noqa: F401 - the views' names
 from casework.vault import RIGHTS, Vault, destroy_case_key
 from core.history import with_actor
 
@@ -98,6 +97,38 @@ def rights_approve(*, actor: User, rights: RightsRequest, request: Any = None) -
     return rights
 
 
+@transaction.atomic
+def rights_reject(*, actor: User, rights: RightsRequest, reason: str, request: Any = None) -> RightsRequest:
+    """A second caseworker of the owner organisation rejects a waiting request, saying why: it is closed (it cannot
+    be approved any more; a new request may be made) and its requester is told, with the reference and kind only."""
+    rights = RightsRequest.objects.select_for_update(of=("self",)).select_related("case").get(pk=rights.pk)
+    case = rights.case
+    _require(actor, case, "change")
+    if rights.requested_by_id == actor.pk:
+        raise PermissionDenied(_("A request must be rejected by a colleague, not by the person who made it."))
+    if rights.state != State.REQUESTED:
+        raise ValidationError(_("This request is no longer waiting for approval."))
+    if not reason.strip():
+        raise ValidationError({"reason": _("Say why the request is rejected.")})
+    rights.state, rights.rejected_by, rights.rejected_at = State.REJECTED, actor, timezone.now()
+    rights.rejection_enc = Vault.for_case(case).seal(RIGHTS, "rejection_enc", rights.pk, reason.strip())
+    with_actor(rights, actor)
+    rights.save()
+    update_change_reason(rights, "rejected")
+    _log(AccessLog.Event.RIGHTS_REJECTED, actor, case, rights, request)
+    case_reminders.rights_rejected_notify(rights)
+    return rights
+
+
+def rights_reject_batch(*, actor: User, batch: uuid.UUID, reason: str, request: Any = None) -> list[RightsRequest]:
+    """Reject every request proposed together (the retention review), each with the same checks and reason."""
+    pending = list(RightsRequest.objects.filter(batch=batch, state=State.REQUESTED).select_related("case"))
+    if not pending:
+        raise ValidationError(_("Nothing of this proposal is waiting for approval."))
+    with transaction.atomic():
+        return [rights_reject(actor=actor, rights=rights, reason=reason, request=request) for rights in pending]
+
+
 def rights_approve_batch(*, actor: User, batch: uuid.UUID, request: Any = None) -> list[RightsRequest]:
     """Approve every request proposed together (the retention review), each with the same checks."""
     pending = list(RightsRequest.objects.filter(batch=batch, state=State.REQUESTED).select_related("case"))
@@ -137,171 +168,10 @@ def reason_of(rights: RightsRequest) -> str:
     return Vault(rights.case_id).open(RIGHTS, "reason_enc", rights.pk, rights.reason_enc)
 
 
-# --- The export ------------------------------------------------------------------------------------------------
-
-
-def export_for(*, actor: User, case: Case, rights_id: Any) -> RightsRequest:
-    """An approved export of this case that is still available, for a caseworker of the owner organisation."""
-    _require(actor, case, "change")
-    rights = RightsRequest.objects.filter(case=case, pk=rights_id, kind=Kind.EXPORT).first()
-    if rights is None or not rights.is_available:
-        raise PermissionDenied
-    return rights
-
-
-def _who(user_id: int | None, roles: dict[int, tuple[str, str]]) -> str:
-    organisation, role = roles.get(user_id or 0, ("", ""))
-    return " · ".join(part for part in (organisation, role) if part) or "—"
-
-
-def export_data(*, actor: User, case: Case, rights: RightsRequest, request: Any = None, event: str = "") -> dict:
-    """Everything Jejaring holds about the person, as plain data. Colleagues are named by organisation and role."""
-    if event:
-        _log(event, actor, case, rights, request)
-    case.access = _require(actor, case, "change")
-    sensitive = selectors.case_sensitive(case)
-    people = User.objects.filter(membership__isnull=False).values_list(
-        "pk", "membership__organisation__name", "membership__role"
-    )
-    roles = {pk: (org or "", role or "") for pk, org, role in people}
-    from accounts.choices import Role
-
-    role_labels = dict(Role.choices)
-    roles = {pk: (org, str(role_labels.get(role, role))) for pk, (org, role) in roles.items()}
-    summary_fields = [
-        "reference",
-        "status",
-        "closure_reason",
-        "risk_level",
-        "intake_channel",
-        "intake_date",
-        "trafficking_status",
-        "exploitation_types",
-        "labour_sector",
-        "origin_province",
-        "origin_regency",
-        "destination_country",
-        "gender",
-        "birth_year",
-        "age_band",
-        "nationality",
-        "created_at",
-        "erased_at",
-    ]
-    data: dict[str, Any] = {
-        "generated_at": timezone.now(),
-        "reference": case.reference,
-        "erased": case.erased_at is not None,
-        "owner": case.owner.name,
-        "summary": {name: getattr(case, name) for name in summary_fields},
-        "identity": sensitive.get("identity", {}),
-        "contact": sensitive.get("contact", {}),
-        "narrative": sensitive.get("narrative", ""),
-        "needs": sensitive.get("needs", ""),
-        "notes": [
-            {"written": item.note.created_at, "by": _who(item.note.author_id, roles), "text": item.body}
-            for item in selectors.case_notes(case)
-        ],
-        "services": [
-            {
-                "service": item.record.get_service_type_display(),
-                "provider": item.record.provider.name,
-                "status": item.record.get_status_display(),
-                "started": item.record.started_on,
-                "ended": item.record.ended_on,
-                "outcome": item.outcome,
-            }
-            for item in selectors.case_services(case, viewer=actor)
-        ],
-        "consents": [
-            {
-                "kind": consent.get_kind_display(),
-                "given_on": consent.given_on,
-                "given_by": consent.get_given_by_display(),
-                "withdrawn_on": consent.withdrawn_on,
-            }
-            for consent in selectors.case_consents(case)
-        ],
-        "attachments": [
-            {
-                "file": f"attachments/{index:03d}-{item.name}" if item.name else "",
-                "name": item.name,
-                "description": item.description,
-                "part": item.attachment.get_section_display(),
-                "size": item.attachment.size,
-                "type": item.attachment.content_type,
-                "uploaded": item.attachment.uploaded_at,
-            }
-            for index, item in enumerate(selectors.case_attachments(case), start=1)
-        ],
-        "history": [
-            {
-                "when": entry.when,
-                "what": entry.what,
-                "kind": entry.kind,
-                "reason": entry.reason,
-                "changes": [
-                    {"field": c.label, "old": "" if c.hidden else c.old, "new": "" if c.hidden else c.new}
-                    for c in entry.changes
-                ],
-            }
-            for entry in case_history(case, viewer_access=case.access)
-        ],
-        "viewed_by": [
-            {**row, "role": str(role_labels.get(row["role"], row["role"]))}
-            for row in audit_selectors.viewers_of(case.pk)
-        ],
-    }
-    for hook in hooks.case_export_parts:
-        key, rows = hook(case=case)
-        data[key] = rows
-    return data
-
-
-class _Sink:
-    """A write-only stream whose bytes are handed on as they come (zipfile writes to unseekable streams)."""
-
-    def __init__(self) -> None:
-        self._parts: list[bytes] = []
-        self._offset = 0
-
-    def write(self, data: bytes) -> int:
-        self._parts.append(bytes(data))
-        self._offset += len(data)
-        return len(data)
-
-    def tell(self) -> int:
-        return self._offset
-
-    def flush(self) -> None:
-        return None
-
-    def drain(self) -> bytes:
-        out = b"".join(self._parts)
-        self._parts.clear()
-        return out
-
-
-def export_zip_stream(*, actor: User, case: Case, rights: RightsRequest, request: Any = None) -> Iterator[bytes]:
-    """The ZIP of an export, built while it is sent: export.json, then each attachment decrypted chunk by chunk.
-    Nothing of it is written to disk."""
-    data = export_data(actor=actor, case=case, rights=rights, request=request, event=AccessLog.Event.EXPORT_DOWNLOADED)
-    live = [] if case.erased_at else selectors.case_attachments(case)
-    key = Vault.for_case(case).key() if live else b""
-    sink = _Sink()
-    archive = zipfile.ZipFile(sink, "w", compression=zipfile.ZIP_DEFLATED)  # type: ignore[call-overload]
-    with archive.open("export.json", "w") as entry:
-        entry.write(json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=2).encode())
-    yield sink.drain()
-    for index, item in enumerate(live, start=1):
-        attachment = item.attachment
-        with archive.open(f"attachments/{index:03d}-{item.name}", "w", force_zip64=True) as entry:
-            for chunk in files.decrypt_chunks(key, attachment.pk, attachment.storage_name, attachment.chunk_count):
-                entry.write(chunk)
-                yield sink.drain()
-        yield sink.drain()
-    archive.close()
-    yield sink.drain()
+def rejection_of(rights: RightsRequest) -> str:
+    if rights.case.erased_at is not None or not rights.rejection_enc:
+        return ""
+    return Vault(rights.case_id).open(RIGHTS, "rejection_enc", rights.pk, rights.rejection_enc)
 
 
 # --- Retention ---------------------------------------------------------------------------------------------------
@@ -376,4 +246,4 @@ def request_of(case: Case, request_id: Any) -> RightsRequest | None:
 
 
 def case_requests(case: Case) -> list[RightsRequest]:
-    return list(RightsRequest.objects.filter(case=case).select_related("requested_by", "approved_by"))
+    return list(RightsRequest.objects.filter(case=case).select_related("requested_by", "approved_by", "rejected_by"))

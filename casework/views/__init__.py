@@ -36,5 +36,6 @@ from casework.views.rights import (  # noqa: F401
     export_zip,
     retention_list,
     rights_approve,
+    rights_reject,
     rights_request,
 )

@@ -4,6 +4,7 @@ eyes, the export's printable page and ZIP, and the retention review list."""
 from __future__ import annotations
 
 import uuid
+from dataclasses import dataclass
 
 from django.conf import settings
 from django.contrib import messages
@@ -17,7 +18,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.http import AuthedRequest
 from audit.models import AccessLog
 from casework import selectors
-from casework.forms.rights import RetentionForm, RightsRequestForm
+from casework.forms.rights import RetentionForm, RightsRejectForm, RightsRequestForm
 from casework.models import RightsRequest
 from casework.services import rights as service
 from casework.views.lists import caseworker_only
@@ -25,15 +26,36 @@ from casework.views.pages import _case_page
 from core.forms import attach_errors
 
 
-def _rights_page(request: AuthedRequest, case, form: RightsRequestForm) -> HttpResponse:
+@dataclass
+class RequestRow:
+    item: RightsRequest
+    rejection: str = ""
+    reject_form: RightsRejectForm | None = None
+
+
+def _rights_page(
+    request: AuthedRequest,
+    case,
+    form: RightsRequestForm,
+    reject_form: RightsRejectForm | None = None,
+    rejecting: object = None,
+) -> HttpResponse:
+    rows = []
+    for item in service.case_requests(case):
+        row = RequestRow(item, service.rejection_of(item) if item.state == RightsRequest.State.REJECTED else "")
+        if item.state == RightsRequest.State.REQUESTED:  # one form each, its own ids; the refused one keeps its text
+            bound = reject_form is not None and rejecting == item.pk
+            row.reject_form = reject_form if bound else RightsRejectForm(prefix="reject", auto_id=f"id_{item.pk}_%s")
+        rows.append(row)
     return _case_page(
         request,
         case,
         "rights",
         "casework/case_rights.html",
         form=form,
-        requests=service.case_requests(case),
+        requests=rows,
         me=request.user.pk,
+        rejecting=rejecting,
     )
 
 
@@ -82,6 +104,34 @@ def rights_approve(request: AuthedRequest, case_id: str, request_id: str) -> Htt
     return redirect("casework:case_rights", case_id=case.pk)
 
 
+@caseworker_only
+@require_POST
+def rights_reject(request: AuthedRequest, case_id: str, request_id: str) -> HttpResponse:
+    """A colleague rejects a waiting request with a reason; a missing reason shows beside the field, nothing lost."""
+    case = selectors.get_case_for(request.user, case_id, "change", request=request)
+    rights = service.request_of(case, request_id)
+    if rights is None:
+        raise Http404
+    form = RightsRejectForm(request.POST, prefix="reject", auto_id=f"id_{rights.pk}_%s")
+    if form.is_valid():
+        try:
+            service.rights_reject(
+                actor=request.user, rights=rights, reason=form.cleaned_data["reason"], request=request
+            )
+        except PermissionDenied:
+            messages.error(request, _("A request must be rejected by a colleague, not by the person who made it."))
+            return redirect("casework:case_rights", case_id=case.pk)
+        except ValidationError as error:
+            if not hasattr(error, "error_dict"):
+                messages.error(request, " ".join(error.messages))
+                return redirect("casework:case_rights", case_id=case.pk)
+            attach_errors(form, error)
+        else:
+            messages.success(request, _("The request is rejected. The colleague who asked is told."))
+            return redirect("casework:case_rights", case_id=case.pk)
+    return _rights_page(request, case, RightsRequestForm(), reject_form=form, rejecting=rights.pk)
+
+
 def _export(request: AuthedRequest, case_id: str, request_id: str):
     case = selectors.get_case_for(request.user, case_id, "change", request=request)
     try:
@@ -115,6 +165,24 @@ def export_zip(request: AuthedRequest, case_id: str, request_id: str) -> Streami
     return response
 
 
+def _reject_batch(request: AuthedRequest) -> HttpResponse:
+    reason = request.POST.get("reason", "").strip()
+    try:
+        batch = uuid.UUID(request.POST.get("batch", ""))
+        if not reason:
+            raise ValidationError({"reason": _("Say why the request is rejected.")})
+        done = service.rights_reject_batch(actor=request.user, batch=batch, reason=reason[:1000], request=request)
+    except ValueError:
+        messages.error(request, _("Nothing of this proposal is waiting for approval."))
+    except ValidationError as error:
+        messages.error(request, " ".join(error.messages))
+    except PermissionDenied:
+        messages.error(request, _("A request must be rejected by a colleague, not by the person who made it."))
+    else:
+        messages.success(request, _("%(count)s erasure requests rejected.") % {"count": len(done)})
+    return redirect("casework:retention")
+
+
 @caseworker_only
 @require_http_methods(["GET", "POST"])
 def retention_list(request: AuthedRequest) -> HttpResponse:
@@ -137,6 +205,8 @@ def retention_list(request: AuthedRequest) -> HttpResponse:
             else:
                 messages.success(request, _("%(count)s cases erased.") % {"count": len(done)})
             return redirect("casework:retention")
+        if "reject" in request.POST:
+            return _reject_batch(request)
         if form.is_valid():
             chosen = [case for case in due if str(case.pk) in set(form.cleaned_data["cases"])]
             try:

@@ -61,10 +61,12 @@ def document_upload(
         file_kind = files.sniff(upload, max_bytes=settings.JEJARING_DOCUMENT_MAX_BYTES)
     except files.Refused as refused:
         raise ValidationError({"file": str(refused)}) from None
-    if file_kind in (files.JPEG, files.PNG):
-        name = getattr(upload, "name", "")
-        upload.seek(0)
-        upload = ContentFile(files.strip_metadata(upload.read(), file_kind), name=name)
+    if file_kind.image:
+        try:
+            clean, file_kind = files.strip_metadata(upload, file_kind)
+        except files.Refused as refused:
+            raise ValidationError({"file": str(refused)}) from None
+        upload = ContentFile(clean.read(), name=getattr(upload, "name", ""))
     document = Document(
         organisation=actor.organisation,
         author=actor,
@@ -75,7 +77,7 @@ def document_upload(
         original_name=_display_name(getattr(upload, "name", ""), file_kind),
         file_type=file_kind.code,
         content_type=file_kind.content_type,
-        size=files._size(upload),
+        size=files.size_of(upload),
         sha256=_digest(upload),
         stored_name=f"{secrets.token_hex(16)}.bin",
     )

@@ -264,19 +264,11 @@ def test_a_heic_photo_is_read_and_stored_as_a_jpeg_without_metadata(alice, case_
         assert after.format == "JPEG" and 0x010F not in after.getexif()
 
 
-def test_a_file_past_the_limit_is_not_written_to_disk_whole(alice, case_a, client_for, settings):
-    """Above the in-memory size the upload goes to a temporary file, which stops growing at the limit."""
-    from casework.uploads import LimitedTemporaryFileUploadHandler
-
+def test_a_file_past_the_limit_is_refused_by_its_size(alice, case_a, client_for, settings):
+    """Above the in-memory size the upload goes to the sealed temporary file (core.uploads), which stops growing at
+    the limit (tests/core/test_uploads.py); the form still sees the true size and refuses it."""
     settings.JEJARING_ATTACHMENT_MAX_MB = 1
-    handler = LimitedTemporaryFileUploadHandler()
-    handler.new_file("uploads", "besar.pdf", "application/pdf", 5 * 1024 * 1024)
-    for start in range(0, 5 * 1024 * 1024, 64 * 1024):
-        handler.receive_data_chunk(b"x" * (64 * 1024), start)
-    uploaded = handler.file_complete(5 * 1024 * 1024)
-    assert uploaded.size == 5 * 1024 * 1024
-    assert os.path.getsize(uploaded.temporary_file_path()) == 0
-    uploaded.close()
+    settings.JEJARING_UPLOAD_MAX_BYTES = 1024 * 1024
     response = client_for(alice).post(
         reverse("casework:case_attachments", args=[case_a.pk]),
         {"uploads": [upload("besar.pdf", pdf_bytes(size=3 * 1024 * 1024))], "section": "notes"},

@@ -88,3 +88,58 @@ def test_coordinators_and_admins_see_no_case_panel(carol, dave, client_for):
     for user in (carol, dave):
         home = client_for(user).get(reverse("home"))
         assert not [p for p in home.context["panels"] if p["key"] in ("casework", "referrals")]
+
+
+def _refer(actor, case, to_org):
+    from casework import services
+    from referrals import services as referrals
+
+    services.consent_give(actor=actor, case=case, kind="sharing", given_on=timezone.localdate(), given_by="person")
+    return referrals.referral_send(
+        actor=actor,
+        case=case,
+        to_org=to_org,
+        services=["shelter"],
+        urgency="urgent",
+        reason="Butuh rumah aman (rekaan).",
+        sections=["identity"],
+    )
+
+
+def _home_statements(client) -> tuple[int, list[str]]:
+    client.get(reverse("home"))  # warm the per-user caches (navigation counts) the same way for both
+    with CaptureQueriesContext(connection) as captured:
+        response = client.get(reverse("home"))
+    assert response.status_code == 200
+    return len(captured), [q["sql"][:120] for q in captured.captured_queries]
+
+
+def test_the_home_costs_the_same_for_a_small_and_a_large_organisation(alice, anna, bob, org_a, org_b, client_for):
+    """A small organisation (one case of each kind, one referral each way) and a large one (many colleagues, cases due
+    and overdue for each, restricted cases, many referrals both ways, many recently opened cases): the same number of
+    statements for the home page."""
+    from tests.casework.attachment_helpers import colleague
+
+    client = client_for(alice)
+    # Small: one of everything the home shows, so that no panel is empty (an empty list may skip a statement).
+    small_cases = _cases(alice, anna)
+    client.get(reverse("casework:case_detail", args=[small_cases[0].pk]))
+    _refer(alice, small_cases[0], org_b)
+    _refer(bob, open_case(bob), org_a)
+    small, _sql = _home_statements(client)
+    # Large: more colleagues, each with cases due today and overdue, restricted ones, and many referrals both ways.
+    others = [colleague(org_a, f"rekan-home-{i}") for i in range(4)]
+    for person in [anna, *others]:
+        _cases(alice, person, n=2)
+    for index in range(3):
+        restricted = open_case(alice, risk_level="high", restricted=True, named=[alice])
+        Case.objects.filter(pk=restricted.pk).update(next_follow_up=timezone.localdate() - timedelta(days=index))
+    for case in Case.objects.filter(owner=org_a).exclude(pk=small_cases[0].pk)[:6]:
+        _refer(alice, case, org_b)
+    for _i in range(6):
+        _refer(bob, open_case(bob), org_a)
+    for case in Case.objects.filter(owner=org_a)[:12]:
+        client.get(reverse("casework:case_detail", args=[case.pk]))
+    large, sql = _home_statements(client)
+    assert Case.objects.filter(owner=org_a).count() > 10 * len(small_cases) // 4
+    assert large == small, sql

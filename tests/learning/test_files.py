@@ -1,4 +1,5 @@
-"""learning.files tells a file's type by its content, never by its name."""
+"""learning.files tells a file's type by its content, never by its name (through core.filetypes), within the
+library's own kinds and size limit."""
 
 from __future__ import annotations
 
@@ -116,36 +117,42 @@ def test_the_name_does_not_matter():
 
 
 def _jpeg_with_exif() -> bytes:
-    exif = b"Exif\x00\x00" + b"GPS -8.5833 116.1167 serial XYZ"
-    app1 = b"\xff\xe1" + (len(exif) + 2).to_bytes(2, "big") + exif
-    app0 = b"\xff\xe0\x00\x10JFIF\x00\x01\x01\x00\x00\x01\x00\x01\x00\x00"
-    comment = b"\xff\xfe\x00\x0bShelter X"
-    scan = b"\xff\xda\x00\x08\x01\x01\x00\x00\x3f\x00" + b"\x12\x34\x56" + b"\xff\xd9"
-    return b"\xff\xd8" + app0 + app1 + comment + scan
+    """A real JPEG with EXIF camera and GPS tags and a comment (as a phone writes them)."""
+    from PIL import Image
+
+    exif = Image.Exif()
+    exif[0x010F] = "KameraRekaan"
+    exif[0x8825] = {1: "S", 2: (8.0, 35.0, 0.0), 3: "E", 4: (116.0, 7.0, 0.0)}
+    out = io.BytesIO()
+    Image.new("RGB", (16, 12), (0, 120, 60)).save(out, format="JPEG", exif=exif, comment=b"GPS Shelter X")
+    return out.getvalue()
 
 
-def test_jpeg_metadata_is_stripped_and_the_image_kept():
+# Metadata stripping itself (Pillow re-encoding, shared with the attachments) is tested in tests/core/test_filetypes.py.
+
+
+def test_a_library_photo_loses_its_metadata_and_keeps_its_kind():
+    from PIL import Image
+
     data = _jpeg_with_exif()
-    clean = files.strip_metadata(data, files.JPEG)
-    assert b"GPS" not in clean and b"Shelter" not in clean
-    assert clean.startswith(b"\xff\xd8\xff\xe0") and clean.endswith(b"\x12\x34\x56\xff\xd9")
-    assert sniff(clean) == files.JPEG
+    assert b"GPS" in data and b"KameraRekaan" in data
+    clean, kind = files.strip_metadata(io.BytesIO(data), files.JPEG)
+    out = clean.read()
+    assert kind == files.JPEG and b"GPS" not in out and b"Shelter" not in out and b"KameraRekaan" not in out
+    assert sniff(out) == files.JPEG
+    with Image.open(io.BytesIO(out)) as after:
+        assert after.size == (16, 12) and not after.getexif()
 
 
-def test_png_text_and_exif_chunks_are_stripped():
-    import zlib
+def test_the_library_takes_only_its_own_kinds():
+    from PIL import Image
 
-    def chunk(kind: bytes, body: bytes) -> bytes:
-        return len(body).to_bytes(4, "big") + kind + body + zlib.crc32(kind + body).to_bytes(4, "big")
-
-    png = samples.PNG_1X1
-    iend = png.rindex(b"IEND") - 4
-    data = png[:iend] + chunk(b"tEXt", b"Comment\x00Rumah aman di Kupang") + chunk(b"eXIf", b"GPS") + png[iend:]
-    clean = files.strip_metadata(data, files.PNG)
-    assert b"Kupang" not in clean and b"eXIf" not in clean
-    assert clean == png
+    webp = io.BytesIO()
+    Image.new("RGB", (4, 4)).save(webp, format="WEBP")
+    with pytest.raises(files.Refused, match="PDF, DOCX"):
+        sniff(webp.getvalue())
 
 
 def test_other_kinds_are_left_as_they_are():
-    data = samples.pdf("x")
-    assert files.strip_metadata(data, files.PDF) == data
+    upload = io.BytesIO(samples.pdf("x"))
+    assert files.strip_metadata(upload, files.PDF) == (upload, files.PDF)

@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from accounts.choices import Role
 from accounts.http import AuthedRequest
 from casework import limits, selectors, services
-from casework.forms import CaseForm, DuplicateCheckForm, draft_initial, regency_choices
+from casework.forms import CaseForm, DuplicateCheckForm, draft_initial, posted_initial, regency_choices
 from casework.models import IntakeDraft
 from casework.views.lists import caseworker_only
 from core.csrf import repost_page
@@ -54,6 +54,11 @@ def case_create(request: AuthedRequest) -> HttpResponse:
     restored: dict[str, Any] = {}
     if request.method == "GET":
         restored = draft_initial(selectors.intake_draft_fields(draft))
+    if request.method == "POST" and "all_countries" in request.POST:
+        # Without the script: shown again with every country (casework/forms/widgets.py), nothing sent yet.
+        _save_quietly(request)
+        form = CaseForm(organisation=organisation, initial=posted_initial(request.POST), all_countries=True)
+        return render(request, "casework/case_form.html", {"form": form, "intake": True, "draft": draft})
     form = CaseForm(posted(request), organisation=organisation, initial=restored)
     if request.method == "POST" and form.is_valid():
         try:

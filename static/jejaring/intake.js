@@ -118,6 +118,11 @@
     }).then(function (response) {
       sending = false;
       if (response.status === 204) {
+        // The page's draft (a new one when it had gone, after its expiry say): every field naming it follows.
+        var id = response.headers.get("X-Intake-Draft");
+        if (id) {
+          document.querySelectorAll("input[name=intake_draft]").forEach(function (input) { input.value = id; });
+        }
         if (draftStatus) {
           var time = new Date().toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
           draftStatus.textContent = draftStatus.getAttribute("data-saved").replace("__TIME__", time);

@@ -111,9 +111,7 @@ def test_a_draft_id_of_someone_else_opens_a_new_draft(client_for, alice, anna):
     assert MARKERS["narrative"] not in html and f'value="{theirs.pk}"' not in html
     client_for(alice).post(reverse("casework:intake_draft_discard"), {"intake_draft": str(theirs.pk)})
     client_for(alice).post(reverse("casework:intake_draft_save"), {"intake_draft": str(theirs.pk), "narrative": "x"})
-    assert selectors.intake_draft_fields(IntakeDraft.objects.get(pk=theirs.pk)) == {
-        "narrative": [MARKERS["narrative"]]
-    }
+    assert selectors.intake_draft_fields(IntakeDraft.objects.get(pk=theirs.pk)) == {"narrative": [MARKERS["narrative"]]}
 
 
 def test_another_caseworker_never_sees_the_draft(client_for, alice, anna, bob):

@@ -101,8 +101,8 @@ class SignedOutPostMiddleware:
     closed browser) is answered with the page above (401, signed out: sign in again in a new tab, then "Send again")
     rather than the redirect to the sign-in page, which would drop every field. Installed after the message
     middleware and before accounts' SessionLifetimeMiddleware, whose sign-out redirect it also catches. htmx
-    requests keep their redirect (their fragments are not forms typed by hand), and so does a POST that does not come
-from one of our pages."""
+    requests keep their redirect (their fragments are not forms typed by hand), and so does a POST that does not
+    come from one of our pages."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response

@@ -218,7 +218,7 @@ class CaseForm(StyledFormMixin, forms.Form):
         # Every country in the page only when asked for without the script (casework/forms/widgets.py).
         self.all_countries = all_countries
         for name in ("transit_countries", "destination_country"):
-            self.fields[name].widget.short = not all_countries  # type: ignore[attr-defined]
+            self.fields[name].widget.short = not all_countries
         colleagues = User.objects.filter(
             is_active=True,
             membership__organisation=organisation,

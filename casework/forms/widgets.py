@@ -28,7 +28,7 @@ class _ShortCountries:
     short = True
 
     def optgroups(self, name: str, value: list[Any], attrs: dict[str, Any] | None = None) -> list[Any]:
-        groups: list[Any] = super().optgroups(name, value, attrs)  # type: ignore[misc]
+        groups: list[Any] = super().optgroups(name, value, attrs)
         if not self.short:
             return groups
         shown = COMMON_DESTINATIONS | {str(item) for item in value if item is not None}
@@ -42,7 +42,7 @@ class _ShortCountries:
     def get_context(self, name: str, value: Any, attrs: dict[str, Any] | None) -> dict[str, Any]:
         if self.short:
             attrs = {**(attrs or {}), "data-countries-from": FILLED_FROM}
-        context: dict[str, Any] = super().get_context(name, value, attrs)  # type: ignore[misc]
+        context: dict[str, Any] = super().get_context(name, value, attrs)
         return context
 
 

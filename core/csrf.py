@@ -101,8 +101,8 @@ class SignedOutPostMiddleware:
     closed browser) is answered with the page above (401, signed out: sign in again in a new tab, then "Send again")
     rather than the redirect to the sign-in page, which would drop every field. Installed after the message
     middleware and before accounts' SessionLifetimeMiddleware, whose sign-out redirect it also catches. htmx
-    requests keep their redirect (their fragments are not forms typed by hand), and so does a POST that does not
-    come from one of our pages."""
+    requests and a script's own requests (the intake's autosave: Sec-Fetch-Mode other than navigate) keep their
+    redirect (they are not forms sent by hand), and so does a POST that does not come from one of our pages."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -110,6 +110,8 @@ class SignedOutPostMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         response = self.get_response(request)
         if request.method != "POST" or request.headers.get("HX-Request") or request.user.is_authenticated:
+            return response
+        if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":  # a script's request, not a form sent
             return response
         if not same_origin(request):  # nothing typed on one of our pages to keep
             return response

@@ -115,3 +115,6 @@ def test_signing_in_and_out_and_foreign_posts_keep_their_redirects(alice):
     htmx = Client()
     response = htmx.post(reverse("casework:case_search"), {"q": TYPED}, HTTP_HX_REQUEST="true", **SAME_ORIGIN)
     assert response.status_code != 401 and TYPED not in response.content.decode()
+    script = Client()  # the intake's autosave (fetch): its own redirect, which the page handles
+    response = script.post(reverse("casework:intake_draft_save"), {"narrative": TYPED}, HTTP_SEC_FETCH_MODE="cors")
+    assert response.status_code == 302

@@ -60,9 +60,11 @@ def intake_draft_open(*, actor: User, draft_id: Any = None) -> IntakeDraft:
             draft = IntakeDraft(owner=actor, organisation=actor.organisation, expires_at=_expiry(now))
             drafts.new_key(draft)
             draft.save(force_insert=True)
-            # Pages opened and left without a keystroke leave empty drafts: only the newest few are kept.
-            empty = IntakeDraft.objects.filter(owner=actor, saved_at__isnull=True).order_by("-created_at")
-            IntakeDraft.objects.filter(pk__in=list(empty.values_list("pk", flat=True)[MAX_EMPTY:])).delete()
+            # Pages opened and left without a keystroke leave empty drafts: only the newest few are kept (this one
+            # always: others may have been created at the same instant).
+            empty = IntakeDraft.objects.filter(owner=actor, saved_at__isnull=True).exclude(pk=draft.pk)
+            surplus = empty.order_by("-created_at").values_list("pk", flat=True)[MAX_EMPTY - 1 :]
+            IntakeDraft.objects.filter(pk__in=list(surplus)).delete()
     return draft
 
 

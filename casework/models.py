@@ -328,14 +328,15 @@ class CaseGroupObjectPermission(GroupObjectPermissionBase):
 
 class IntakeDraft(models.Model):
     """A half-written intake, saved as the caseworker types so that a closed tab, an ended session or a lost
-    connection loses nothing. One per caseworker. The posted fields are sealed (AES-256-GCM) under the draft's own data
-    key, itself wrapped by the master key (casework/drafts.py); nothing of it is ever kept in the browser.
+    connection loses nothing. One per intake page (two tabs, two drafts). The posted fields are sealed (AES-256-GCM)
+    under the draft's own data key, itself wrapped by the master key (casework/drafts.py); nothing of it is ever kept
+    in the browser.
 
     Deliberately without history: it is a scratch copy, discarded when the intake is opened as a case, when its owner
     discards it, or JEJARING_INTAKE_DRAFT_DAYS after its last save; a history table would keep what was discarded."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
-    owner = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    owner = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
     organisation = models.ForeignKey(Organisation, on_delete=models.CASCADE, related_name="+")
     wrapped_key = models.TextField(editable=False)
     master_key_id = models.CharField(max_length=12, db_index=True, editable=False)

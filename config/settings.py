@@ -184,6 +184,8 @@ MIDDLEWARE = [
     # django_otp's OTPMiddleware, with the user, membership, organisation and second-factor state in one statement.
     "accounts.middleware.SignedInUserMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    # A form posted after the session ended is offered again, not dropped by the redirect to the sign-in page.
+    "core.csrf.SignedOutPostMiddleware",
     "accounts.middleware.SessionLifetimeMiddleware",
     "core.middleware.SecurityHeadersMiddleware",
     "audit.middleware.RefusalLogMiddleware",

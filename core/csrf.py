@@ -8,6 +8,9 @@ from the old tab, or their session ended while they typed. Nothing typed may be 
 - otherwise the page explains, in the user's language, and re-offers what was posted as a form with a fresh token
   (values only in this page's HTML, marked no-store; never in a URL, never stored). Passwords and codes are not
   echoed back, and a POST from another site is explained but not re-offered (that would be the forgery it is).
+
+The same page answers a form posted by someone whose session has ended (its token still good: the CSRF cookie outlives
+the session) instead of the redirect to the sign-in page that would drop what they typed: SignedOutPostMiddleware.
 """
 
 from __future__ import annotations
@@ -17,10 +20,11 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse
 from django.middleware.csrf import REASON_BAD_ORIGIN, REASON_BAD_REFERER, REASON_NO_REFERER
 from django.shortcuts import render
-from django.urls import Resolver404, resolve
+from django.urls import Resolver404, resolve, reverse
 from django.utils.cache import add_never_cache_headers
 
 from core.registry import Registry
@@ -86,3 +90,36 @@ def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
                 add_never_cache_headers(response)
                 return response
     return repost_page(request)
+
+
+# Posting to these while signed out is how one signs in or out: their redirects are the point, not a lost form.
+SIGN_IN_AND_OUT = ("accounts:login", "accounts:logout")
+
+
+class SignedOutPostMiddleware:
+    """A same-origin form posted without a session (it ended while the user typed: idle timeout, maximum length, a
+    closed browser) is answered with the page above (401, signed out: sign in again in a new tab, then "Send again")
+    rather than the redirect to the sign-in page, which would drop every field. Installed after the message
+    middleware and before accounts' SessionLifetimeMiddleware, whose sign-out redirect it also catches. htmx
+    requests and a script's own requests (the intake's autosave: Sec-Fetch-Mode other than navigate) keep their
+    redirect (they are not forms sent by hand), and so does a POST that does not come from one of our pages."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        if request.method != "POST" or request.headers.get("HX-Request") or request.user.is_authenticated:
+            return response
+        if request.headers.get("Sec-Fetch-Mode", "navigate") != "navigate":  # a script's request, not a form sent
+            return response
+        if not same_origin(request):  # nothing typed on one of our pages to keep
+            return response
+        if response.status_code != 302 or urlsplit(response.get("Location", "")).path != reverse(settings.LOGIN_URL):
+            return response
+        try:
+            if resolve(request.path_info).view_name in SIGN_IN_AND_OUT:
+                return response
+        except Resolver404:
+            return response
+        return repost_page(request, status=401, signed_out=True)

@@ -42,3 +42,9 @@ def draft_initial(fields: dict[str, list[str]]) -> dict[str, Any]:
             values if isinstance(field, forms.MultipleChoiceField | forms.ModelMultipleChoiceField) else values[-1]
         )
     return initial
+
+
+def posted_initial(post: Any) -> dict[str, Any]:
+    """What was posted to the intake or edit form, as initial values (shown again, not validated): for "Show all
+    countries" without the script."""
+    return draft_initial({name: post.getlist(name) for name in post if name in CaseForm.base_fields})

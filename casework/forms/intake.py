@@ -23,6 +23,7 @@ from casework.choices import (
     ConsentGivenBy,
     ConsentKind,
 )
+from casework.forms.widgets import CountrySelect, CountrySelectMultiple
 from casework.models import Case
 from core.forms import DateInput, StyledFormMixin
 from core.geography import regencies, sorted_country_choices
@@ -52,7 +53,7 @@ FORMFIELD_EXTRAS: dict[str, dict[str, Any]] = {
     "intake_date": {"widget": DateInput, "show_hidden_initial": False},
     "next_follow_up": {"widget": DateInput, "help_text": _("Left empty, it follows the rhythm of the risk level.")},
     "transit_provinces": {"widget": forms.SelectMultiple(attrs={"size": 4})},
-    "transit_countries": {"choices": sorted_country_choices, "widget": forms.SelectMultiple(attrs={"size": 4})},
+    "transit_countries": {"choices": sorted_country_choices, "widget": CountrySelectMultiple(attrs={"size": 4})},
     "destination_province": {"help_text": _("When the destination is in Indonesia.")},
     "assigned_to": {"queryset": User.objects.none(), "empty_label": BLANK[0][1]},
 }
@@ -150,7 +151,7 @@ class CaseForm(StyledFormMixin, forms.Form):
     nationality = forms.ChoiceField(label=_model_label("nationality"), choices=_country_choices, initial="ID")
     origin_regency = forms.ChoiceField(label=_model_label("origin_regency"), choices=BLANK, required=False)
     destination_country = forms.ChoiceField(
-        label=_model_label("destination_country"), choices=_country_choices, required=False
+        label=_model_label("destination_country"), choices=_country_choices, required=False, widget=CountrySelect
     )
     # Contact
     phones = forms.CharField(
@@ -210,8 +211,14 @@ class CaseForm(StyledFormMixin, forms.Form):
         widget=forms.CheckboxSelectMultiple,
     )
 
-    def __init__(self, *args: Any, organisation: Organisation, intake: bool = True, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, organisation: Organisation, intake: bool = True, all_countries: bool = False, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        # Every country in the page only when asked for without the script (casework/forms/widgets.py).
+        self.all_countries = all_countries
+        for name in ("transit_countries", "destination_country"):
+            self.fields[name].widget.short = not all_countries
         colleagues = User.objects.filter(
             is_active=True,
             membership__organisation=organisation,
@@ -249,7 +256,7 @@ class CaseForm(StyledFormMixin, forms.Form):
     def steps(self) -> list[dict[str, Any]]:
         """The sections as the steps of the page: number, title, fields and whether one of them has an error."""
         sections = self.sections()
-        return [
+        steps = [
             {
                 "number": number,
                 "title": title,
@@ -259,6 +266,12 @@ class CaseForm(StyledFormMixin, forms.Form):
             }
             for number, (title, fields) in enumerate(sections, start=1)
         ]
+        # The page opens on the step of the first error (else the first), as the server renders it: the script that
+        # runs later only follows, so nothing moves once painted.
+        current = next((step for step in steps if step["has_errors"]), steps[0] if steps else None)
+        for step in steps:
+            step["current"] = step is current
+        return steps
 
     @property
     def error_fields(self) -> list[forms.BoundField]:

@@ -1,4 +1,5 @@
-"""The intake draft: what a caseworker has typed into a new case, saved as they type, sealed at rest.
+"""The intake drafts: what a caseworker has typed into a new case, saved as they type, sealed at rest; one per intake
+page, so that two tabs keep two drafts.
 
 The draft has its own random data key, wrapped by the current master key and bound to the draft's id; the posted
 fields are one JSON document sealed under it (AES-256-GCM, associated data naming the draft's id). Nothing is kept in
@@ -9,7 +10,9 @@ leaves the organisation, or JEJARING_INTAKE_DRAFT_DAYS after the last save (the 
 
 from __future__ import annotations
 
+import uuid
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -25,6 +28,8 @@ from casework.models import IntakeDraft
 MAX_FIELDS = 80
 MAX_VALUES = 200  # values of one field (the longest checkbox list has 29)
 MAX_CHARS = 200_000  # of the whole draft: the two long texts are 20,000 characters each
+EMPTY_KEPT = timedelta(days=1)  # an intake page left open that long without a keystroke: its empty draft goes
+MAX_EMPTY = 5  # drafts of one caseworker not yet typed into (intake pages open without a keystroke)
 
 
 def _expiry(now: datetime) -> datetime:
@@ -36,19 +41,30 @@ def _require_caseworker(actor: User) -> None:
         raise PermissionDenied
 
 
-def intake_draft_open(*, actor: User) -> IntakeDraft:
-    """The actor's draft, created (empty) if there is none: the intake page holds its id. A draft begun at another
-    organisation, or past its expiry, is discarded first."""
+def intake_draft_open(*, actor: User, draft_id: Any = None) -> IntakeDraft:
+    """The actor's draft ``draft_id`` (the one the intake page holds), else a new, empty one: every intake page has its
+    own, so that two tabs keep two drafts. Drafts begun at another organisation, or past their expiry, are discarded
+    first."""
     _require_caseworker(actor)
     now = timezone.now()
     with transaction.atomic():
         IntakeDraft.objects.filter(owner=actor).exclude(organisation=actor.organisation).delete()
         IntakeDraft.objects.filter(owner=actor, expires_at__lte=now).delete()
-        draft = IntakeDraft.objects.filter(owner=actor).first()
+        draft = None
+        if draft_id:
+            try:
+                draft = IntakeDraft.objects.filter(owner=actor, pk=uuid.UUID(str(draft_id))).first()
+            except ValueError:
+                draft = None
         if draft is None:
             draft = IntakeDraft(owner=actor, organisation=actor.organisation, expires_at=_expiry(now))
             drafts.new_key(draft)
             draft.save(force_insert=True)
+            # Pages opened and left without a keystroke leave empty drafts: only the newest few are kept (this one
+            # always: others may have been created at the same instant).
+            empty = IntakeDraft.objects.filter(owner=actor, saved_at__isnull=True).exclude(pk=draft.pk)
+            surplus = empty.order_by("-created_at").values_list("pk", flat=True)[MAX_EMPTY - 1 :]
+            IntakeDraft.objects.filter(pk__in=list(surplus)).delete()
     return draft
 
 
@@ -61,10 +77,11 @@ def _clean_fields(fields: dict[str, list[str]]) -> dict[str, list[str]]:
     return cleaned
 
 
-def intake_draft_save(*, actor: User, fields: dict[str, list[str]]) -> IntakeDraft:
-    """Seal what the actor has typed into their draft (replacing what it held) and move its expiry on."""
+def intake_draft_save(*, actor: User, fields: dict[str, list[str]], draft_id: Any = None) -> IntakeDraft:
+    """Seal what the actor has typed into their draft ``draft_id`` (replacing what it held; a new draft when it is
+    gone) and move its expiry on."""
     cleaned = _clean_fields(fields)
-    draft = intake_draft_open(actor=actor)
+    draft = intake_draft_open(actor=actor, draft_id=draft_id)
     drafts.seal(draft, cleaned)
     now = timezone.now()
     draft.saved_at, draft.expires_at = now, _expiry(now)
@@ -72,9 +89,16 @@ def intake_draft_save(*, actor: User, fields: dict[str, list[str]]) -> IntakeDra
     return draft
 
 
-def intake_draft_discard(*, actor: User) -> int:
-    """Delete the actor's draft (after the case is opened, or when they discard it). Returns how many went."""
-    deleted, _rows = IntakeDraft.objects.filter(owner=actor).delete()
+def intake_draft_discard(*, actor: User, draft_id: Any = None) -> int:
+    """Delete the actor's draft ``draft_id`` (after its case is opened, or when they discard it); without an id,
+    all of theirs. Returns how many went."""
+    mine = IntakeDraft.objects.filter(owner=actor)
+    if draft_id is not None:
+        try:
+            mine = mine.filter(pk=uuid.UUID(str(draft_id)))
+        except ValueError:
+            return 0
+    deleted, _rows = mine.delete()
     return deleted
 
 
@@ -82,6 +106,7 @@ def intake_drafts_purge(now: datetime) -> int:
     """Delete drafts past their expiry (run by the dispatcher's scan, every minute). Returns 0: it schedules no
     reminder."""
     IntakeDraft.objects.filter(expires_at__lte=now).delete()
+    IntakeDraft.objects.filter(saved_at__isnull=True, created_at__lte=now - EMPTY_KEPT).delete()
     return 0
 
 

@@ -17,6 +17,7 @@ from casework.forms import (
     RestrictionForm,
     VersionForm,
     initial_from_case,
+    posted_initial,
 )
 from casework.views.lists import caseworker_only
 from core.forms import attach_errors
@@ -30,6 +31,12 @@ def case_edit(request: AuthedRequest, case_id: str) -> HttpResponse:
     sensitive = selectors.case_sensitive(case)
     form = CaseForm(posted(request), organisation=case.owner, intake=False, initial=initial_from_case(case, sensitive))
     version = VersionForm(posted(request), initial={"version": case.version})
+    if request.method == "POST" and "all_countries" in request.POST:
+        # Without the script: shown again with every country (casework/forms/widgets.py), nothing saved yet.
+        form = CaseForm(organisation=case.owner, intake=False, initial=posted_initial(request.POST), all_countries=True)
+        services.case_view_record(actor=request.user, case=case, request=request, tab="edit")
+        context = {"form": form, "version": version, "case": case, "intake": False, "conflict": False}
+        return render(request, "casework/case_form.html", context)
     conflict = False
     if request.method == "POST" and form.is_valid():
         try:

@@ -16,13 +16,15 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from accounts.choices import Role
 from accounts.http import AuthedRequest
-from casework import limits, selectors, services
-from casework.forms import CaseForm, DuplicateCheckForm, draft_initial, regency_choices
+from casework import draft_selectors, limits, selectors, services
+from casework.forms import CaseForm, DuplicateCheckForm, draft_initial, posted_initial, regency_choices
 from casework.models import IntakeDraft
 from casework.views.lists import caseworker_only
 from core.csrf import repost_page
 from core.forms import attach_errors
 from core.http import posted
+
+DRAFT_HEADER = "X-Intake-Draft"
 
 
 def _posted_fields(request: HttpRequest) -> dict[str, list[str]]:
@@ -44,16 +46,27 @@ def _signed_out_keeps_the_post(view: Any) -> Any:
     return wrapped
 
 
+def _draft_id(request: HttpRequest) -> str | None:
+    """The draft the intake page holds (its hidden field), or the one asked for by the "continue" offer."""
+    return request.POST.get("intake_draft") or request.GET.get("draft") or None
+
+
 @_signed_out_keeps_the_post
 @caseworker_only
 @require_http_methods(["GET", "POST"])
 def case_create(request: AuthedRequest) -> HttpResponse:
     organisation = request.user.organisation
     assert organisation is not None  # caseworker_only: an active membership
-    draft = services.intake_draft_open(actor=request.user)
+    # Each intake page has its own draft (two tabs, two drafts): the one it holds, else a new one.
+    draft = services.intake_draft_open(actor=request.user, draft_id=_draft_id(request))
     restored: dict[str, Any] = {}
     if request.method == "GET":
         restored = draft_initial(selectors.intake_draft_fields(draft))
+    if request.method == "POST" and "all_countries" in request.POST:
+        # Without the script: shown again with every country (casework/forms/widgets.py), nothing sent yet.
+        _save_quietly(request, draft)
+        form = CaseForm(organisation=organisation, initial=posted_initial(request.POST), all_countries=True)
+        return render(request, "casework/case_form.html", {"form": form, "intake": True, "draft": draft})
     form = CaseForm(posted(request), organisation=organisation, initial=restored)
     if request.method == "POST" and form.is_valid():
         try:
@@ -71,7 +84,7 @@ def case_create(request: AuthedRequest) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            services.intake_draft_discard(actor=request.user)
+            services.intake_draft_discard(actor=request.user, draft_id=draft.pk)
             matches = selectors.duplicate_matches(
                 request.user,
                 nik=form.identity()["nik"],
@@ -87,8 +100,14 @@ def case_create(request: AuthedRequest) -> HttpResponse:
             return redirect("casework:case_detail", case_id=case.pk)
     if request.method == "POST" and form.errors:
         # What was typed is kept on the server too, so that closing the tab now loses nothing.
-        _save_quietly(request)
-    context = {"form": form, "intake": True, "draft": draft, "draft_restored": bool(restored)}
+        _save_quietly(request, draft)
+    context = {
+        "form": form,
+        "intake": True,
+        "draft": draft,
+        "draft_restored": bool(restored),
+        "other_drafts": draft_selectors.intake_drafts_offered(request.user, exclude=draft.pk),
+    }
     return render(request, "casework/case_form.html", context)
 
 
@@ -108,9 +127,10 @@ def _duplicate_message(user: Any, match: selectors.DuplicateMatch) -> str:
     }
 
 
-def _save_quietly(request: AuthedRequest) -> IntakeDraft | None:
+def _save_quietly(request: AuthedRequest, draft: IntakeDraft | None = None) -> IntakeDraft | None:
+    draft_id = draft.pk if draft is not None else _draft_id(request)
     try:
-        return services.intake_draft_save(actor=request.user, fields=_posted_fields(request))
+        return services.intake_draft_save(actor=request.user, fields=_posted_fields(request), draft_id=draft_id)
     except ValidationError:
         return None
 
@@ -118,32 +138,39 @@ def _save_quietly(request: AuthedRequest) -> IntakeDraft | None:
 @caseworker_only
 @require_POST
 def intake_draft_save(request: AuthedRequest) -> HttpResponse:
-    """Called by the intake page as the caseworker types (static/jejaring/intake.js): seal what is typed into their
-    draft. 204 when kept; 413 when the draft is too large to keep."""
-    return HttpResponse(status=204 if _save_quietly(request) is not None else 413)
+    """Called by the intake page as the caseworker types (static/jejaring/intake.js): seal what is typed into the
+    page's draft. 204 when kept, with the draft's id in X-Intake-Draft (a new one when the page's had gone); 413 when
+    the draft is too large to keep."""
+    draft = _save_quietly(request)
+    response = HttpResponse(status=204 if draft is not None else 413)
+    if draft is not None:
+        response.headers[DRAFT_HEADER] = str(draft.pk)
+    return response
 
 
 @caseworker_only
 @require_POST
 def intake_draft_discard(request: AuthedRequest) -> HttpResponse:
-    services.intake_draft_discard(actor=request.user)
+    services.intake_draft_discard(actor=request.user, draft_id=request.POST.get("intake_draft") or "none")
     messages.info(request, _("The draft was discarded."))
     return redirect("casework:case_create")
 
 
 def intake_rescue(request: HttpRequest) -> HttpResponse | None:
     """The intake (or its draft) was posted with a token from before the latest sign-in (core.csrf): keep what was
-    typed in the caseworker's draft and bring them back to it. Only called for a same-origin POST of a signed-in
+    typed in the page's draft and bring the caseworker back to it. Only called for a same-origin POST of a signed-in
     user; anyone else gets core.csrf's page."""
     user: Any = request.user
     if user.role != Role.CASEWORKER or user.organisation is None:
         return None
     try:
-        services.intake_draft_save(actor=user, fields=_posted_fields(request))
+        draft = services.intake_draft_save(actor=user, fields=_posted_fields(request), draft_id=_draft_id(request))
     except ValidationError:
         return None
     if request.resolver_match and request.resolver_match.url_name == "intake_draft_save":
-        return HttpResponse(status=204)
+        response = HttpResponse(status=204)
+        response.headers[DRAFT_HEADER] = str(draft.pk)
+        return response
     messages.warning(
         request,
         _(
@@ -151,7 +178,7 @@ def intake_rescue(request: HttpRequest) -> HttpResponse | None:
             "kept below: check it and open the case."
         ),
     )
-    return redirect("casework:case_create")
+    return redirect(f"{reverse('casework:case_create')}?draft={draft.pk}")
 
 
 @caseworker_only

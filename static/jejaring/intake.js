@@ -1,6 +1,6 @@
 // The intake (and edit) form in steps, and the intake's draft kept on the server. Progressive enhancement: without
-// this script every section shows and the form posts as usual. Nothing typed is ever written to the browser's storage
-// (no localStorage, sessionStorage or IndexedDB): a lost phone must not leak a victim.
+// this script every section shows (intake-noscript.css) and the form posts as usual. Nothing typed is ever written
+// to the browser's storage (no localStorage, sessionStorage or IndexedDB): a lost phone must not leak a victim.
 (function () {
   "use strict";
   var form = document.getElementById("case-form");
@@ -13,7 +13,7 @@
 
   function show(number, focus) {
     current = Math.max(1, Math.min(steps.length, number));
-    steps.forEach(function (step) { step.hidden = Number(step.getAttribute("data-step")) !== current; });
+    steps.forEach(function (step) { step.toggleAttribute("data-current", Number(step.getAttribute("data-step")) === current); });
     var step = steps[current - 1];
     if (status) {
       status.textContent = status.getAttribute("data-template").replace("__N__", current)
@@ -39,11 +39,9 @@
   }
 
   if (steps.length > 1) {
-    form.classList.add("in-steps");
-    if (nav) { nav.hidden = false; }
-    form.querySelectorAll("[data-step-nav]").forEach(function (bar) { bar.hidden = false; });
-    var firstError = form.querySelector("fieldset[data-step][data-has-errors]");
-    show(firstError ? stepOf(firstError) : 1, false);
+    // The server opened the page on its step (data-current); the script only follows from there.
+    var opened = form.querySelector("fieldset[data-step][data-current]");
+    current = opened ? stepOf(opened) : 1;
     form.addEventListener("click", function (event) {
       if (event.target.closest("[data-step-next]")) { show(current + 1, true); }
       if (event.target.closest("[data-step-prev]")) { show(current - 1, true); }
@@ -66,6 +64,26 @@
       target.focus();
     });
   }
+
+  // The destination and transit lists carry only the common countries (casework/forms/widgets.py): every other one
+  // comes from the nationality list, already in the page in the reader's language, keeping what is chosen.
+  form.querySelectorAll("select[data-countries-from]").forEach(function (select) {
+    var source = document.getElementById(select.getAttribute("data-countries-from"));
+    if (!source || source === select) { return; }
+    var chosen = {};
+    Array.prototype.forEach.call(select.options, function (option) { if (option.selected) { chosen[option.value] = true; } });
+    var hasBlank = select.options.length > 0 && select.options[0].value === "";
+    var fragment = document.createDocumentFragment();
+    Array.prototype.forEach.call(source.options, function (option) {
+      if (option.value === "" && !hasBlank) { return; }
+      var copy = document.createElement("option");
+      copy.value = option.value;
+      copy.textContent = option.textContent;
+      if (chosen[option.value]) { copy.defaultSelected = true; copy.selected = true; }
+      fragment.appendChild(copy);
+    });
+    select.replaceChildren(fragment);
+  });
 
   // htmx leaves 4xx answers unswapped; the duplicate check's refusals (403 outside an intake, 429 over the hourly
   // limit) are messages meant to be shown.
@@ -100,6 +118,11 @@
     }).then(function (response) {
       sending = false;
       if (response.status === 204) {
+        // The page's draft (a new one when it had gone, after its expiry say): every field naming it follows.
+        var id = response.headers.get("X-Intake-Draft");
+        if (id) {
+          document.querySelectorAll("input[name=intake_draft]").forEach(function (input) { input.value = id; });
+        }
         if (draftStatus) {
           var time = new Date().toLocaleTimeString(document.documentElement.lang, { hour: "2-digit", minute: "2-digit" });
           draftStatus.textContent = draftStatus.getAttribute("data-saved").replace("__TIME__", time);

@@ -1,5 +1,5 @@
-"""Every page of the three journeys (caseworker, coordinator, admin) and the sign-in pages, on a 390 × 844 phone and a
-1366 × 900 desktop, in Bahasa Indonesia and English:
+"""Every page of the three journeys (caseworker, coordinator, admin, and the Django admin pages an admin uses) and the
+sign-in pages, on a 390 × 844 phone and a 1366 × 900 desktop, in Bahasa Indonesia and English:
 
 - no serious or critical axe-core violation (axe-core vendored in tests/browser/vendor, injected in a second context
   that bypasses the CSP, for that check only: the pages themselves are loaded under their CSP);
@@ -148,7 +148,23 @@ def journeys(alice, bob, carol, dave, case_a, org_b, org_c, network_org):
         reverse("audit:changes"),
         reverse("accounts:account"),
     ]
-    return {"caseworker": (alice, caseworker), "coordinator": (carol, coordinator), "admin": (dave, admin)}
+    # The Django admin pages an admin uses: the index, organisations and accounts (list, change, add).
+    django_admin = [
+        reverse("admin:index"),
+        reverse("admin:accounts_organisation_changelist"),
+        reverse("admin:accounts_organisation_change", args=[org_b.pk]),
+        reverse("admin:accounts_organisation_add"),
+        reverse("admin:accounts_user_changelist"),
+        reverse("admin:accounts_user_change", args=[alice.pk]),
+        reverse("admin:accounts_user_history", args=[alice.pk]),
+        reverse("admin:accounts_user_add"),
+    ]
+    return {
+        "caseworker": (alice, caseworker),
+        "coordinator": (carol, coordinator),
+        "admin": (dave, admin),
+        "django admin": (dave, django_admin),
+    }
 
 
 def new_context(browser, live_server, **extra):
@@ -239,7 +255,7 @@ def visit_all(browser, live_server, user, urls: list[str], second_factor: bool) 
     return problems + [f"console: {e}" for e in errors]
 
 
-@pytest.mark.parametrize("role", ["caseworker", "coordinator", "admin"])
+@pytest.mark.parametrize("role", ["caseworker", "coordinator", "admin", "django admin"])
 def test_every_page_is_accessible_fits_a_phone_and_labels_its_lists(browser, live_server, journeys, role):
     user, urls = journeys[role]
     problems = visit_all(browser, live_server, user, urls, second_factor=role != "caseworker")

@@ -51,6 +51,7 @@ def test_the_draft_survives_a_closed_tab_and_is_encrypted(page, alice):
     page.close()
     again = context.new_page()
     again.goto("/cases/new/")
+    again.get_by_test_id("other-drafts").get_by_role("link", name=NAME).click()  # offered, then opened
     expect(again.get_by_test_id("draft-restored")).to_be_visible()
     expect(again.locator("#id_full_name")).to_have_value(NAME)
     step(again, "Situasi")
@@ -116,3 +117,56 @@ def test_the_limit_is_counted_live_and_over_long_text_is_kept(page, alice):
     expect(page.locator("#id_full_name_error")).to_contain_text("paling banyak 200 karakter")
     assert len(page.locator("#id_full_name").input_value()) == 252, "kept whole, not cut"
     assert not Case.objects.exists()
+
+
+def test_two_intakes_in_two_tabs_keep_two_drafts(page, alice):
+    sign_in(page, alice)
+    other = page.context.new_page()
+    for tab, name in ((page, NAME), (other, "Rekaan Tab Kedua")):
+        tab.goto("/cases/new/")
+        tab.locator("#id_full_name").fill(name)
+        tab.locator("#id_full_name").dispatch_event("change")
+        draft_saved(tab)
+    held = {tab.locator("#case-form [name=intake_draft]").input_value() for tab in (page, other)}
+    assert len(held) == 2
+    names = {selectors.intake_draft_fields(d)["full_name"][0] for d in IntakeDraft.objects.filter(pk__in=held)}
+    assert names == {NAME, "Rekaan Tab Kedua"}
+    no_browser_storage(other)
+
+
+def test_the_destination_lists_hold_every_country_and_nothing_moves(page, alice):
+    sign_in(page, alice)
+    page.goto("/cases/new/")
+    count = page.evaluate("() => document.querySelectorAll('#id_nationality option').length")
+    assert count > 200
+    for select in ("#id_destination_country", "#id_transit_countries"):
+        expect(page.locator(f"{select} option")).to_have_count(count - (1 if select.endswith("countries") else 0))
+    step(page, "Rute")
+    page.locator("#id_destination_country").select_option("FR")  # not among the common destinations
+    shift = page.evaluate(
+        "() => new Promise(resolve => new PerformanceObserver(list => resolve(list.getEntries()"
+        ".reduce((sum, entry) => sum + (entry.hadRecentInput ? 0 : entry.value), 0)))"
+        ".observe({type: 'layout-shift', buffered: true}) || setTimeout(() => resolve(0), 500))"
+    )
+    assert shift < 0.05, f"the page moved while it loaded: {shift}"
+
+
+def test_without_the_script_every_section_shows_and_every_country_can_be_chosen(browser, live_server, alice):
+    context = browser.new_context(
+        base_url=live_server.url, locale="id-ID", viewport={"width": 390, "height": 844}, java_script_enabled=False
+    )
+    page = context.new_page()
+    sign_in(page, alice)
+    page.goto("/cases/new/")
+    expect(page.locator("[data-steps]")).to_be_hidden()
+    expect(page.locator("#id_narrative")).to_be_visible()  # every section
+    page.locator("#id_full_name").fill(NAME)
+    assert page.locator("#id_destination_country option[value=FR]").count() == 0
+    page.get_by_role("button", name="Tampilkan semua negara").click()
+    expect(page.locator("#id_full_name")).to_have_value(NAME)  # nothing typed lost
+    page.locator("#id_destination_country").select_option("FR")
+    page.get_by_label("Tingkat risiko").select_option("low")
+    page.get_by_role("button", name="Buka kasus").click()
+    expect(page.get_by_text("sudah dibuat")).to_be_visible()
+    assert Case.objects.get().destination_country == "FR"
+    context.close()

@@ -32,8 +32,10 @@ def test_a_signed_in_caseworkers_intake_goes_into_the_draft(alice):
     client = strict(alice)
     data = intake_data(narrative=TYPED) | {"csrfmiddlewaretoken": "y" * 32}
     response = client.post(reverse("casework:case_create"), data, **SAME_ORIGIN)
-    assert response.status_code == 302 and response.headers["Location"] == reverse("casework:case_create")
-    fields = selectors.intake_draft_fields(IntakeDraft.objects.get(owner=alice))
+    draft = IntakeDraft.objects.get(owner=alice)
+    assert response.status_code == 302
+    assert response.headers["Location"] == reverse("casework:case_create") + f"?draft={draft.pk}"
+    fields = selectors.intake_draft_fields(draft)
     assert fields["narrative"] == [TYPED] and "csrfmiddlewaretoken" not in fields
     page = client.get(response.headers["Location"]).content.decode()
     assert TYPED in page and "Sesi masuk Anda berubah" in page

@@ -1,6 +1,7 @@
 """The intake's draft: kept on the server, sealed, owned by one caseworker, restored in a new session, discarded
 when the case is opened or on request, expired after JEJARING_INTAKE_DRAFT_DAYS."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -9,7 +10,7 @@ from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
-from casework import crypto, drafts, selectors, services
+from casework import crypto, draft_selectors, drafts, selectors, services
 from casework.models import Case, IntakeDraft
 from notifications import reminders
 from tests.cases import MARKERS
@@ -33,26 +34,84 @@ def typed():
     )
 
 
+def page_draft(client) -> str:
+    """Open an intake page and return the id of its own draft (its hidden field)."""
+    html = client.get(reverse("casework:case_create")).content.decode()
+    return re.search(r'<input type="hidden" name="intake_draft" value="([^"]+)">', html).group(1)
+
+
 def test_the_draft_survives_a_closed_tab_and_holds_no_plaintext(client_for, alice):
     first = client_for(alice)
-    page = first.get(reverse("casework:case_create"))
-    assert page.status_code == 200
-    assert 'name="intake_draft"' in page.content.decode()
-    response = first.post(reverse("casework:intake_draft_save"), typed())
-    assert response.status_code == 204
+    draft_id = page_draft(first)
+    response = first.post(reverse("casework:intake_draft_save"), typed() | {"intake_draft": draft_id})
+    assert response.status_code == 204 and response.headers["X-Intake-Draft"] == draft_id
     # Nothing of it in any table, in plain text.
     assert hits(every_row_as_text()) == []
-    draft = IntakeDraft.objects.get(owner=alice)
+    draft = IntakeDraft.objects.get(owner=alice, pk=draft_id)
     assert draft.payload_enc.startswith("v1:") and draft.wrapped_key
 
-    # The tab is closed and the session is gone; the caseworker signs in again in a new browser session.
+    # The tab is closed and the session is gone; the caseworker signs in again in a new browser session. A new
+    # intake page offers the draft; opening it restores it.
     first.logout()
     again = sign_in(Client(), alice)
     html = again.get(reverse("casework:case_create")).content.decode()
+    assert 'data-testid="other-drafts"' in html and f"?draft={draft_id}" in html and MARKERS["name"] in html
+    assert MARKERS["narrative"] not in html, "only offered, not filled into the new page"
+    html = again.get(reverse("casework:case_create") + f"?draft={draft_id}").content.decode()
     assert 'data-testid="draft-restored"' in html
+    assert f'name="intake_draft" value="{draft_id}"' in html
     assert MARKERS["narrative"] in html and MARKERS["name"] in html and MARKERS["address"] in html
     assert 'value="online_scam_compound" id="id_exploitation_types_10" checked' in html
     assert '<option value="online_fraud" selected>' in html
+
+
+def test_two_intakes_in_two_tabs_keep_two_drafts(client_for, alice):
+    client = client_for(alice)
+    first, second = page_draft(client), page_draft(client)
+    assert first != second
+    save = reverse("casework:intake_draft_save")
+    # Typed in turns, as two tabs would autosave.
+    client.post(save, {"intake_draft": first, "full_name": "Rekaan Pertama", "narrative": "satu"})
+    client.post(save, {"intake_draft": second, "full_name": "Rekaan Kedua", "narrative": "dua"})
+    client.post(save, {"intake_draft": first, "full_name": "Rekaan Pertama", "narrative": "satu lagi"})
+    assert selectors.intake_draft_fields(IntakeDraft.objects.get(pk=first))["narrative"] == ["satu lagi"]
+    assert selectors.intake_draft_fields(IntakeDraft.objects.get(pk=second))["narrative"] == ["dua"]
+    assert hits(every_row_as_text()) == []
+    # A third page offers both, the newest first, and holds a draft of its own.
+    html = client.get(reverse("casework:case_create")).content.decode()
+    offer = re.search(r'data-testid="other-drafts".*?</section>', html, re.S).group(0)
+    assert offer.index("Rekaan Pertama") < offer.index("Rekaan Kedua")
+    assert 'data-testid="draft-restored"' not in html and "satu lagi" not in html
+    # Opening the first as a case discards only the first.
+    data = intake_data(full_name="Rekaan Pertama") | {"intake_draft": first}
+    assert client.post(reverse("casework:case_create"), data).status_code == 302
+    assert not IntakeDraft.objects.filter(pk=first).exists()
+    assert selectors.intake_draft_fields(IntakeDraft.objects.get(pk=second))["narrative"] == ["dua"]
+    # Discarding the second leaves nothing typed.
+    client.post(reverse("casework:intake_draft_discard"), {"intake_draft": second})
+    assert not IntakeDraft.objects.filter(saved_at__isnull=False).exists()
+
+
+def test_at_most_a_few_drafts_are_offered_and_pages_left_empty_do_not_pile_up(client_for, alice):
+    client = client_for(alice)
+    for number in range(draft_selectors.OFFERED + 2):
+        services.intake_draft_save(actor=alice, fields={"full_name": [f"Rekaan {number}"]})
+    for _page in range(services.drafts.MAX_EMPTY + 3):
+        page_draft(client)
+    assert IntakeDraft.objects.filter(saved_at__isnull=True).count() == services.drafts.MAX_EMPTY
+    html = client.get(reverse("casework:case_create")).content.decode()
+    offered = re.findall(r"\?draft=[0-9a-f-]+\">([^<]+)</a>", html)
+    assert offered == [f"Rekaan {n}" for n in range(draft_selectors.OFFERED + 1, 1, -1)]
+
+
+def test_a_draft_id_of_someone_else_opens_a_new_draft(client_for, alice, anna):
+    theirs = services.intake_draft_save(actor=anna, fields={"narrative": [MARKERS["narrative"]]})
+    response = client_for(alice).get(reverse("casework:case_create") + f"?draft={theirs.pk}")
+    html = response.content.decode()
+    assert MARKERS["narrative"] not in html and f'value="{theirs.pk}"' not in html
+    client_for(alice).post(reverse("casework:intake_draft_discard"), {"intake_draft": str(theirs.pk)})
+    client_for(alice).post(reverse("casework:intake_draft_save"), {"intake_draft": str(theirs.pk), "narrative": "x"})
+    assert selectors.intake_draft_fields(IntakeDraft.objects.get(pk=theirs.pk)) == {"narrative": [MARKERS["narrative"]]}
 
 
 def test_another_caseworker_never_sees_the_draft(client_for, alice, anna, bob):
@@ -74,9 +133,9 @@ def test_the_draft_is_bound_to_its_row(alice, anna):
 
 def test_opening_the_case_discards_the_draft(client_for, alice):
     client = client_for(alice)
-    client.get(reverse("casework:case_create"))
-    client.post(reverse("casework:intake_draft_save"), typed())
-    assert client.post(reverse("casework:case_create"), typed()).status_code == 302
+    draft_id = page_draft(client)
+    client.post(reverse("casework:intake_draft_save"), typed() | {"intake_draft": draft_id})
+    assert client.post(reverse("casework:case_create"), typed() | {"intake_draft": draft_id}).status_code == 302
     assert Case.objects.count() == 1
     assert not IntakeDraft.objects.exists()
 
@@ -90,8 +149,9 @@ def test_a_refused_intake_keeps_its_draft(client_for, alice):
 
 def test_the_discard_button_deletes_the_draft(client_for, alice):
     client = client_for(alice)
-    client.post(reverse("casework:intake_draft_save"), typed())
-    response = client.post(reverse("casework:intake_draft_discard"))
+    draft_id = page_draft(client)
+    client.post(reverse("casework:intake_draft_save"), typed() | {"intake_draft": draft_id})
+    response = client.post(reverse("casework:intake_draft_discard"), {"intake_draft": draft_id})
     assert response.status_code == 302
     assert not IntakeDraft.objects.exists()
     html = client.get(response.headers["Location"]).content.decode()

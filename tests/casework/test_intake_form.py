@@ -98,3 +98,36 @@ def test_the_caseworker_choices_are_the_organisations(client_for, alice, anna, c
     html = client_for(alice).get(reverse("casework:case_edit", args=[case_a.pk])).content.decode()
     select = re.search(r'<select name="assigned_to".*?</select>', html, re.S).group(0)
     assert f'<option value="{alice.pk}" selected>' in select and f'<option value="{anna.pk}">' in select
+
+
+def test_the_destination_lists_carry_the_common_countries_and_accept_every_one(client_for, alice):
+    client = client_for(alice)
+    html = client.get(reverse("casework:case_create")).content.decode()
+    for name in ("destination_country", "transit_countries"):
+        select = re.search(rf'<select name="{name}"[^>]*>.*?</select>', html, re.S).group(0)
+        assert 'data-countries-from="id_nationality"' in select
+        assert select.count("<option") < 30 and 'value="MY"' in select and 'value="FR"' not in select
+    nationality = re.search(r'<select name="nationality".*?</select>', html, re.S).group(0)
+    assert nationality.count("<option") > 200 and 'value="FR"' in nationality
+    # Every country is accepted; the chosen one is shown even when it is not a common one.
+    response = client.post(reverse("casework:case_create"), intake_data(destination_country="FR", risk_level=""))
+    select = re.search(r'<select name="destination_country".*?</select>', response.content.decode(), re.S).group(0)
+    assert '<option value="FR" selected>' in select and "destination_country" not in response.context["form"].errors
+    assert client.post(reverse("casework:case_create"), intake_data(destination_country="FR")).status_code == 302
+    assert Case.objects.get().destination_country == "FR"
+
+
+def test_without_the_script_all_countries_are_shown_again_with_what_was_typed(client_for, alice, case_a):
+    client = client_for(alice)
+    data = intake_data(full_name="Nama Rekaan Tertinggal") | {"all_countries": "1"}
+    response = client.post(reverse("casework:case_create"), data)
+    html = response.content.decode()
+    assert response.status_code == 200 and not Case.objects.exclude(pk=case_a.pk).exists()
+    assert 'value="Nama Rekaan Tertinggal"' in html and "is-invalid" not in html
+    select = re.search(r'<select name="destination_country".*?</select>', html, re.S).group(0)
+    assert 'value="FR"' in select and "data-countries-from" not in select
+    edit = reverse("casework:case_edit", args=[case_a.pk])
+    response = client.post(edit, {"full_name": "Nama Rekaan Diubah", "all_countries": "1"})
+    assert response.status_code == 200 and 'value="Nama Rekaan Diubah"' in response.content.decode()
+    case_a.refresh_from_db()
+    assert case_a.version == 1, "nothing saved"

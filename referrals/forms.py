@@ -126,3 +126,7 @@ class QueueFilterForm(forms.Form):
         for field in self.fields.values():
             css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-select form-select-sm"
             field.widget.attrs["class"] = css
+        # Both organisation selects list the same organisations: read them once (the querysets still validate).
+        organisations = [("", "—")] + [(o.pk, str(o)) for o in Organisation.objects.all()]
+        self.fields["from_org"].choices = organisations
+        self.fields["to_org"].choices = organisations

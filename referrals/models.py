@@ -21,6 +21,9 @@ from core.fields import MultiChoiceField
 from referrals.choices import DeclineReason, EventKind, Outcome, ReferralStatus, Urgency
 
 SHAREABLE = [(s.value, s.label) for s in Section if s != Section.SUMMARY]
+# The lazy labels by value (an enumeration's lookup by value, then its label, cost more per row than the rest of it).
+STATUS_LABELS = dict(ReferralStatus.choices)
+URGENCY_LABELS = dict(Urgency.choices)
 
 
 class Referral(models.Model):
@@ -87,11 +90,11 @@ class Referral(models.Model):
     # every call (each lazy label translated to hash it), which dominated long lists.
     @property
     def status_label(self) -> str:
-        return str(ReferralStatus(self.status).label)
+        return str(STATUS_LABELS[self.status])
 
     @property
     def urgency_label(self) -> str:
-        return str(Urgency(self.urgency).label)
+        return str(URGENCY_LABELS[self.urgency])
 
     def sections_labels(self) -> list[str]:
         return Referral._meta.get_field("sections").labels(self.sections)

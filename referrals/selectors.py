@@ -257,22 +257,31 @@ LABEL = "referrals.referral"
 EVENT_LABEL = "referrals.referralevent"
 
 
+def vault_of(case: Case) -> Vault:
+    """The case's vault, its key read once for this case object (a referral's page opens the reason and each note
+    of the timeline; a reassignment seals and opens several): the object lives for one request or one service call."""
+    vault = case.__dict__.get("_referrals_vault")
+    if vault is None:
+        vault = case.__dict__["_referrals_vault"] = Vault.for_case(case)
+    return vault
+
+
 def reason_of(referral: Referral) -> str:
     if referral.case.erased_at is not None:
         return ""  # erased with the case's key
-    return Vault.for_case(referral.case).open(LABEL, "reason_enc", referral.pk, referral.reason_enc)
+    return vault_of(referral.case).open(LABEL, "reason_enc", referral.pk, referral.reason_enc)
 
 
 def override_reason_of(referral: Referral) -> str:
     if referral.case.erased_at is not None:
         return ""
-    return Vault.for_case(referral.case).open(LABEL, "override_reason_enc", referral.pk, referral.override_reason_enc)
+    return vault_of(referral.case).open(LABEL, "override_reason_enc", referral.pk, referral.override_reason_enc)
 
 
 def event_note(event: ReferralEvent, case: Case) -> str:
-    if case.erased_at is not None:
+    if case.erased_at is not None or not event.note_enc:
         return ""
-    return Vault.for_case(case).open(EVENT_LABEL, "note_enc", event.pk, event.note_enc)
+    return vault_of(case).open(EVENT_LABEL, "note_enc", event.pk, event.note_enc)
 
 
 # --- Statistics for the network (network/ reads these, and only these) -----------------------------------------

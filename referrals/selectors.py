@@ -16,8 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case as DbCase
-from django.db.models import F, IntegerField, Prefetch, Q, QuerySet, Value, When
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -31,8 +30,9 @@ from core import pagination, provinces
 from core.fields import choice_label
 from core.pagination import Page
 from core.registry import Hooks
-from referrals.choices import ReferralStatus, Urgency
-from referrals.models import Referral, ReferralEvent
+from referrals import models as referral_models
+from referrals.choices import ReferralStatus
+from referrals.models import Referral, ReferralEvent, urgency_rank
 
 
 class Side(enum.Enum):
@@ -162,7 +162,7 @@ class QueueFilters:
 
 
 # What a coordinator still has to watch: awaiting an answer, accepted, or declined and waiting to be reassigned.
-QUEUE_OPEN = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DECLINED]
+QUEUE_OPEN = referral_models.QUEUE_OPEN
 QUEUE_SORTS: dict[str, list[tuple[str, str, bool]]] = {
     # Most urgent first, and within an urgency the longest waiting.
     "urgency": [("urgency_rank", "int", False), ("sent_at", "time", False), ("pk", "uuid", False)],
@@ -183,14 +183,7 @@ def queue(filters: QueueFilters) -> QuerySet[Referral]:
         .defer(*LIST_DEFERRED)
         .prefetch_related(Prefetch("case", queryset=Case.objects.only(*QUEUE_CASE_FIELDS)))
     )
-    referrals = referrals.annotate(
-        urgency_rank=DbCase(
-            When(urgency=Urgency.EMERGENCY, then=Value(0)),
-            When(urgency=Urgency.URGENT, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-    )
+    referrals = referrals.annotate(urgency_rank=urgency_rank())  # as the queue's indexes (referrals.models)
     if filters.status:
         referrals = referrals.filter(status=filters.status)
     elif filters.show == "open":

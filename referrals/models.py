@@ -34,6 +34,8 @@ def urgency_rank() -> models.Case:
         default=models.Value(2),
         output_field=models.IntegerField(),
     )
+
+
 # The lazy labels by value (an enumeration's lookup by value, then its label, cost more per row than the rest of it).
 STATUS_LABELS = dict(ReferralStatus.choices)
 URGENCY_LABELS = dict(Urgency.choices)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
@@ -20,6 +21,15 @@ _SESSION_DEVICE: ContextVar[str | None] = ContextVar("jejaring_session_device", 
 SESSION_DEVICE_OK = "jj_session_device_ok"  # annotation: the session's device exists, is the user's, is confirmed
 
 
+@functools.cache
+def device_classes() -> tuple[Any, ...]:
+    """django_otp's device models (its ``device_classes()`` walks every installed model on each call, a dozen times
+    a request): the installed models do not change once Django is set up."""
+    from django_otp import device_classes as walk
+
+    return tuple(walk())
+
+
 def device_annotation(model: Any) -> str:
     """The annotation telling whether the user has a confirmed device of this kind."""
     return f"jj_has_{model._meta.app_label}_{model._meta.model_name}"
@@ -36,8 +46,6 @@ def session_device(persistent_id: str | None) -> Iterator[None]:
 
 def device_model(persistent_id: str) -> tuple[Any, int] | None:
     """The device model and primary key a persistent id names, or None for anything malformed or unknown."""
-    from django_otp import device_classes
-
     label, _slash, pk = persistent_id.rpartition("/")
     if label.count(".") > 1:  # django_otp's legacy form: a full import path
         parts = label.split(".")
@@ -47,23 +55,31 @@ def device_model(persistent_id: str) -> tuple[Any, int] | None:
         number = int(pk)
     except (LookupError, ValueError):
         return None
-    return (model, number) if model in set(device_classes()) else None
+    return (model, number) if model in device_classes() else None
 
 
 def signed_in_users(persistent_id: str | None = None) -> QuerySet[User]:
     """Users with their membership and organisation, whether they have a confirmed second-factor device of each
     kind, and (given a session's device) whether that device still exists, is theirs and is confirmed: what every
     request's middleware, navigation and pages ask of the user, in one statement."""
-    from django_otp import device_classes
+    users = _signed_in_base()
+    named = device_model(persistent_id) if persistent_id else None
+    if named is not None:
+        model, pk = named
+        users = users.annotate(
+            **{SESSION_DEVICE_OK: Exists(model.objects.filter(pk=pk, user=OuterRef("pk"), confirmed=True))}
+        )
+    return users.all()
 
+
+@functools.cache
+def _signed_in_base() -> QuerySet[User]:
+    """The users with membership, organisation and their kinds of device, built once per process (never evaluated:
+    each request's query is a copy of it)."""
     annotations: dict[str, Any] = {
         device_annotation(model): Exists(model.objects.filter(user=OuterRef("pk"), confirmed=True))
         for model in device_classes()
     }
-    named = device_model(persistent_id) if persistent_id else None
-    if named is not None:
-        model, pk = named
-        annotations[SESSION_DEVICE_OK] = Exists(model.objects.filter(pk=pk, user=OuterRef("pk"), confirmed=True))
     return User.objects.select_related("membership__organisation").annotate(**annotations)
 
 

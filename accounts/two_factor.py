@@ -13,7 +13,7 @@ from django.utils.crypto import salted_hmac
 from django_otp.models import Device
 from django_otp.plugins.otp_static.models import StaticDevice, StaticToken
 
-from accounts.backends import device_annotation
+from accounts.backends import device_annotation, device_classes
 from accounts.models import Authenticator, User
 
 RECOVERY_DEVICE = "recovery"
@@ -32,7 +32,7 @@ def recovery_digest(code: str) -> str:
 def has_second_factor(user: User) -> bool:
     """Whether the user has a confirmed device (django_otp's ``user_has_device``), from what the request's user
     query already said (accounts.backends.signed_in_users) when it was loaded that way."""
-    from django_otp import device_classes, user_has_device
+    from django_otp import user_has_device
 
     names = [device_annotation(model) for model in device_classes()]
     if all(hasattr(user, name) for name in names):

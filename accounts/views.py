@@ -86,12 +86,14 @@ def home(request: AuthedRequest) -> HttpResponse:
 @require_GET
 def account(request: AuthedRequest) -> HttpResponse:
     user = request.user
+    has_device = two_factor.has_second_factor(user)
     return render(
         request,
         "accounts/account.html",
         {
-            "has_device": two_factor.has_second_factor(user),
-            "recovery_left": two_factor.remaining_recovery_codes(user),
+            "has_device": has_device,
+            # Shown only beside a second factor: without one, nothing to count.
+            "recovery_left": two_factor.remaining_recovery_codes(user) if has_device else 0,
             "may_disable": not user.two_factor_required,
         },
     )

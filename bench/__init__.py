@@ -11,7 +11,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent  # the project (manage.py)
 HERE = Path(__file__).resolve().parent
-VAR_DIR = HERE / "var"  # the bench's own secrets, keys and logs; never the demo's var/
+# The bench's own secrets, keys and logs; never the demo's var/. BENCH_VAR_DIR: another directory, for a bench
+# database seeded by another checkout (its keys open that database's ciphertexts and blind indexes).
+VAR_DIR = Path(os.environ["BENCH_VAR_DIR"]) if os.environ.get("BENCH_VAR_DIR") else HERE / "var"
 RESULTS_DIR = HERE / "results"
 DEFAULT_DATABASE_URL = "postgres://postgres@127.0.0.1:5432/jejaring_bench"
 # The shared cache of the production shape (sessions, the navigation's counts): a Redis database the bench owns

@@ -201,12 +201,16 @@ def named_case_ids(user: User) -> list[Any]:
 # --- Grants ----------------------------------------------------------------------------------------------------
 
 
-def grant_owner(case: Case, named_users: Iterable[User] = ()) -> None:
-    """(Re)grant the owner organisation: its group, or only the named users when the case is restricted."""
+def grant_owner(case: Case, named_users: Iterable[User] = (), *, new: bool = False) -> None:
+    """(Re)grant the owner organisation: its group, or only the named users when the case is restricted. ``new``: a
+    case saved in this transaction, which has no grant to replace yet."""
     owner_perms = [_perm(FULL_VIEW), _perm(CHANGE)]
-    group = case.owner.group
-    CaseGroupObjectPermission.objects.filter(content_object=case, group=group, permission__in=owner_perms).delete()
-    CaseUserObjectPermission.objects.filter(content_object=case, permission__in=owner_perms).delete()
+    group_id = case.owner.group_id
+    if not new:
+        CaseGroupObjectPermission.objects.filter(
+            content_object=case, group_id=group_id, permission__in=owner_perms
+        ).delete()
+        CaseUserObjectPermission.objects.filter(content_object=case, permission__in=owner_perms).delete()
     if case.is_restricted:
         rows = [
             CaseUserObjectPermission(content_object=case, user=user, permission=perm)
@@ -216,7 +220,7 @@ def grant_owner(case: Case, named_users: Iterable[User] = ()) -> None:
         CaseUserObjectPermission.objects.bulk_create(rows)
     else:
         CaseGroupObjectPermission.objects.bulk_create(
-            CaseGroupObjectPermission(content_object=case, group=group, permission=perm) for perm in owner_perms
+            CaseGroupObjectPermission(content_object=case, group_id=group_id, permission=perm) for perm in owner_perms
         )
 
 

@@ -44,15 +44,18 @@ def due_time(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(settings.JEJARING_REMINDER_HOUR, 0)))
 
 
-def schedule_follow_up(case: Case) -> None:
-    """Keep the follow-up reminder in step with the case: one pending reminder for its next follow-up date."""
-    pending = Reminder.objects.filter(object_id=case.pk, kind__in=FOLLOW_UP_KINDS, state=Reminder.State.PENDING)
+def schedule_follow_up(case: Case, *, new: bool = False) -> None:
+    """Keep the follow-up reminder in step with the case: one pending reminder for its next follow-up date. ``new``:
+    a case saved in this transaction, which has no reminder yet to cancel or move."""
     day = case.next_follow_up if not case.is_closed else None
-    if day is not None:
-        pending = pending.exclude(params__date=day.isoformat())
-    pending.update(state=Reminder.State.CANCELLED)
+    if not new:
+        pending = Reminder.objects.filter(object_id=case.pk, kind__in=FOLLOW_UP_KINDS, state=Reminder.State.PENDING)
+        if day is not None:
+            pending = pending.exclude(params__date=day.isoformat())
+        pending.update(state=Reminder.State.CANCELLED)
     if day is not None:
         reminders.schedule(
+            new=new,
             kind=FOLLOW_UP_DUE,
             due_at=due_time(day),
             dedupe_key=f"{case.pk}:{day.isoformat()}",

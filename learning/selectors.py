@@ -140,11 +140,15 @@ def review_queue(user: User) -> dict[str, Any]:
 
 def home_panel(user: User) -> dict[str, Any]:
     """The home page's learning panel: the three latest practices; for coordinators, how many items wait for them."""
-    latest = list(
-        Practice.objects.filter(status=Status.PUBLISHED)
-        .only("id", "title", "published_at")
-        .order_by("-published_at")[:3]
-    )
+    # The newest three among the pinned and among the others, each read along learning_practice_list_idx (status,
+    # pinned, published_at), then the newest three of those six: ordered by the date alone, the database sorted
+    # every published practice to find three.
+    published = Practice.objects.filter(status=Status.PUBLISHED).only("id", "title", "published_at")
+    newest = [published.filter(pinned=pinned).order_by("-published_at", "-id")[:3] for pinned in (True, False)]
+    if connection.features.supports_slicing_ordering_in_compound:  # PostgreSQL: one statement
+        latest = list(newest[0].union(newest[1], all=True).order_by("-published_at", "-id")[:3])
+    else:
+        latest = sorted([*newest[0], *newest[1]], key=lambda p: (p.published_at, p.pk), reverse=True)[:3]
     waiting = 0
     if user.role == Role.COORDINATOR:
         waiting = (

@@ -13,7 +13,7 @@ from datetime import date
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -69,6 +69,16 @@ def refresh_request(*, actor: User) -> RefreshRun:
     return run
 
 
+def _read_every_row() -> None:
+    """Tell PostgreSQL that the counting reads every row its cursors return (for the current transaction). A cursor is
+    otherwise planned for its first rows (``cursor_tuple_fraction`` 0.1): with the statistics consents' count
+    underestimated (many given since the last ANALYZE), the consented cases were found by comparing every case with
+    every consent, 3 s at 10,000 cases and growing with the square of their number."""
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SET LOCAL cursor_tuple_fraction = 1.0")
+
+
 def aggregates_refresh(*, run_id: int | None = None, now: Any = None) -> RefreshRun:
     """Rebuild every aggregate from the statistics selectors, replacing the old rows in one transaction."""
     run = RefreshRun.objects.filter(pk=run_id).first() if run_id else None
@@ -76,7 +86,9 @@ def aggregates_refresh(*, run_id: int | None = None, now: Any = None) -> Refresh
         run = RefreshRun.objects.create()
     RefreshRun.objects.filter(pk=run.pk).update(state=RefreshRun.State.RUNNING, started_at=timezone.now())
     try:
-        counts, cases = aggregation.compute(challenges=selectors.challenge_rows_for_counting(), now=now)
+        with transaction.atomic():
+            _read_every_row()
+            counts, cases = aggregation.compute(challenges=selectors.challenge_rows_for_counting(), now=now)
         with transaction.atomic():
             Aggregate.objects.all().delete()
             Aggregate.objects.bulk_create(

@@ -192,6 +192,7 @@ def _needs_page(request: AuthedRequest) -> HttpResponse:
         "own": selectors.own_needs(request.user),
         "offered": selectors.offered_by(request.user),
         "own_unserved": own_unserved,
+        "own_unserved_references": [case["reference"] for case in own_unserved],
     }
     return _page(request, "network/needs.html", context, page="needs")
 

@@ -75,15 +75,19 @@ def schedule(
     object_id: uuid.UUID | None = None,
     object_ref: str = "",
     params: dict[str, Any] | None = None,
+    new: bool = False,
 ) -> None:
     """Create a reminder once per (kind, dedupe_key); a pending one is moved to the new time.
 
     Two statements, whether it exists or not, and safe against a concurrent scheduler of the same reminder: move a
-    pending one, then insert unless the (kind, dedupe_key) constraint finds one (``ON CONFLICT DO NOTHING``)."""
+    pending one, then insert unless the (kind, dedupe_key) constraint finds one (``ON CONFLICT DO NOTHING``).
+    ``new``: no reminder can have this dedupe key yet (it names an object created in this transaction, or this very
+    moment), so that none is pending to move: the insert alone."""
     assert kind in _RULES, f"no rule registered for {kind}"
-    Reminder.objects.filter(kind=kind, dedupe_key=dedupe_key, state=Reminder.State.PENDING).exclude(
-        due_at=due_at
-    ).update(due_at=due_at)
+    if not new:
+        Reminder.objects.filter(kind=kind, dedupe_key=dedupe_key, state=Reminder.State.PENDING).exclude(
+            due_at=due_at
+        ).update(due_at=due_at)
     Reminder.objects.bulk_create(
         [
             Reminder(
@@ -98,6 +102,18 @@ def schedule(
         ],
         ignore_conflicts=True,
     )
+
+
+def schedule_new(items: Iterable[dict[str, Any]]) -> None:
+    """Several reminders whose dedupe keys no reminder can have yet (``schedule``'s ``new``), in one statement:
+    each a dict of ``schedule``'s arguments. Those due now are dispatched right after the transaction commits."""
+    rows = []
+    for item in items:
+        assert item["kind"] in _RULES, f"no rule registered for {item['kind']}"
+        rows.append(Reminder(**{**item, "params": item.get("params") or {}}))
+    Reminder.objects.bulk_create(rows, ignore_conflicts=True)
+    if any(row.due_at <= timezone.now() for row in rows):
+        kick()
 
 
 def notify_now(**kwargs: Any) -> None:

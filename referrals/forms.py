@@ -77,8 +77,25 @@ class CancelForm(StyledFormMixin, forms.Form):
     )
 
 
+class SuggestedOrganisation(OrganisationChoice):
+    """One of the organisations suggested (already read, ``suggested``): the choice is looked up among them, as the
+    queryset of exactly those would, without asking the database again."""
+
+    suggested: dict[str, Organisation]
+
+    def to_python(self, value: Any) -> Organisation | None:
+        if value in self.empty_values:
+            return None
+        try:
+            return self.suggested[str(value)]
+        except (KeyError, AttributeError):
+            raise forms.ValidationError(
+                self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value}
+            ) from None
+
+
 class ReassignForm(StyledFormMixin, forms.Form):
-    to_org = OrganisationChoice(
+    to_org = SuggestedOrganisation(
         label=_("Reassign to"), queryset=Organisation.objects.none(), widget=forms.RadioSelect, empty_label=None
     )
     reason = forms.CharField(label=_("Reason"), max_length=2000, widget=forms.Textarea(attrs={"rows": 2}))
@@ -89,6 +106,7 @@ class ReassignForm(StyledFormMixin, forms.Form):
         super().__init__(*args, **kwargs)
         field = self.fields["to_org"]
         field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in choices])
+        field.suggested = {str(o.pk): o for o in choices}
         # One click picks a suggestion: a radio per organisation, best suggestion first, with why it is suggested.
         notes = notes or {}
         field.choices = [
@@ -126,3 +144,7 @@ class QueueFilterForm(forms.Form):
         for field in self.fields.values():
             css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-select form-select-sm"
             field.widget.attrs["class"] = css
+        # Both organisation selects list the same organisations: read them once (the querysets still validate).
+        organisations = [("", "—")] + [(o.pk, str(o)) for o in Organisation.objects.all()]
+        self.fields["from_org"].choices = organisations
+        self.fields["to_org"].choices = organisations

@@ -21,6 +21,24 @@ from core.fields import MultiChoiceField
 from referrals.choices import DeclineReason, EventKind, Outcome, ReferralStatus, Urgency
 
 SHAREABLE = [(s.value, s.label) for s in Section if s != Section.SUMMARY]
+# What a coordinator still has to watch (the queue's "open" referrals).
+QUEUE_OPEN = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DECLINED]
+
+
+def urgency_rank() -> models.Case:
+    """Most urgent first: emergency 0, urgent 1, routine 2. The coordinators' queue sorts by it, then by the time sent;
+    its indexes are on the same expression, so that a page of the queue reads 25 rows instead of sorting them all."""
+    return models.Case(
+        models.When(urgency=Urgency.EMERGENCY, then=models.Value(0)),
+        models.When(urgency=Urgency.URGENT, then=models.Value(1)),
+        default=models.Value(2),
+        output_field=models.IntegerField(),
+    )
+
+
+# The lazy labels by value (an enumeration's lookup by value, then its label, cost more per row than the rest of it).
+STATUS_LABELS = dict(ReferralStatus.choices)
+URGENCY_LABELS = dict(Urgency.choices)
 
 
 class Referral(models.Model):
@@ -70,6 +88,22 @@ class Referral(models.Model):
             models.Index(fields=["-sent_at", "-id"]),
             # The coordinators' queue filtered by status (overdue: sent) walks this in the order it shows.
             models.Index(fields=["status", "-sent_at", "-id"], name="referrals_status_sent_idx"),
+            # The queue in its default order (urgency, then the longest waiting): the open referrals, and those
+            # awaiting an answer (the overdue ones are among them).
+            models.Index(
+                urgency_rank(),
+                models.F("sent_at"),
+                models.F("id"),
+                name="referrals_queue_open_idx",
+                condition=models.Q(status__in=QUEUE_OPEN),
+            ),
+            models.Index(
+                urgency_rank(),
+                models.F("sent_at"),
+                models.F("id"),
+                name="referrals_queue_sent_idx",
+                condition=models.Q(status=ReferralStatus.SENT),
+            ),
         ]
 
     def __str__(self) -> str:
@@ -87,11 +121,11 @@ class Referral(models.Model):
     # every call (each lazy label translated to hash it), which dominated long lists.
     @property
     def status_label(self) -> str:
-        return str(ReferralStatus(self.status).label)
+        return str(STATUS_LABELS[self.status])
 
     @property
     def urgency_label(self) -> str:
-        return str(Urgency(self.urgency).label)
+        return str(URGENCY_LABELS[self.urgency])
 
     def sections_labels(self) -> list[str]:
         return Referral._meta.get_field("sections").labels(self.sections)

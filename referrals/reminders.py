@@ -68,27 +68,37 @@ def _params(referral: Referral, **extra: object) -> dict[str, object]:
     }
 
 
+def _notice(kind: str, referral: Referral, **extra: object) -> dict[str, object]:
+    """An event notice: a reminder due now, under a key of this moment (none can be pending to move)."""
+    return {
+        "kind": kind,
+        "due_at": timezone.now(),
+        "dedupe_key": f"{referral.pk}:{kind}:{timezone.now().isoformat()}",
+        "object_type": "referral",
+        "object_id": referral.pk,
+        "object_ref": referral.reference,
+        "params": _params(referral, **extra),
+    }
+
+
+def _chaser(kind: str, referral: Referral, due_at: object, dedupe: str) -> dict[str, object]:
+    return {
+        "kind": kind,
+        "due_at": due_at,
+        "dedupe_key": f"{referral.pk}:{dedupe}",
+        "object_type": "referral",
+        "object_id": referral.pk,
+        "object_ref": referral.reference,
+        "params": _params(referral, deadline=referral.deadline.isoformat(), days=settings.JEJARING_REFERRAL_STALE_DAYS),
+    }
+
+
 def _tell(kind: str, referral: Referral, **extra: object) -> None:
-    reminders.notify_now(
-        kind=kind,
-        dedupe_key=f"{referral.pk}:{kind}:{timezone.now().isoformat()}",
-        object_type="referral",
-        object_id=referral.pk,
-        object_ref=referral.reference,
-        params=_params(referral, **extra),
-    )
+    reminders.schedule_new([_notice(kind, referral, **extra)])
 
 
 def _chase(kind: str, referral: Referral, due_at: object, dedupe: str) -> None:
-    reminders.schedule(
-        kind=kind,
-        due_at=due_at,  # type: ignore[arg-type]
-        dedupe_key=f"{referral.pk}:{dedupe}",
-        object_type="referral",
-        object_id=referral.pk,
-        object_ref=referral.reference,
-        params=_params(referral, deadline=referral.deadline.isoformat(), days=settings.JEJARING_REFERRAL_STALE_DAYS),
-    )
+    reminders.schedule(**_chaser(kind, referral, due_at, dedupe))  # type: ignore[arg-type]
 
 
 def _schedule_stale(referral: Referral) -> None:
@@ -98,11 +108,16 @@ def _schedule_stale(referral: Referral) -> None:
 
 
 def sent(referral: Referral) -> None:
-    _tell(SENT, referral)
-    _chase(UNANSWERED, referral, referral.deadline, "unanswered")
-    _chase(ESCALATED, referral, referral.sent_at + 2 * (referral.deadline - referral.sent_at), "escalated")
-    if referral.consent_override:
-        _tell(OVERRIDE, referral)
+    """A referral was just sent (created in this transaction: none of its reminders exists yet), in one statement."""
+    escalate_at = referral.sent_at + 2 * (referral.deadline - referral.sent_at)
+    reminders.schedule_new(
+        [
+            _notice(SENT, referral),
+            _chaser(UNANSWERED, referral, referral.deadline, "unanswered"),
+            _chaser(ESCALATED, referral, escalate_at, "escalated"),
+            *([_notice(OVERRIDE, referral)] if referral.consent_override else []),
+        ]
+    )
 
 
 def answered(referral: Referral) -> None:

@@ -16,8 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Case as DbCase
-from django.db.models import IntegerField, Q, QuerySet, Value, When
+from django.db.models import F, Prefetch, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -25,14 +24,15 @@ from accounts.choices import Role
 from accounts.models import Organisation, User
 from audit import access_log
 from casework import access as case_access
-from casework.models import ENCRYPTED_SECTIONS, Case
+from casework.models import Case
 from casework.vault import Vault
 from core import pagination, provinces
 from core.fields import choice_label
 from core.pagination import Page
 from core.registry import Hooks
-from referrals.choices import ReferralStatus, Urgency
-from referrals.models import Referral, ReferralEvent
+from referrals import models as referral_models
+from referrals.choices import ReferralStatus
+from referrals.models import Referral, ReferralEvent, urgency_rank
 
 
 class Side(enum.Enum):
@@ -99,7 +99,7 @@ def summary_of(referral: Referral) -> Summary:
 
 def of_case(case: Any) -> list[Referral]:
     """The referrals of one case, newest first (for its owner, through the case gate)."""
-    return list(Referral.objects.filter(case=case).select_related("to_org").order_by("-sent_at"))
+    return list(with_codes(Referral.objects.filter(case=case).select_related("to_org")).order_by("-sent_at"))
 
 
 def timeline(referral: Referral) -> list[ReferralEvent]:
@@ -112,14 +112,23 @@ def timeline(referral: Referral) -> list[ReferralEvent]:
 LIST_DEFERRED = ("reason_enc", "override_reason_enc")
 # Everything awaiting an answer matters; of the rest, the newest are what a caseworker looks for here.
 INBOX_SIZE = {"incoming": 50, "in_progress": 25, "outgoing": 25}
+# The columns of the inbox's tables.
+INBOX_FIELDS = ("id", "reference", "from_org_id", "to_org_id", "urgency", "status", "deadline")
+
+
+def with_codes(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
+    """The organisations' codes as ``from_code`` and ``to_code`` (what a referrals table shows of them), joined in
+    the same statement without building an organisation per row."""
+    return referrals.annotate(from_code=F("from_org__code"), to_code=F("to_org__code"))
 
 
 def inbox(user: User) -> dict[str, list[Referral]]:
     if not case_access.may_reach_cases(user):
         return {name: [] for name in INBOX_SIZE}
     organisation = user.organisation
-    # The lists show no field of the case, nor the reasons: their ciphertext is not read.
-    base = Referral.objects.select_related("from_org", "to_org").defer(*LIST_DEFERRED)
+    # The lists show no field of the case, nor the reasons: their ciphertext is not read. Only what the table shows
+    # is read (templates/referrals/_table.html): a hundred rows of every column cost more than the rest of the page.
+    base = with_codes(Referral.objects.only(*INBOX_FIELDS))
     # Outgoing: the organisation's referrals, walked newest first. An open case of one's own organisation is granted
     # to its group, so only restricted cases need the grant lookup (those named on them see their referrals).
     named = case_access.named_case_ids(user)
@@ -153,7 +162,7 @@ class QueueFilters:
 
 
 # What a coordinator still has to watch: awaiting an answer, accepted, or declined and waiting to be reassigned.
-QUEUE_OPEN = [ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DECLINED]
+QUEUE_OPEN = referral_models.QUEUE_OPEN
 QUEUE_SORTS: dict[str, list[tuple[str, str, bool]]] = {
     # Most urgent first, and within an urgency the longest waiting.
     "urgency": [("urgency_rank", "int", False), ("sent_at", "time", False), ("pk", "uuid", False)],
@@ -162,19 +171,19 @@ QUEUE_SORTS: dict[str, list[tuple[str, str, bool]]] = {
 }
 
 
+# What a row of the queue reads of the case: its summary (summary_of), never a ciphertext column.
+QUEUE_CASE_FIELDS = ("id", "origin_province", "gender", "age_band", "exploitation_types")
+
+
 def queue(filters: QueueFilters) -> QuerySet[Referral]:
-    # The case is read for its summary fields only: never its ciphertext columns.
-    referrals = Referral.objects.select_related("case", "from_org", "to_org").defer(
-        *LIST_DEFERRED, *(f"case__{column}" for column in ENCRYPTED_SECTIONS)
+    # The cases of the page only, in a second statement: joined before the sort and the limit, every matching
+    # referral's case was read (a scan of the cases table at 100,000 cases) to show 25 of them.
+    referrals = (
+        with_codes(Referral.objects.all())
+        .defer(*LIST_DEFERRED)
+        .prefetch_related(Prefetch("case", queryset=Case.objects.only(*QUEUE_CASE_FIELDS)))
     )
-    referrals = referrals.annotate(
-        urgency_rank=DbCase(
-            When(urgency=Urgency.EMERGENCY, then=Value(0)),
-            When(urgency=Urgency.URGENT, then=Value(1)),
-            default=Value(2),
-            output_field=IntegerField(),
-        )
-    )
+    referrals = referrals.annotate(urgency_rank=urgency_rank())  # as the queue's indexes (referrals.models)
     if filters.status:
         referrals = referrals.filter(status=filters.status)
     elif filters.show == "open":
@@ -241,22 +250,31 @@ LABEL = "referrals.referral"
 EVENT_LABEL = "referrals.referralevent"
 
 
+def vault_of(case: Case) -> Vault:
+    """The case's vault, its key read once for this case object (a referral's page opens the reason and each note
+    of the timeline; a reassignment seals and opens several): the object lives for one request or one service call."""
+    vault = case.__dict__.get("_referrals_vault")
+    if vault is None:
+        vault = case.__dict__["_referrals_vault"] = Vault.for_case(case)
+    return vault
+
+
 def reason_of(referral: Referral) -> str:
     if referral.case.erased_at is not None:
         return ""  # erased with the case's key
-    return Vault.for_case(referral.case).open(LABEL, "reason_enc", referral.pk, referral.reason_enc)
+    return vault_of(referral.case).open(LABEL, "reason_enc", referral.pk, referral.reason_enc)
 
 
 def override_reason_of(referral: Referral) -> str:
     if referral.case.erased_at is not None:
         return ""
-    return Vault.for_case(referral.case).open(LABEL, "override_reason_enc", referral.pk, referral.override_reason_enc)
+    return vault_of(referral.case).open(LABEL, "override_reason_enc", referral.pk, referral.override_reason_enc)
 
 
 def event_note(event: ReferralEvent, case: Case) -> str:
-    if case.erased_at is not None:
+    if case.erased_at is not None or not event.note_enc:
         return ""
-    return Vault.for_case(case).open(EVENT_LABEL, "note_enc", event.pk, event.note_enc)
+    return vault_of(case).open(EVENT_LABEL, "note_enc", event.pk, event.note_enc)
 
 
 # --- Statistics for the network (network/ reads these, and only these) -----------------------------------------

@@ -13,6 +13,8 @@ from typing import Any
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
+from django.db.models import Count, OuterRef, Subquery
+from django.db.models.functions import Coalesce
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -22,7 +24,6 @@ from casework import access as case_access
 from casework.choices import ConsentKind
 from casework.models import Case, Consent
 from casework.selectors import active_consent
-from casework.vault import Vault
 from core.history import with_actor
 from core.validation import full_clean
 from referrals import reminders as referral_reminders
@@ -39,16 +40,18 @@ def _deadline(urgency: str, start: Any) -> Any:
 def _event(referral: Referral, actor: User, kind: str, note: str = "") -> ReferralEvent:
     event = ReferralEvent(referral=referral, kind=kind, actor=actor, organisation=actor.organisation)
     if note:
-        event.note_enc = Vault.for_case(referral.case).seal(EVENT_LABEL, "note_enc", event.pk, note)
+        event.note_enc = selectors.vault_of(referral.case).seal(EVENT_LABEL, "note_enc", event.pk, note)
     with_actor(event, actor)
     event.save(force_insert=True)
     return event
 
 
-def _locked(referral: Referral) -> Referral:
+def _locked(referral: Referral, *related: str) -> Referral:
+    """The referral again, its row locked, with its case and organisations (the receiver's group: grants_sync) and
+    whatever else the caller names."""
     return (
         Referral.objects.select_for_update(of=("self",))
-        .select_related("case", "from_org", "to_org")
+        .select_related("case", "from_org", "to_org__group", *related)
         .get(pk=referral.pk)
     )
 
@@ -68,18 +71,30 @@ def _require_status(referral: Referral, *statuses: str) -> None:
 def grants_sync(case: Case, organisation: Organisation) -> None:
     """An organisation's grants on a referred case are the union of the sections of its accepted referrals."""
     case_access.revoke_sections(case, organisation.group)
+    accepted = list(
+        Referral.objects.filter(case=case, to_org=organisation, status=ReferralStatus.ACCEPTED).values_list(
+            "sections", flat=True
+        )
+    )
     sections: set[str] = set()
-    for shared in Referral.objects.filter(case=case, to_org=organisation, status=ReferralStatus.ACCEPTED).values_list(
-        "sections", flat=True
-    ):
+    for shared in accepted:
         sections.update(Referral._meta.get_field("sections").to_python(shared))
-    if Referral.objects.filter(case=case, to_org=organisation, status=ReferralStatus.ACCEPTED).exists():
+    if accepted:
         case_access.grant_sections(case, organisation.group, sections)
 
 
 def _next_reference(case: Case) -> str:
-    Case.objects.select_for_update().filter(pk=case.pk).first()
-    return f"{case.reference}/R{Referral.objects.filter(case=case).count() + 1}"
+    """The case's next referral number: its referrals counted while the case's row is locked (one statement), so
+    that two referrals of one case sent at once cannot take the same number."""
+    sent = Referral.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
+    count = (
+        Case.objects.select_for_update(of=("self",))
+        .filter(pk=case.pk)
+        .annotate(sent=Coalesce(Subquery(sent), 0))
+        .values_list("sent", flat=True)
+        .get()
+    )
+    return f"{case.reference}/R{count + 1}"
 
 
 @transaction.atomic
@@ -165,8 +180,10 @@ def _send(
         reassigned_from=reassigned_from,
     )
     referral.reference = _next_reference(case)
-    full_clean(referral, exclude=["reason_enc", "reference"])
-    vault = Vault.for_case(case)
+    # A reassignment holds the lock on the referral it replaces, which it has just closed as reassigned: no other
+    # referral can name it (the one-to-one's uniqueness, which the database also enforces).
+    full_clean(referral, exclude=["reason_enc", "reference", *(["reassigned_from"] if reassigned_from else [])])
+    vault = selectors.vault_of(case)
     referral.reason_enc = vault.seal(LABEL, "reason_enc", referral.pk, reason)
     referral.override_reason_enc = vault.seal(LABEL, "override_reason_enc", referral.pk, override_reason or "")
     with_actor(referral, actor)
@@ -263,7 +280,8 @@ def referral_reassign(*, actor: User, referral: Referral, to_org: Organisation, 
     reassigned (its receiver loses access), a linked referral goes to the new one, everyone concerned is told."""
     if actor.role != Role.COORDINATOR:
         raise PermissionDenied
-    referral = _locked(referral)
+    # With what the linked referral copies: the consent, who sent it, the case's owner (its sender).
+    referral = _locked(referral, "consent", "sent_by", "case__owner")
     _require_status(referral, ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DECLINED)
     if to_org.pk in (referral.to_org_id, referral.from_org_id):
         raise ValidationError({"to_org": _("Choose an organisation other than the sender and the current receiver.")})

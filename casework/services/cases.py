@@ -19,7 +19,7 @@ from casework import reminders as case_reminders
 from casework.choices import CaseStatus
 from casework.models import BlindIndex, Case, CaseSequence
 from casework.services.base import CONTACT_KEYS, IDENTITY_KEYS, SUMMARY_FIELDS, CaseConflict, _require
-from casework.services.records import consent_give
+from casework.services.records import consents_of_new_case
 from casework.vault import CASE, Vault, destroy_case_key
 from core.history import with_actor
 from core.validation import full_clean
@@ -40,15 +40,17 @@ def _next_reference(case: Case) -> str:
     return f"{case.owner.code}-{year}-{last:04d}"
 
 
-def _reindex(case: Case, identity: dict[str, Any], contact: dict[str, Any]) -> None:
-    """Rebuild a case's blind indexes from its (plaintext, in memory) identity and contact details."""
+def _reindex(case: Case, identity: dict[str, Any], contact: dict[str, Any], *, new: bool = False) -> None:
+    """Rebuild a case's blind indexes from its (plaintext, in memory) identity and contact details (``new``: a case
+    saved in this transaction, which has none to delete)."""
     digests = crypto.digests(
         nik=identity.get("nik") or "",
         passport=identity.get("passport") or "",
         phones=contact.get("phones") or [],
         names=" ".join([identity.get("full_name") or "", *(identity.get("aliases") or [])]),
     )
-    BlindIndex.objects.filter(case=case).delete()
+    if not new:
+        BlindIndex.objects.filter(case=case).delete()
     BlindIndex.objects.bulk_create(BlindIndex(case=case, kind=kind, digest=digest) for kind, digest in digests)
 
 
@@ -122,11 +124,11 @@ def _case_open_write(
     with_actor(case, actor)
     case.save(force_insert=True)
     vault.persist(case)
-    _reindex(case, identity, contact)
-    access.grant_owner(case, named)
-    for consent in consents:
-        consent_give(actor=actor, case=case, **consent)
-    case_reminders.schedule_follow_up(case)
+    # A case written in this transaction has no blind index, grant, consent or reminder yet: nothing to replace.
+    _reindex(case, identity, contact, new=True)
+    access.grant_owner(case, named, new=True)
+    consents_of_new_case(actor=actor, case=case, consents=consents)
+    case_reminders.schedule_follow_up(case, new=True)
     return case
 
 

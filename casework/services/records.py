@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 from typing import Any
 
@@ -88,17 +89,36 @@ def service_record_add(
 @transaction.atomic
 def consent_give(*, actor: User, case: Case, kind: str, given_on: date, given_by: str) -> Consent:
     _require(actor, case, "change")
+    if Consent.objects.filter(case=case, kind=kind, withdrawn_on__isnull=True).exists():
+        raise ValidationError({"kind": _("This consent is already recorded. Withdraw it first to record it again.")})
+    return _consent_write(actor, case, kind=kind, given_on=given_on, given_by=given_by)
+
+
+def _consent_write(
+    actor: User, case: Case, *, kind: str, given_on: date, given_by: str, new_case: bool = False
+) -> Consent:
     if case.is_child and given_by != ConsentGivenBy.GUARDIAN:
         raise ValidationError({"given_by": _("A child's consent must be given by a parent or guardian.")})
     if given_on > timezone.localdate():
         raise ValidationError({"given_on": _("The date cannot be in the future.")})
-    if Consent.objects.filter(case=case, kind=kind, withdrawn_on__isnull=True).exists():
-        raise ValidationError({"kind": _("This consent is already recorded. Withdraw it first to record it again.")})
     consent = Consent(case=case, kind=kind, given_on=given_on, given_by=given_by, recorded_by=actor)
-    full_clean(consent)
+    # A case being opened has no consent yet: the one-live-consent-per-kind constraint (its fields include the case)
+    # cannot fail, and the database still enforces it.
+    full_clean(consent, exclude=["case"] if new_case else [])
     with_actor(consent, actor)
     consent.save(force_insert=True)
     return consent
+
+
+def consents_of_new_case(*, actor: User, case: Case, consents: Iterable[dict[str, Any]]) -> list[Consent]:
+    """The consents recorded with the intake of a case the actor is opening (casework.services.case_open), with
+    ``consent_give``'s checks of what was given (a child's by a guardian, no date in the future), without those that
+    cannot fail for a case that exists since this transaction: the actor's access to it (the owner's caseworker who
+    opens it is granted it) and an earlier live consent of the kind (one of each kind at most, as the intake gives)."""
+    consents = list(consents)
+    if len({consent["kind"] for consent in consents}) != len(consents):
+        return [consent_give(actor=actor, case=case, **consent) for consent in consents]  # the usual checks say why
+    return [_consent_write(actor, case, new_case=True, **consent) for consent in consents]
 
 
 @transaction.atomic

@@ -48,3 +48,17 @@ def options_html(options: list[dict[str, Any]]) -> SafeString:
         # select_option.html's own last newline follows each option
         out.append(f'\n  <option value="{value}"{_attrs(option["attrs"])}>{label}</option>\n')
     return mark_safe("".join(out))  # noqa: S308  (every part is escaped above)
+
+
+@register.simple_tag
+def optgroups_html(optgroups: list[tuple[Any, list[dict[str, Any]], int]]) -> SafeString:
+    """The whole of a select's ``widget.optgroups`` as select.html's loop wrote it: Django makes each ungrouped
+    option a group of its own, so a loop in the template ran once per option."""
+    out = []
+    for group_name, group_choices, _index in optgroups:
+        if group_name:
+            out.append(f'\n  <optgroup label="{conditional_escape(group_name)}">')
+        out.append(options_html(group_choices))
+        if group_name:
+            out.append("\n  </optgroup>")
+    return mark_safe("".join(out))  # noqa: S308  (escaped above and in options_html)

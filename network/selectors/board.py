@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db.models import Count, Q, QuerySet
 from django.http import Http404
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role, ServiceType
@@ -27,10 +28,12 @@ from network.models import (
 )
 from network.selectors.figures import (
     _labels,
+    _remember,
     default_period,
     now_table,
     province_table,
     refresh_marker,
+    rule,
     service_series,
     unserved_figure,
 )
@@ -153,22 +156,41 @@ def gaps(*, marker: str | None = None) -> list[dict[str, Any]]:
     return found
 
 
+def gap_texts(found: list[dict[str, Any]]) -> list[str]:
+    """Each gap as its sentence in the active language (the needs page lists a few hundred: one template
+    ``blocktranslate`` each cost more than the rest of the page)."""
+    sentence = gettext("No member offers %(service)s in %(province)s (cases asking: %(n)s).")
+    return [sentence % {"service": g["service"], "province": g["province"], "n": g["requested"]} for g in found]
+
+
+def _declined_rows(marker: str) -> list[dict[str, Any]]:
+    """Province x service declined for capacity or an unoffered service, shown or hidden: the same for every request
+    until the next refresh (the labels are lazy, translated when shown)."""
+
+    def build() -> list[dict[str, Any]]:
+        declined = now_table("declined", marker=marker)
+        labels = _labels("requested")
+        rows = []
+        for code, name in provinces.CHOICES:
+            for service in ServiceType.values:
+                figure = declined.cells[(code, service)]
+                if figure.hidden or figure.value:
+                    rows.append({"province": name, "service": labels[service], "figure": figure})
+        return rows
+
+    return _remember((marker, rule(), NOW, "declined-rows"), build)
+
+
 def needs_signals() -> dict[str, Any]:
     marker = refresh_marker()
-    declined = now_table("declined", marker=marker)
     labels = _labels("requested")
-    declined_rows = []
-    for code, name in provinces.CHOICES:
-        for service in ServiceType.values:
-            figure = declined.cells[(code, service)]
-            if figure.hidden or figure.value:
-                declined_rows.append({"province": name, "service": labels[service], "figure": figure})
     overdue = service_series("overdue", marker=marker)
     return {
-        "declined": declined_rows,
+        "declined": _declined_rows(marker),
         "overdue": [(labels[s], f) for s, f in overdue.values.items() if f.hidden or f.value],
         "unserved": unserved_figure(marker=marker),
-        "gaps": gaps(marker=marker),
+        "gaps": (found := gaps(marker=marker)),
+        "gap_texts": gap_texts(found),
     }
 
 

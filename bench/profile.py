@@ -1,0 +1,84 @@
+"""python -m bench.profile PAGE...: where one page's request goes, in-process, against the bench database.
+
+For each page (bench/pages.py): its statements, listed (one request, after a warm-up), then a cProfile of
+``--requests`` requests (default 50), the functions with the most cumulative and own time, and the mean time per
+request. Deterministic where throughput is not: use it to find what a page costs beyond the shell, then measure the
+change with ``python -m bench``. The database must be seeded (run ``python -m bench`` once); the same environment as
+the bench (``BENCH_DATABASE_URL``, ``BENCH_CACHE_URL``; the cache is not emptied).
+"""
+
+from __future__ import annotations
+
+import argparse
+import cProfile
+import io
+import os
+import pstats
+import sys
+import time
+
+from bench import database_url, environment
+
+
+def main(argv: list[str]) -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.profile", description=__doc__)
+    parser.add_argument("pages", nargs="+", metavar="PAGE")
+    parser.add_argument("--requests", type=int, default=50, help="requests profiled per page (default 50)")
+    parser.add_argument("--top", type=int, default=30, help="functions shown per sort (default 30)")
+    parser.add_argument("--sql", action="store_true", help="print each statement in full (else its first 160 chars)")
+    parser.add_argument("--no-profile", action="store_true", help="statements only")
+    args = parser.parse_args(argv)
+    os.environ.update(environment(database_url()))
+
+    import django
+
+    django.setup()
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from bench import pages, queries
+    from bench.seed import marker
+
+    by_name = {page.name: page for page in pages.PAGES}
+    unknown = [name for name in args.pages if name not in by_name]
+    if unknown:
+        raise SystemExit(f"unknown page(s): {', '.join(unknown)}; known: {list(by_name)}")
+    chosen = [by_name[name] for name in args.pages]
+    seeded = marker() or {}
+    from datetime import datetime
+
+    seeded_at = datetime.fromisoformat(seeded["seeded_at"]) if seeded.get("seeded_at") else None
+    referral_pages = any(p.name in pages.REFERRAL_PAGES for p in chosen)
+    fixtures = pages.fixtures(
+        seeded_at, cases=any(p.name not in pages.REFERRAL_PAGES for p in chosen), referrals=referral_pages
+    )
+    for page in chosen:
+        fixture = fixtures[page.fixture]
+        client = queries._signed_in(fixture) if page.signed_in else queries.Client(HTTP_HOST="127.0.0.1")
+        worker = 80
+        for warm in range(3):
+            queries._send(client, page.build(fixture, worker, warm))
+        with CaptureQueriesContext(connection) as captured:
+            response = queries._send(client, page.build(fixture, worker, 3))
+        print(f"\n=== {page.name}: {response.status_code}, {len(captured.captured_queries)} statements ===")
+        for number, query in enumerate(captured.captured_queries, 1):
+            sql = query["sql"] if args.sql else query["sql"][:160]
+            print(f"{number:3}. {query['time']:>6}s  {sql}")
+        if args.no_profile:
+            continue
+        profiler = cProfile.Profile()
+        started = time.perf_counter()
+        profiler.enable()
+        for iteration in range(args.requests):
+            queries._send(client, page.build(fixture, worker, 4 + iteration))
+        profiler.disable()
+        seconds = time.perf_counter() - started
+        print(f"--- {args.requests} requests, {seconds / args.requests * 1000:.2f} ms each (with the profiler on)")
+        for sort in ("cumulative", "tottime"):
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(sort).print_stats(args.top)
+            print(out.getvalue())
+
+
+if __name__ == "__main__":
+    main(sys.argv[1:])

@@ -114,7 +114,7 @@ def test_a_coordinator_who_changed_a_shared_document_does_not_share_it_again_alo
     services.document_update(actor=carol, document=document, **EDIT)
     document.refresh_from_db()
     assert document.edited_by == carol
-    with pytest.raises(ValidationError, match="changed yourself|Anda ubah sendiri"):
+    with pytest.raises(ValidationError, match=r"changed yourself|Anda ubah sendiri"):
         services.document_publish(actor=carol, document=document, checklist=CHECKLIST_KEYS)
     document.refresh_from_db()
     assert document.status == Status.IN_REVIEW

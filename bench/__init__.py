@@ -37,6 +37,11 @@ def environment(url: str) -> dict[str, str]:
         # As in production: sessions and counts in Redis, shared by the gunicorn workers; pooled connections.
         "JEJARING_CACHE_URL": cache_url(),
         "DATABASE_POOL": os.environ.get("BENCH_DATABASE_POOL", "1"),
+        # The bench's few caseworkers search thousands of times an hour: the per-user limits on identity lookups,
+        # right for a person, would answer most of those requests with 429 and measure the refusal instead.
+        "JEJARING_IDENTITY_SEARCHES_PER_HOUR": "10000000",
+        "JEJARING_DUPLICATE_CHECKS_PER_HOUR": "10000000",
+        "JEJARING_IDENTITY_REVEALS_PER_HOUR": "10000000",
     }
 
 

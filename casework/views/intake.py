@@ -57,14 +57,15 @@ def _draft_id(request: HttpRequest) -> str | None:
 def case_create(request: AuthedRequest) -> HttpResponse:
     organisation = request.user.organisation
     assert organisation is not None  # caseworker_only: an active membership
-    # Each intake page has its own draft (two tabs, two drafts): the one it holds, else a new one.
-    draft = services.intake_draft_open(actor=request.user, draft_id=_draft_id(request))
+    # Each intake page has its own draft (two tabs, two drafts): the one it holds, else a new one. A posted intake
+    # reaches its draft only when the page is shown again: one that opens its case just deletes the draft it held.
     restored: dict[str, Any] = {}
     if request.method == "GET":
+        draft = services.intake_draft_open(actor=request.user, draft_id=_draft_id(request))
         restored = draft_initial(selectors.intake_draft_fields(draft))
     if request.method == "POST" and "all_countries" in request.POST:
         # Without the script: shown again with every country (casework/forms/widgets.py), nothing sent yet.
-        _save_quietly(request, draft)
+        draft = _kept(request)
         form = CaseForm(organisation=organisation, initial=posted_initial(request.POST), all_countries=True)
         return render(request, "casework/case_form.html", {"form": form, "intake": True, "draft": draft})
     form = CaseForm(posted(request), organisation=organisation, initial=restored)
@@ -84,7 +85,8 @@ def case_create(request: AuthedRequest) -> HttpResponse:
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            services.intake_draft_discard(actor=request.user, draft_id=draft.pk)
+            if _draft_id(request):
+                services.intake_draft_discard(actor=request.user, draft_id=_draft_id(request))
             matches = selectors.duplicate_matches(
                 request.user,
                 nik=form.identity()["nik"],
@@ -98,9 +100,9 @@ def case_create(request: AuthedRequest) -> HttpResponse:
                 messages.warning(request, _duplicate_message(request.user, match))
             messages.success(request, _("Case %(reference)s is open.") % {"reference": case.reference})
             return redirect("casework:case_detail", case_id=case.pk)
-    if request.method == "POST" and form.errors:
+    if request.method == "POST":
         # What was typed is kept on the server too, so that closing the tab now loses nothing.
-        _save_quietly(request, draft)
+        draft = _kept(request)
     context = {
         "form": form,
         "intake": True,
@@ -125,6 +127,12 @@ def _duplicate_message(user: Any, match: selectors.DuplicateMatch) -> str:
     return _("A case with the same identity number or phone is also held by: %(organisations)s.") % {
         "organisations": match.organisation.name
     }
+
+
+def _kept(request: AuthedRequest) -> IntakeDraft:
+    """The posted page's draft holding what was posted (a new draft if the page's has gone); the draft as it was when
+    what was posted is too large to keep."""
+    return _save_quietly(request) or services.intake_draft_open(actor=request.user, draft_id=_draft_id(request))
 
 
 def _save_quietly(request: AuthedRequest, draft: IntakeDraft | None = None) -> IntakeDraft | None:

@@ -2,6 +2,7 @@
 when the case is opened or on request, expired after JEJARING_INTAKE_DRAFT_DAYS."""
 
 import re
+import uuid
 from datetime import timedelta
 
 import pytest
@@ -138,6 +139,16 @@ def test_opening_the_case_discards_the_draft(client_for, alice):
     assert client.post(reverse("casework:case_create"), typed() | {"intake_draft": draft_id}).status_code == 302
     assert Case.objects.count() == 1
     assert not IntakeDraft.objects.exists()
+
+
+def test_an_intake_posted_without_its_page_opens_the_case_and_makes_no_draft(client_for, alice, anna):
+    """A post that opens its case never reaches a draft: the draft named is deleted, no other draft is touched."""
+    other = page_draft(client_for(anna))
+    assert client_for(alice).post(reverse("casework:case_create"), typed()).status_code == 302
+    assert Case.objects.count() == 1
+    assert list(IntakeDraft.objects.values_list("pk", flat=True)) == [uuid.UUID(other)]
+    assert client_for(alice).post(reverse("casework:case_create"), typed() | {"intake_draft": other}).status_code == 302
+    assert IntakeDraft.objects.filter(pk=other).exists(), "someone else's draft named in the post stays theirs"
 
 
 def test_a_refused_intake_keeps_its_draft(client_for, alice):

@@ -91,10 +91,14 @@ def _search(rows: QuerySet[Practice], q: str) -> QuerySet[Practice]:
     return rows.filter(Q(title__icontains=q) | Q(summary__icontains=q) | Q(body__icontains=q))
 
 
+# What a library row shows (learning/templatetags/practice_rows.py) and its keyset needs: not the body or search vector.
+LIBRARY_ROW = "id title summary topic province pinned published_at helpful_count organisation__name".split()  # noqa: SIM905
+
+
 def library(user: User, filters: LibraryFilters, cursor: str = "", size: int = PAGE_SIZE) -> dict[str, Any]:
     """Published practices: the pinned ones first (on the first page, when no search narrows), then one keyset
     page in order of publication. A search on PostgreSQL uses the stored search vector and its GIN index."""
-    rows = Practice.objects.filter(status=Status.PUBLISHED).select_related("organisation").defer("body")
+    rows = Practice.objects.filter(status=Status.PUBLISHED).select_related("organisation").only(*LIBRARY_ROW)
     if filters.topic:
         rows = rows.filter(topic=filters.topic)
     if filters.province:
@@ -120,7 +124,7 @@ def own_unpublished(user: User) -> QuerySet[Practice]:
     return (
         Practice.objects.filter(organisation=user.organisation)
         .exclude(status=Status.PUBLISHED)
-        .defer("body")
+        .only("id", "title", "status", "updated_at")
         .order_by("-updated_at")[:50]
     )
 
@@ -194,7 +198,7 @@ def events_of_practice(user: User, practice: Practice) -> list[LearningEvent]:
 
 
 def library_organisations() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(is_active=True).order_by("name")
+    return Organisation.objects.filter(is_active=True).order_by("name").only("id", "name")
 
 
 TOPICS = Topic.choices

@@ -20,7 +20,7 @@ from accounts.models import Organisation
 from accounts.permissions import role_required
 from audit import breaches
 from audit.models import BreachNotification
-from core.forms import StyledFormMixin
+from core.forms import StyledFormMixin, attach_errors
 from core.http import row_id
 
 admin_only = role_required(Role.ADMIN)
@@ -59,14 +59,6 @@ class NotificationForm(StyledFormMixin, forms.Form):
     how = forms.CharField(label=gettext_lazy("How"), max_length=200)
 
 
-def _attach(form: forms.Form, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
-
-
 @admin_only
 @require_http_methods(["GET", "POST"])
 def breach_list(request: AuthedRequest) -> HttpResponse:
@@ -76,7 +68,7 @@ def breach_list(request: AuthedRequest) -> HttpResponse:
         try:
             breach = breaches.breach_record(actor=request.user, request=request, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Breach %(reference)s recorded.") % {"reference": breach.reference})
             return redirect("audit:breach_detail", breach_id=breach.pk)
@@ -98,7 +90,7 @@ def breach_detail(request: AuthedRequest, breach_id: int) -> HttpResponse:
         try:
             breaches.breach_notification_record(actor=request.user, breach=breach, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The notification is recorded."))
             return redirect("audit:breach_detail", breach_id=breach.pk)

@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
-from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import ServiceType
@@ -25,15 +24,6 @@ from learning.choices import (
 from learning.models import Practice
 
 BLANK = [("", "—")]
-
-
-def _attach(form: forms.Form, error: ValidationError) -> None:
-    """A service's ValidationError shown on the form: beside its field, or at the top."""
-    if hasattr(error, "error_dict"):
-        for field, messages in error.message_dict.items():
-            form.add_error(field if field in form.fields else None, messages)
-    else:
-        form.add_error(None, error.messages)
 
 
 class PracticeForm(StyledFormMixin, forms.Form):

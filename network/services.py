@@ -237,17 +237,7 @@ def _report_figures(period: Period) -> dict[str, int | str]:
     figures["cases.total"] = origin.total.as_json()
     for code, figure in origin.values.items():
         figures[f"origin.{code}"] = figure.as_json()
-    for table in (
-        "exploitation",
-        "sector",
-        "recruitment",
-        "gender",
-        "age",
-        "risk",
-        "requested",
-        "provided",
-        "challenges",
-    ):
+    for table in selectors.REPORT_TABLES:
         protected = selectors.province_table(period, table)
         for col, figure in protected.col_totals.items():
             figures[f"{table}.{col}"] = figure.as_json()

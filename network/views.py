@@ -22,6 +22,7 @@ from accounts.permissions import role_required
 from audit.models import AccessLog
 from casework import selectors as case_selectors
 from core import pdf
+from core.forms import attach_errors
 from core.http import posted
 from network import export, geo, hooks, selectors, services
 from network.disclosure import Period
@@ -52,14 +53,6 @@ def _status() -> dict[str, Any]:
 def _page(request: AuthedRequest, template: str, context: dict[str, Any], *, page: str) -> HttpResponse:
     services.record_view(actor=request.user, request=request, page=page)
     return render(request, template, {**_status(), **context})
-
-
-def _attach(form: Any, error: ValidationError) -> None:
-    if hasattr(error, "error_dict"):
-        for field, errors in error.error_dict.items():
-            form.add_error(field if field in form.fields else None, errors)
-    else:
-        form.add_error(None, error)
 
 
 def _period(request: AuthedRequest) -> tuple[PeriodForm, Period]:
@@ -150,7 +143,7 @@ def challenge_report(request: AuthedRequest) -> HttpResponse:
         try:
             services.challenge_report(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Thank you. A coordinator will review the challenge before it is shown."))
             return redirect("network:challenges")
@@ -212,7 +205,7 @@ def need_post(request: AuthedRequest) -> HttpResponse:
         try:
             services.need_post(actor=request.user, **form.cleaned_data)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("Your need is posted. A coordinator will review it before it is shown."))
             return redirect("network:needs")
@@ -317,7 +310,7 @@ def report_freeze(request: AuthedRequest) -> HttpResponse:
         try:
             report = services.report_freeze(actor=request.user, period=form.cleaned_data["period"], request=request)
         except ValidationError as error:
-            _attach(form, error)
+            attach_errors(form, error)
         else:
             messages.success(request, _("The report for %(period)s is frozen.") % {"period": report.period})
             return redirect("network:report_detail", report_id=report.pk)

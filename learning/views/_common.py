@@ -14,14 +14,14 @@ from django.shortcuts import redirect
 from accounts.choices import Role
 from accounts.http import AuthedRequest
 from accounts.permissions import role_required
-from learning.forms import _attach
+from core.forms import attach_errors
 
 member_required = role_required(Role.CASEWORKER, Role.COORDINATOR, Role.ADMIN)
 author_required = role_required(Role.CASEWORKER, Role.COORDINATOR)
 coordinator_required = role_required(Role.COORDINATOR)
 admin_required = role_required(Role.ADMIN)
 
-attach = _attach
+attach = attach_errors
 
 
 def act(request: AuthedRequest, action: Callable[[], Any], done: str, to: str, **kwargs: Any) -> HttpResponse:

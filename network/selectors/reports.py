@@ -70,22 +70,16 @@ def report_figures(report: QuarterlyReport) -> list[ReportFigure]:
     ]
 
 
+# The national tables a quarterly report freezes beside the origin series (network.services._report_figures).
+REPORT_TABLES = "exploitation sector recruitment gender age risk requested provided challenges".split()  # noqa: SIM905
+
+
 def figure_labels() -> dict[str, str]:
     labels: dict[str, str] = {"cases.total": str(_("Cases counted (statistics consent)"))}
     for code, name in provinces.CHOICES:
         labels[f"origin.{code}"] = str(_("Cases from %(province)s") % {"province": name})
     labels[f"origin.{NOT_RECORDED}"] = str(_("Cases whose province of origin is not recorded"))
-    for table in (
-        "exploitation",
-        "sector",
-        "recruitment",
-        "gender",
-        "age",
-        "risk",
-        "requested",
-        "provided",
-        "challenges",
-    ):
+    for table in REPORT_TABLES:
         title = BREAKDOWNS[table]
         for value, label in _labels(table).items():
             labels[f"{table}.{value}"] = f"{title}: {label}"

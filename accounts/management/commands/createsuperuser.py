@@ -1,27 +1,5 @@
-"""Django's `createsuperuser` is refused: nobody sets another person's password, not even from the server (issue 16).
+"""Django's `createsuperuser` is refused (accounts/management/refused.py)."""
 
-The first admin is made with `bootstrap_admin` (logged); every other account gets a link to choose its own password,
-sent by an admin from the admin screens (logged and told to the person and the other admins)."""
+from accounts.management.refused import refused
 
-from __future__ import annotations
-
-from typing import Any
-
-from django.core.management.base import BaseCommand, CommandError
-
-
-class Command(BaseCommand):
-    help = "Refused in Jejaring: use bootstrap_admin for the first admin, and reset links for everyone else."
-
-    def add_arguments(self, parser: Any) -> None:
-        parser.add_argument("args", nargs="*")
-        parser.add_argument("--username")
-        parser.add_argument("--email")
-        parser.add_argument("--database")
-        parser.add_argument("--noinput", "--no-input", action="store_true")
-
-    def handle(self, *args: Any, **options: Any) -> None:
-        raise CommandError(
-            "createsuperuser is refused: nobody sets another person's password. Create the first admin with "
-            "'manage.py bootstrap_admin'; an admin sends everyone else a reset link from the admin screens."
-        )
+Command = refused("createsuperuser")

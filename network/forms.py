@@ -17,13 +17,16 @@ BLANK = [("", "—")]
 NO_PERSONAL_DATA = _("Do not write names, identity numbers, addresses or anything else that could identify a person.")
 
 
-def period_choices(*, quarters_only: bool = False, closed_only: bool = False) -> list[tuple[str, str]]:
+def period_choices(
+    *, quarters_only: bool = False, closed_only: bool = False, marker: str | None = None
+) -> list[tuple[str, str]]:
+    """``marker``: the refresh the page shows (selectors.refresh_state), so that the periods are not read again."""
     from django.utils import timezone
 
     today = timezone.localdate()
     return [
         (p.code, p.code)
-        for p in selectors.periods(today)
+        for p in selectors.periods(today, marker=marker)
         if (not quarters_only or p.quarter) and (not closed_only or p.is_closed(today))
     ]
 
@@ -35,9 +38,9 @@ class MapForm(StyledFormMixin, forms.Form):
     category = forms.ChoiceField(label=_("Category"), required=False)
     period = forms.ChoiceField(label=_("Period"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, marker: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = period_choices()
+        self.fields["period"].choices = period_choices(marker=marker)
         metric = (self.data.get("metric") if self.is_bound else "") or "origin"
         self.fields["category"].choices = selectors.category_choices(
             metric if metric in selectors.METRICS else "origin"
@@ -47,9 +50,9 @@ class MapForm(StyledFormMixin, forms.Form):
 class PeriodForm(StyledFormMixin, forms.Form):
     period = forms.ChoiceField(label=_("Period"), required=False)
 
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
+    def __init__(self, *args: Any, marker: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = period_choices()
+        self.fields["period"].choices = period_choices(marker=marker)
 
 
 class ChallengeForm(StyledFormMixin, forms.Form):

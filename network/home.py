@@ -11,7 +11,8 @@ from referrals import selectors as referral_selectors
 
 def coordinator_home(user: User) -> dict[str, Any]:
     period = selectors.default_period()
-    marker = selectors.refresh_marker()
+    state = selectors.refresh_state()
+    marker = state.marker
     view = selectors.map_view("origin", "", period, marker=marker)
     paths, _rows = geo.markup(view, (marker, str(selectors.rule()), "origin", "", period.code))
     return {
@@ -32,5 +33,5 @@ def coordinator_home(user: User) -> dict[str, Any]:
         "viewbox": geo.VIEWBOX,
         "metric_label": selectors.METRICS["origin"],
         "category_label": "",
-        "last_refresh": selectors.last_refresh(),
+        "last_refresh": state.last,
     }

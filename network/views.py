@@ -40,23 +40,30 @@ members = role_required(Role.CASEWORKER, Role.COORDINATOR, Role.ADMIN)
 caseworker_only = role_required(Role.CASEWORKER)
 coordinator_only = role_required(Role.COORDINATOR)
 admin_only = role_required(Role.ADMIN)
+UNSERVED_SHOWN = 20  # the oldest of an organisation's high-risk cases without a service, by reference; then a count
 
 
-def _status() -> dict[str, Any]:
-    return {
-        "last_refresh": selectors.last_refresh(),
-        "refreshing": selectors.refresh_in_progress(),
-        "k": selectors.rule().k,
-    }
+def _status(state: selectors.RefreshState | None = None) -> dict[str, Any]:
+    """What every network page shows of the figures: as of which refresh, whether one is running, and k."""
+    state = selectors.refresh_state() if state is None else state
+    return {"last_refresh": state.last, "refreshing": state.running, "k": selectors.rule().k}
 
 
-def _page(request: AuthedRequest, template: str, context: dict[str, Any], *, page: str) -> HttpResponse:
+def _page(
+    request: AuthedRequest,
+    template: str,
+    context: dict[str, Any],
+    *,
+    page: str,
+    state: selectors.RefreshState | None = None,
+) -> HttpResponse:
+    """``state``: the refresh state the page's figures were read under, when it read any (one read per page)."""
     services.record_view(actor=request.user, request=request, page=page)
-    return render(request, template, {**_status(), **context})
+    return render(request, template, {**_status(state), **context})
 
 
-def _period(request: AuthedRequest) -> tuple[PeriodForm, Period]:
-    form = PeriodForm(request.GET or None)
+def _period(request: AuthedRequest, *, marker: str | None = None) -> tuple[PeriodForm, Period]:
+    form = PeriodForm(request.GET or None, marker=marker)
     period = selectors.default_period()
     if form.is_bound and form.is_valid() and form.cleaned_data["period"]:
         period = Period.parse(form.cleaned_data["period"])
@@ -66,14 +73,15 @@ def _period(request: AuthedRequest) -> tuple[PeriodForm, Period]:
 @members
 @require_GET
 def network_map(request: AuthedRequest) -> HttpResponse:
-    form = MapForm(request.GET or None)
+    state = selectors.refresh_state()
+    marker = state.marker
+    form = MapForm(request.GET or None, marker=marker)
     metric, category, period = "origin", "", selectors.default_period()
     if form.is_bound and form.is_valid():
         metric = form.cleaned_data["metric"] or "origin"
         category = form.cleaned_data["category"] if metric != "origin" else ""
         if form.cleaned_data["period"]:
             period = Period.parse(form.cleaned_data["period"])
-    marker = selectors.refresh_marker()
     view = selectors.map_view(metric, category, period, marker=marker)
     paths, rows = geo.markup(view, (marker, str(selectors.rule()), metric, category, period.code))
     context = {
@@ -85,16 +93,17 @@ def network_map(request: AuthedRequest) -> HttpResponse:
         "metric_label": selectors.METRICS[metric],
         "category_label": dict(selectors.category_choices(metric)).get(category, ""),
     }
-    return _page(request, "network/map.html", context, page=f"map:{metric}:{category}:{period.code}")
+    return _page(request, "network/map.html", context, page=f"map:{metric}:{category}:{period.code}", state=state)
 
 
 @members
 @require_GET
 def province(request: AuthedRequest, code: str) -> HttpResponse:
     selectors.get_province(code)
-    form, period = _period(request)
-    context = {"form": form, "period": period, **selectors.province_view(code, period)}
-    return _page(request, "network/province.html", context, page=f"province:{code}:{period.code}")
+    state = selectors.refresh_state()
+    form, period = _period(request, marker=state.marker)
+    context = {"form": form, "period": period, **selectors.province_view(code, period, marker=state.marker)}
+    return _page(request, "network/province.html", context, page=f"province:{code}:{period.code}", state=state)
 
 
 @coordinator_only
@@ -174,20 +183,22 @@ def challenge_moderate(request: AuthedRequest, challenge_id: str) -> HttpRespons
 def _needs_page(request: AuthedRequest) -> HttpResponse:
     organisation = request.user.organisation
     own_unserved = (
-        list(case_selectors.high_risk_unserved(organisation))
+        case_selectors.high_risk_unserved(organisation, shown=UNSERVED_SHOWN)
         if organisation is not None and request.user.role == Role.CASEWORKER
         else []
     )
+    state = selectors.refresh_state()
     context = {
-        "signals": selectors.needs_signals(),
+        "signals": selectors.needs_signals(marker=state.marker),
         "open_needs": selectors.open_needs(),
         "awaiting": selectors.needs_awaiting(request.user),
         "own": selectors.own_needs(request.user),
         "offered": selectors.offered_by(request.user),
         "own_unserved": own_unserved,
         "own_unserved_references": [case["reference"] for case in own_unserved],
+        "own_unserved_total": own_unserved[0]["total"] if own_unserved else 0,
     }
-    return _page(request, "network/needs.html", context, page="needs")
+    return _page(request, "network/needs.html", context, page="needs", state=state)
 
 
 @members

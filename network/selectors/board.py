@@ -181,8 +181,8 @@ def _declined_rows(marker: str) -> list[dict[str, Any]]:
     return _remember((marker, rule(), NOW, "declined-rows"), build)
 
 
-def needs_signals() -> dict[str, Any]:
-    marker = refresh_marker()
+def needs_signals(*, marker: str | None = None) -> dict[str, Any]:
+    marker = refresh_marker() if marker is None else marker
     labels = _labels("requested")
     overdue = service_series("overdue", marker=marker)
     return {

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet, Subquery
 from django.http import Http404
 from django.utils import timezone, translation
 from django.utils.translation import gettext_lazy as _
@@ -22,6 +22,7 @@ from network.models import (
 )
 
 MEMBER_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.ADMIN)
+_FIRST_YEAR: dict[str, int] = {}  # per refresh marker: see periods()
 
 
 def is_member(user: User) -> bool:
@@ -35,10 +36,19 @@ def rule() -> Rule:
 # --- Periods and refreshes -------------------------------------------------------------------------------------
 
 
-def periods(today: date | None = None) -> list[Period]:
+def periods(today: date | None = None, *, marker: str | None = None) -> list[Period]:
+    """The periods a member may choose, from the first year with figures. The first year changes only when a
+    refresh replaces the aggregates: given the refresh's ``marker``, it is read once per process and refresh
+    (before the first refresh, each time)."""
     today = today or timezone.localdate()
-    first = Aggregate.objects.exclude(period=NOW).order_by("period").values_list("period", flat=True).first()
-    first_year = int(first[:4]) if first else today.year
+    first_year = _FIRST_YEAR.get(marker) if marker else None
+    if first_year is None:
+        first = Aggregate.objects.exclude(period=NOW).order_by("period").values_list("period", flat=True).first()
+        first_year = int(first[:4]) if first else today.year
+        if marker:
+            if len(_FIRST_YEAR) >= _PROTECTED_SIZE:
+                _FIRST_YEAR.clear()
+            _FIRST_YEAR[marker] = first_year
     return available_periods(today, min(first_year, today.year))
 
 
@@ -46,20 +56,46 @@ def default_period(today: date | None = None) -> Period:
     return Period((today or timezone.localdate()).year)
 
 
+@dataclass(frozen=True)
+class RefreshState:
+    """The newest finished refresh and the one queued or running now, if any: what every network page shows."""
+
+    last: RefreshRun | None
+    running: RefreshRun | None
+
+    @property
+    def marker(self) -> str:
+        """Which refresh's rows the aggregate table holds now: its id and end ("" before the first)."""
+        return f"{self.last.pk}@{self.last.finished_at}" if self.last is not None else ""
+
+
+def refresh_state() -> RefreshState:
+    """One read for the whole state. A queued or running refresh older than an hour is taken as lost."""
+    pending = [RefreshRun.State.QUEUED, RefreshRun.State.RUNNING]
+    newest_done = (
+        RefreshRun.objects.filter(state=RefreshRun.State.DONE).order_by("-finished_at", "-id").values("pk")[:1]
+    )
+    runs = list(
+        RefreshRun.objects.filter(
+            Q(pk=Subquery(newest_done)) | Q(state__in=pending, requested_at__gte=timezone.now() - timedelta(hours=1))
+        ).order_by("-requested_at", "-id")
+    )
+    return RefreshState(
+        last=next((run for run in runs if run.state == RefreshRun.State.DONE), None),
+        running=next((run for run in runs if run.state in pending), None),
+    )
+
+
 def last_refresh() -> RefreshRun | None:
-    return RefreshRun.objects.filter(state=RefreshRun.State.DONE).order_by("-finished_at").first()
+    return refresh_state().last
 
 
 def refresh_in_progress() -> RefreshRun | None:
-    """A queued or running refresh (one older than an hour is taken as lost)."""
-    recent = timezone.now() - timedelta(hours=1)
-    return (
-        RefreshRun.objects.filter(
-            state__in=[RefreshRun.State.QUEUED, RefreshRun.State.RUNNING], requested_at__gte=recent
-        )
-        .order_by("-requested_at")
-        .first()
-    )
+    return refresh_state().running
+
+
+def refresh_marker() -> str:
+    return refresh_state().marker
 
 
 # --- Protected tables ------------------------------------------------------------------------------------------
@@ -67,17 +103,6 @@ def refresh_in_progress() -> RefreshRun | None:
 
 def _rows(period: str, table: str) -> QuerySet[Any]:
     return Aggregate.objects.filter(period=period, table=table).values_list("row", "col", "count")
-
-
-def refresh_marker() -> str:
-    """Which refresh's rows the aggregate table holds now: its id and end ("" before the first)."""
-    found = (
-        RefreshRun.objects.filter(state=RefreshRun.State.DONE)
-        .order_by("-finished_at", "-id")
-        .values_list("pk", "finished_at")
-        .first()
-    )
-    return f"{found[0]}@{found[1]}" if found else ""
 
 
 # Protected tables change only when a refresh replaces the rows: they are kept per (refresh, rule, period, table),
@@ -310,11 +335,11 @@ def destination_label(code: str) -> str:
     return str(dict(COUNTRY_CHOICES).get(code, code))
 
 
-def province_view(code: str, period: Period) -> dict[str, Any]:
+def province_view(code: str, period: Period, *, marker: str | None = None) -> dict[str, Any]:
     """A province's breakdowns (only the rows with something to show) and its top routes, kept per refresh, rule,
     period and language like the tables they come from; what members offer there is read each time."""
     province = get_province(code)
-    marker = refresh_marker()
+    marker = refresh_marker() if marker is None else marker
     key = (marker, rule(), f"{period.code}:{code}:{translation.get_language()}", "province")
     return {**_remember(key, lambda: _province_view(code, period, marker)), "province": province,
             "offered": offered_services(code)}  # fmt: skip

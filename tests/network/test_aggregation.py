@@ -132,3 +132,27 @@ def test_periods_and_destinations(alice, refresh):
     assert count("destination", "53", "ID-51", "2026-Q3") == 1
     assert count("origin", "53", "*", "2026") == 2
     assert count("origin", "53", "*", "2026-Q2") == 0
+
+
+def test_the_refresh_state_is_one_read_of_the_newest_finished_and_the_pending_run(carol):
+    from datetime import timedelta
+
+    from django.utils import timezone
+
+    now = timezone.now()
+    assert selectors.refresh_state() == selectors.RefreshState(last=None, running=None)
+    assert selectors.refresh_marker() == ""
+    older = RefreshRun.objects.create(state=RefreshRun.State.DONE, requested_at=now, finished_at=now)
+    # requested before the other but finished after it: the newest *finished* is the one the figures are from
+    newest = RefreshRun.objects.create(
+        state=RefreshRun.State.DONE, requested_at=now - timedelta(minutes=5), finished_at=now + timedelta(minutes=1)
+    )
+    RefreshRun.objects.create(state=RefreshRun.State.FAILED, requested_at=now, finished_at=now + timedelta(minutes=2))
+    RefreshRun.objects.create(state=RefreshRun.State.RUNNING, requested_at=now - timedelta(hours=2))  # lost
+    assert selectors.refresh_state().running is None
+    queued = RefreshRun.objects.create(state=RefreshRun.State.QUEUED, requested_by=carol)
+    with CaptureQueriesContext(connection) as captured:
+        state = selectors.refresh_state()
+    assert len(captured.captured_queries) == 1
+    assert state.last == newest and state.last != older and state.running == queued
+    assert state.marker == f"{newest.pk}@{newest.finished_at}" == selectors.refresh_marker()

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import OuterRef, QuerySet, Subquery
 from django.utils import timezone
 
 from accounts.models import User
@@ -199,21 +199,14 @@ def change_rows(data: dict[str, Any], *, before: datetime | None) -> list[Change
 # --- For other apps: what the access log says about one case or one user ---------------------------------------
 
 
-def recently_viewed_object_ids(user: User, *, object_type: str = "case", limit: int = 8) -> list[uuid.UUID]:
-    """The objects a user opened most recently (newest first, each once), from their own access-log entries. One
-    query over the (actor, at) index, reading at most a few hundred of the user's latest entries."""
-    rows = (
-        AccessLog.objects.filter(actor=user, event=AccessLog.Event.CASE_VIEWED, object_type=object_type)
-        .order_by("-at", "-id")
-        .values_list("object_id", flat=True)[:200]
-    )
-    seen: list[uuid.UUID] = []
-    for object_id in rows:
-        if object_id is not None and object_id not in seen:
-            seen.append(object_id)
-            if len(seen) >= limit:
-                break
-    return seen
+def recently_viewed(user: User, *, object_type: str = "case", scan: int = 200) -> tuple[QuerySet[Any], Subquery]:
+    """For one query over the objects a user opened most recently, from their own access-log entries: the ids among
+    the user's latest ``scan`` views (over the (actor, at) index), and the time of the user's latest view of the
+    outer object (``OuterRef("pk")``), to order them by."""
+    views = AccessLog.objects.filter(actor=user, event=AccessLog.Event.CASE_VIEWED, object_type=object_type)
+    ids = views.order_by("-at", "-id").values("object_id")[:scan]
+    seen = Subquery(views.filter(object_id=OuterRef("pk")).order_by("-at").values("at")[:1])
+    return ids, seen
 
 
 def viewers_of(object_id: uuid.UUID) -> list[dict[str, Any]]:

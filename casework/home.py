@@ -16,6 +16,7 @@ from accounts.choices import Role
 from audit import selectors as audit_selectors
 from casework import access, selectors
 from casework.choices import CaseStatus, RiskLevel
+from casework.models import Section
 from core import home
 
 
@@ -28,19 +29,31 @@ def panel_data(request: HttpRequest) -> dict[str, Any]:
     if not access.may_reach_cases(user):  # type: ignore[arg-type]
         return {}
     today = timezone.localdate()
-    visible = selectors.visible_cases(user).exclude(status=CaseStatus.CLOSED)  # type: ignore[arg-type]
     mine = Q(assigned_to=user)
-    # One aggregate query for every figure of the follow-ups and the risk levels.
-    due = visible.aggregate(
-        today_mine=Count("id", filter=Q(next_follow_up=today) & mine),
-        overdue_mine=Count("id", filter=Q(next_follow_up__lt=today) & mine),
-        today_all=Count("id", filter=Q(next_follow_up=today)),
-        overdue_all=Count("id", filter=Q(next_follow_up__lt=today)),
+    figures = {
+        "today_mine": Count("id", filter=Q(next_follow_up=today) & mine),
+        "overdue_mine": Count("id", filter=Q(next_follow_up__lt=today) & mine),
+        "today_all": Count("id", filter=Q(next_follow_up=today)),
+        "overdue_all": Count("id", filter=Q(next_follow_up__lt=today)),
         **{f"risk_{level}": Count("id", filter=Q(risk_level=level)) for level in RiskLevel.values},
-    )
+    }
+    # The open cases the user may see (selectors.visible_cases), counted in its two disjoint parts, the
+    # organisation's own and those shared with it: one aggregate query each for every figure.
+    summary = (access.FULL_VIEW, access.SECTION_PERMISSIONS[Section.SUMMARY])
+    due = dict.fromkeys(figures, 0)
+    for part in access.cases_with_parts(user, *summary):  # type: ignore[arg-type]
+        for key, count in part.exclude(status=CaseStatus.CLOSED).aggregate(**figures).items():
+            due[key] += count
     by_risk = {level: due[f"risk_{level}"] for level in RiskLevel.values}
-    recent_ids = audit_selectors.recently_viewed_object_ids(user, limit=8)  # type: ignore[arg-type]
-    references = dict(selectors.visible_cases(user).filter(pk__in=recent_ids).values_list("pk", "reference"))  # type: ignore[arg-type]
+    # My recently opened cases that I may still open, newest view first: one query, whether I opened any or not.
+    viewed, seen = audit_selectors.recently_viewed(user)  # type: ignore[arg-type]
+    recent = (
+        selectors.visible_cases(user)  # type: ignore[arg-type]
+        .filter(pk__in=viewed)
+        .annotate(seen=seen)
+        .order_by("-seen", "-pk")
+        .values_list("pk", "reference")[:8]
+    )
     return {
         "follow_ups": [
             {"key": "today_mine", "count": due["today_mine"], "url": _list(due="today", mine="1")},
@@ -55,9 +68,7 @@ def panel_data(request: HttpRequest) -> dict[str, Any]:
         "open_total": sum(by_risk.values()),
         "open_url": _list(open="1"),
         "recent": [
-            {"reference": references[pk], "url": reverse("casework:case_detail", args=[pk])}
-            for pk in recent_ids
-            if pk in references
+            {"reference": reference, "url": reverse("casework:case_detail", args=[pk])} for pk, reference in recent
         ],
     }
 

@@ -166,6 +166,13 @@ class Case(models.Model):
         indexes = [
             models.Index(fields=["owner", "-created_at"]),
             models.Index(fields=["status", "next_follow_up"]),
+            # An organisation's cases counted without reading them (the caseworker's home, access.cases_with_parts):
+            # index-only on PostgreSQL, a plain index on (owner, status) elsewhere.
+            models.Index(
+                fields=["owner", "status"],
+                include=["id", "next_follow_up", "risk_level", "assigned_to"],
+                name="casework_case_owner_open",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -143,3 +143,53 @@ def test_the_home_costs_the_same_for_a_small_and_a_large_organisation(alice, ann
     large, sql = _home_statements(client)
     assert Case.objects.filter(owner=org_a).count() > 10 * len(small_cases) // 4
     assert large == small, sql
+
+
+def _ids(queryset):
+    return set(queryset.values_list("pk", flat=True))
+
+
+def test_the_home_counts_exactly_the_cases_the_gate_lets_each_user_see(
+    alice, anna, bob, accepted, restricted_case, client_for
+):
+    """The home counts in two parts (own cases, and cases shared by referral) for speed: together they are the
+    cases the gate allows, no more, no fewer, and never one twice."""
+    from casework import access, selectors
+
+    _cases(alice, anna)
+    own_of_bob = open_case(bob, risk_level="high")
+    summary = (access.FULL_VIEW, access.SECTION_PERMISSIONS["summary"])
+    for user, expected_shared in ((alice, set()), (anna, set()), (bob, {accepted.case_id})):
+        own, shared = access.cases_with_parts(user, *summary)
+        assert _ids(own).isdisjoint(_ids(shared))
+        assert _ids(own) | _ids(shared) == _ids(selectors.visible_cases(user))
+        assert _ids(shared) == expected_shared
+    assert restricted_case.pk in _ids(access.cases_with_parts(alice, *summary)[0])
+    assert restricted_case.pk not in _ids(access.cases_with_parts(anna, *summary)[0])  # not named on it
+    assert own_of_bob.pk in _ids(access.cases_with_parts(bob, *summary)[0])
+
+    panel = next(p for p in client_for(bob).get(reverse("home")).context["panels"] if p["key"] == "casework")["data"]
+    assert panel["open_total"] == 2  # bob's own case and the one referred to his organisation
+    risks = {item["level"]: item["count"] for item in panel["risks"]}
+    assert risks["high"] == 1 + (accepted.case.risk_level == "high")
+
+
+def test_recently_opened_cases_are_newest_first_each_once_and_only_while_visible(alice, anna, client_for):
+    first, second, third = (open_case(alice, risk_level="low") for _ in range(3))
+    client = client_for(alice)
+    for case in (first, second, third, first):
+        assert client.get(reverse("casework:case_detail", args=[case.pk])).status_code == 200
+    Case.objects.filter(pk=second.pk).update(is_restricted=True)
+    from casework import access
+
+    access.grant_owner(Case.objects.get(pk=second.pk), named_users=[anna])  # alice is no longer named on it
+    panel = next(p for p in client.get(reverse("home")).context["panels"] if p["key"] == "casework")["data"]
+    assert [item["reference"] for item in panel["recent"]] == [first.reference, third.reference]
+    other = client_for(anna)
+    other.get(reverse("home"))
+    with CaptureQueriesContext(connection) as before:
+        other.get(reverse("home"))  # anna opened nothing: the same statements
+    client.get(reverse("home"))
+    with CaptureQueriesContext(connection) as after:
+        client.get(reverse("home"))
+    assert len(before.captured_queries) == len(after.captured_queries)

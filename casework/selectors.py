@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 from typing import Any
 
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -378,20 +378,22 @@ def statistics_service_rows() -> QuerySet[Any]:
     )
 
 
-def high_risk_unserved(organisation: Organisation, *, hours: int = 48) -> QuerySet[Any]:
-    """Open high-risk cases of one organisation, opened more than ``hours`` ago, with no service planned or given.
-    For that organisation's own eyes: references only."""
+def high_risk_unserved(organisation: Organisation, *, hours: int = 48, shown: int = 20) -> list[dict[str, Any]]:
+    """The oldest ``shown`` open high-risk cases of one organisation, opened more than ``hours`` ago, with no service
+    planned or given, each with ``total``: how many there are in all. For that organisation's own eyes: references."""
     from casework.choices import RiskLevel, ServiceStatus
 
     since = timezone.now() - timedelta(hours=hours)
     served = ServiceRecord.objects.filter(case=OuterRef("pk")).exclude(status=ServiceStatus.CANCELLED)
-    return (
+    rows = (
         Case.objects.filter(owner=organisation, risk_level=RiskLevel.HIGH, created_at__lte=since)
         .exclude(status="closed")
         .filter(~Exists(served))
+        .annotate(total=Window(Count("id")))
         .order_by("created_at")
-        .values("id", "reference", "created_at")
+        .values("id", "reference", "created_at", "total")
     )
+    return list(rows[:shown])
 
 
 def high_risk_unserved_count(*, hours: int = 48) -> int:

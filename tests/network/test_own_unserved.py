@@ -1,0 +1,48 @@
+"""The needs page lists a caseworker's own organisation's high-risk open cases with no service for 48 hours, by
+reference, the oldest first and at most a page of them, with the count of all; never another organisation's."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.urls import reverse
+from django.utils import timezone
+
+from casework.models import Case
+from casework.services.records import service_record_add
+from tests.cases import open_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _aged(case, days):
+    Case.objects.filter(pk=case.pk).update(created_at=timezone.now() - timedelta(days=days))
+    return Case.objects.get(pk=case.pk)
+
+
+def test_only_the_own_organisations_unserved_high_risk_cases_are_listed_oldest_first(
+    alice, bob, client_for, monkeypatch
+):
+    from network import views
+
+    monkeypatch.setattr(views, "UNSERVED_SHOWN", 2)
+    oldest, older, old = (_aged(open_case(alice, risk_level="high"), days) for days in (9, 6, 3))
+    served = _aged(open_case(alice, risk_level="high"), 5)
+    service_record_add(actor=alice, case=served, service_type="medical", provider=alice.organisation, status="planned")
+    _aged(open_case(alice, risk_level="low"), 5)  # not high risk
+    open_case(alice, risk_level="high")  # opened just now: not yet 48 hours
+    elsewhere = _aged(open_case(bob, risk_level="high"), 8)
+
+    page = client_for(alice).get(reverse("network:needs"))
+    assert page.status_code == 200
+    assert page.context["own_unserved_references"] == [oldest.reference, older.reference]
+    assert page.context["own_unserved_total"] == 3
+    text = page.content.decode()
+    assert 'data-testid="own-unserved-more"' in text
+    assert old.reference not in text and served.reference not in text and elsewhere.reference not in text
+
+    theirs = client_for(bob).get(reverse("network:needs"))
+    assert theirs.context["own_unserved_references"] == [elsewhere.reference]
+    assert 'data-testid="own-unserved-more"' not in theirs.content.decode()
+    assert oldest.reference not in theirs.content.decode()

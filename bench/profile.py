@@ -64,6 +64,15 @@ def main(argv: list[str]) -> None:
         for number, query in enumerate(captured.captured_queries, 1):
             sql = query["sql"] if args.sql else query["sql"][:160]
             print(f"{number:3}. {query['time']:>6}s  {sql}")
+        # Without the profiler: wall time, and this process's CPU time (the rest is waiting on PostgreSQL and Redis).
+        started, cpu = time.perf_counter(), time.process_time()
+        for iteration in range(args.requests):
+            queries._send(client, page.build(fixture, worker, 4 + iteration))
+        wall = (time.perf_counter() - started) / args.requests * 1000
+        print(
+            f"--- {args.requests} requests: {wall:.2f} ms each, "
+            f"{(time.process_time() - cpu) / args.requests * 1000:.2f} ms of it CPU here (no profiler)"
+        )
         if args.no_profile:
             continue
         profiler = cProfile.Profile()

@@ -226,7 +226,7 @@ TEMPLATES = [
 ]
 
 # Form fields render through templates/django/forms/field.html (Bootstrap markup, errors beside the field).
-FORM_RENDERER = "django.forms.renderers.TemplatesSetting"
+FORM_RENDERER = "core.renderers.Renderer"  # TemplatesSetting, with the select widget written from Python
 CSRF_FAILURE_VIEW = "core.csrf.csrf_failure"
 
 # --- Database ------------------------------------------------------------------------------------------------

@@ -20,7 +20,7 @@ register = template.Library()
 OPTION_TEMPLATE = "django/forms/widgets/select_option.html"
 
 
-def _attrs(attrs: dict[str, Any]) -> str:
+def attrs_html(attrs: dict[str, Any]) -> str:
     # django/forms/widgets/attrs.html
     out = []
     for name, value in attrs.items():
@@ -46,7 +46,7 @@ def options_html(options: list[dict[str, Any]]) -> SafeString:
         value = conditional_escape(str(option["value"]))
         label = conditional_escape(option["label"])
         # select_option.html's own last newline follows each option
-        out.append(f'\n  <option value="{value}"{_attrs(option["attrs"])}>{label}</option>\n')
+        out.append(f'\n  <option value="{value}"{attrs_html(option["attrs"])}>{label}</option>\n')
     return mark_safe("".join(out))  # noqa: S308  (every part is escaped above)
 
 

@@ -3,9 +3,10 @@ Django's own templates, only faster."""
 
 import pytest
 from django import forms
-from django.forms.renderers import DjangoTemplates, TemplatesSetting
+from django.forms.renderers import DjangoTemplates, TemplatesSetting, get_default_renderer
 
 from accounts.choices import Role
+from core.renderers import Renderer
 
 GROUPED = [("", "—"), ("Jawa", [("31", "DKI Jakarta"), ("34", 'DI "Yogyakarta" <&>')]), ("Lain", [("53", "NTT")])]
 
@@ -29,6 +30,8 @@ def test_a_select_renders_as_djangos_own_templates_render_it(data, name):
     djangos = Sample(data, renderer=DjangoTemplates())[name].as_widget()
     assert ours == djangos
     assert "<option" in ours
+    assert Sample(data, renderer=Renderer())[name].as_widget() == djangos  # the project's renderer, in Python
+    assert isinstance(get_default_renderer(), Renderer)
 
 
 @pytest.mark.django_db

@@ -24,7 +24,7 @@ from casework import selectors as case_selectors
 from core import pdf
 from core.forms import attach_errors
 from core.http import posted
-from network import export, geo, hooks, selectors, services
+from network import export, fragments, geo, hooks, selectors, services
 from network.disclosure import Period
 from network.forms import (
     CapacityForm,
@@ -82,18 +82,28 @@ def network_map(request: AuthedRequest) -> HttpResponse:
         category = form.cleaned_data["category"] if metric != "origin" else ""
         if form.cleaned_data["period"]:
             period = Period.parse(form.cleaned_data["period"])
-    view = selectors.map_view(metric, category, period, marker=marker)
-    paths, rows = geo.markup(view, (marker, str(selectors.rule()), metric, category, period.code))
-    context = {
-        "form": form,
-        "map": view,
-        "map_paths": paths,
-        "map_rows": rows,
-        "viewbox": geo.VIEWBOX,
-        "metric_label": selectors.METRICS[metric],
-        "category_label": dict(selectors.category_choices(metric)).get(category, ""),
-    }
-    return _page(request, "network/map.html", context, page=f"map:{metric}:{category}:{period.code}", state=state)
+
+    def figures() -> dict[str, Any]:
+        view = selectors.map_view(metric, category, period, marker=marker)
+        paths, rows = geo.markup(view, (marker, str(selectors.rule()), metric, category, period.code))
+        return {
+            "form": form,
+            "map": view,
+            "map_paths": paths,
+            "map_rows": rows,
+            "viewbox": geo.VIEWBOX,
+            "metric_label": selectors.METRICS[metric],
+            "category_label": dict(selectors.category_choices(metric)).get(category, ""),
+        }
+
+    body = fragments.body("network/_map_body.html", fragments.key(form, marker), figures)
+    return _page(
+        request,
+        "network/map.html",
+        {"body": body, "form": form},
+        page=f"map:{metric}:{category}:{period.code}",
+        state=state,
+    )
 
 
 @members
@@ -102,7 +112,10 @@ def province(request: AuthedRequest, code: str) -> HttpResponse:
     selectors.get_province(code)
     state = selectors.refresh_state()
     form, period = _period(request, marker=state.marker)
-    context = {"form": form, "period": period, **selectors.province_view(code, period, marker=state.marker)}
+    view = selectors.province_view(code, period, marker=state.marker)  # its figures are kept per refresh
+    key = fragments.key(form, state.marker, code, tuple(view["offered"]))
+    body = fragments.body("network/_province_body.html", key, lambda: {"form": form, "period": period, **view})
+    context = {"province": view["province"], "body": body, "form": form}
     return _page(request, "network/province.html", context, page=f"province:{code}:{period.code}", state=state)
 
 

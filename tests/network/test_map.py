@@ -141,3 +141,52 @@ def test_a_coordinator_queues_a_refresh_and_the_page_shows_it(client_for, carol,
     assert 'data-testid="refreshing"' in html
     assert 'hx-get="/network/refresh/status/"' in html
     assert client_for(alice).post(reverse("network:refresh")).status_code == 403
+
+
+def test_the_tabs_mark_the_page_shown_in_the_users_language(client_for, carol, figures):
+    """The tabs are rendered once per language and page (network_tables.network_tabs): each page still marks
+    itself, and each language gets its own words."""
+    import re
+
+    client = client_for(carol)
+
+    def current(url):
+        text = client.get(url).content.decode()
+        nav = text[text.index('class="nav nav-pills') : text.index("</nav>", text.index('class="nav nav-pills'))]
+        return re.findall(r'href="([^"]+)" aria-current="page">([^<]+)<', nav)
+
+    assert current(reverse("network:map")) == [(reverse("network:map"), "Peta")]
+    assert current(reverse("network:needs")) == [(reverse("network:needs"), "Kebutuhan mendesak")]
+    assert current(reverse("network:province", args=["31"])) == []  # no tab is the province page
+    client.post(reverse("accounts:set_language"), {"language": "en", "next": "/"})
+    assert current(reverse("network:needs")) == [(reverse("network:needs"), "Urgent needs")]
+    assert current(reverse("network:map")) == [(reverse("network:map"), "Map")]
+
+
+def test_the_figures_part_is_kept_per_refresh_and_language_and_never_holds_the_user(
+    client_for, alice, bob, carol, figures, refresh
+):
+    """network.fragments keeps the map's and a province's figures part: a later refresh shows at once, each
+    language has its own, a switcher with an error is shown for that request only, and the shell is each user's."""
+    for_alice, for_carol = client_for(alice), client_for(carol)
+    first = for_alice.get(reverse("network:map")).content.decode()
+    assert paths(first)["53"].endswith(": 15")
+    seen_by_carol = for_carol.get(reverse("network:map")).content.decode()
+    assert paths(seen_by_carol) == paths(first)
+    assert alice.username in first and alice.username not in seen_by_carol and carol.username in seen_by_carol
+
+    stat_cases(alice, 10, origin_province="53")  # 23 cases: 25 after the next refresh
+    assert paths(for_alice.get(reverse("network:map")).content.decode())["53"].endswith(": 15")  # not yet refreshed
+    refresh()
+    assert paths(for_alice.get(reverse("network:map")).content.decode())["53"].endswith(": 25")
+    province = for_carol.get(reverse("network:province", args=["53"])).content.decode()
+    assert re.search(r'data-testid="province-cases">[^<]*25', province)
+
+    wrong = for_alice.get(reverse("network:map"), {"period": "1999-Q9"})
+    assert wrong.status_code == 200 and wrong.context["form"].errors
+    assert 'class="invalid-feedback' in wrong.content.decode()
+    assert 'class="invalid-feedback' not in for_alice.get(reverse("network:map")).content.decode()
+
+    for_alice.post(reverse("accounts:set_language"), {"language": "en", "next": "/"})
+    english = for_alice.get(reverse("network:map")).content.decode()
+    assert "What the map shows" in english and "What the map shows" not in first

@@ -10,7 +10,7 @@ from typing import Any
 from django.forms.renderers import TemplatesSetting
 from django.http import HttpRequest
 from django.utils.html import conditional_escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import mark_safe
 
 from core.templatetags.fast_widgets import attrs_html, optgroups_html
 
@@ -18,7 +18,7 @@ SELECT_TEMPLATE = "django/forms/widgets/select.html"
 
 
 class Renderer(TemplatesSetting):
-    def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> SafeString:
+    def render(self, template_name: str, context: dict[str, Any], request: HttpRequest | None = None) -> str:
         if template_name == SELECT_TEMPLATE:
             widget = context["widget"]
             name = conditional_escape(widget["name"])

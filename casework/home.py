@@ -7,12 +7,13 @@ from __future__ import annotations
 from typing import Any
 from urllib.parse import urlencode
 
-from django.db.models import Count, Q
+from django.db import connection
 from django.http import HttpRequest
 from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Role
+from accounts.models import User
 from audit import selectors as audit_selectors
 from casework import access, selectors
 from casework.choices import CaseStatus, RiskLevel
@@ -24,26 +25,40 @@ def _list(**params: str) -> str:
     return reverse("casework:case_list") + "?" + urlencode(params)
 
 
+def _open_case_figures(user: User) -> dict[str, int]:
+    """Every follow-up and risk figure of the open cases the user may see (selectors.visible_cases), in one
+    statement: the two disjoint parts of those cases (access.cases_with_parts: the organisation's own, read from
+    an index, and those shared with it), each as the ORM writes it, counted together. The ORM's own aggregate
+    over each part cost twice as much to build as to run."""
+    today = connection.ops.adapt_datefield_value(timezone.localdate())
+    summary = (access.FULL_VIEW, access.SECTION_PERMISSIONS[Section.SUMMARY])
+    columns = ("next_follow_up", "assigned_to_id", "risk_level")
+    parts = [
+        part.exclude(status=CaseStatus.CLOSED).order_by().values(*columns).query.sql_with_params()
+        for part in access.cases_with_parts(user, *summary)
+    ]
+    figures: dict[str, tuple[str, list[Any]]] = {
+        "today_mine": ("next_follow_up = %s AND assigned_to_id = %s", [today, user.pk]),
+        "overdue_mine": ("next_follow_up < %s AND assigned_to_id = %s", [today, user.pk]),
+        "today_all": ("next_follow_up = %s", [today]),
+        "overdue_all": ("next_follow_up < %s", [today]),
+        **{f"risk_{level}": ("risk_level = %s", [level]) for level in RiskLevel.values},
+    }
+    counts = ", ".join(f"COUNT(*) FILTER (WHERE {condition})" for condition, _params in figures.values())
+    union = " UNION ALL ".join(sql for sql, _params in parts)
+    params = [p for _condition, condition_params in figures.values() for p in condition_params]
+    params += [p for _sql, part_params in parts for p in part_params]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {counts} FROM ({union}) AS visible", params)  # noqa: S608 (the ORM's SQL, params)
+        row = cursor.fetchone()
+    return {key: row[index] or 0 for index, key in enumerate(figures)}
+
+
 def panel_data(request: HttpRequest) -> dict[str, Any]:
     user = request.user
     if not access.may_reach_cases(user):  # type: ignore[arg-type]
         return {}
-    today = timezone.localdate()
-    mine = Q(assigned_to=user)
-    figures = {
-        "today_mine": Count("id", filter=Q(next_follow_up=today) & mine),
-        "overdue_mine": Count("id", filter=Q(next_follow_up__lt=today) & mine),
-        "today_all": Count("id", filter=Q(next_follow_up=today)),
-        "overdue_all": Count("id", filter=Q(next_follow_up__lt=today)),
-        **{f"risk_{level}": Count("id", filter=Q(risk_level=level)) for level in RiskLevel.values},
-    }
-    # The open cases the user may see (selectors.visible_cases), counted in its two disjoint parts, the
-    # organisation's own and those shared with it: one aggregate query each for every figure.
-    summary = (access.FULL_VIEW, access.SECTION_PERMISSIONS[Section.SUMMARY])
-    due = dict.fromkeys(figures, 0)
-    for part in access.cases_with_parts(user, *summary):  # type: ignore[arg-type]
-        for key, count in part.exclude(status=CaseStatus.CLOSED).aggregate(**figures).items():
-            due[key] += count
+    due = _open_case_figures(user)  # type: ignore[arg-type]
     by_risk = {level: due[f"risk_{level}"] for level in RiskLevel.values}
     # My recently opened cases that I may still open, newest view first: one query, whether I opened any or not.
     viewed, seen = audit_selectors.recently_viewed(user)  # type: ignore[arg-type]

@@ -9,7 +9,7 @@ the coming weeks, to show that rows not due cost no statements. After each pass 
 are set back to pending, so the job can run again. Pending rows of the app that fall due before the pass (event
 notices of earlier bench runs, say) are moved a thousand years ahead for the duration and moved back afterwards.
 
-Every pass also runs the rules' scans. The access-log flag scan (accounts/flags.py) reads the entries written
+Every pass also runs the rules' scans. The access-log flag scan (audit/flags.py) reads the entries written
 since its last run, and the page runs write thousands: it is caught up first, unmeasured by the passes but timed and
 counted on its own, so that both passes do the same work.
 """
@@ -32,6 +32,7 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext, override_settings
 from django.utils import timezone
 
+from audit import flags as audit_flags
 from audit.models import AccessLog, AuditScanState
 from casework import reminders as case_reminders
 from casework.choices import CaseStatus
@@ -195,15 +196,15 @@ def _catch_up_flags(now: datetime) -> dict[str, Any]:
     state = AuditScanState.objects.filter(pk=1).values_list("last_entry_id", flat=True).first() or 0
     backlog = AccessLog.objects.filter(id__gt=state).count()
     last = AccessLog.objects.order_by("-id").values_list("id", flat=True).first() or 0
-    flags = 0
+    found = 0
     with _all_queries() as captured:
         started = time.perf_counter()
         while backlog:
-            flags += flags.scan(now)
+            found += audit_flags.scan(now)
             if (AuditScanState.objects.filter(pk=1).values_list("last_entry_id", flat=True).first() or 0) >= last:
                 break
         seconds = time.perf_counter() - started
-    return {"entries": backlog, "seconds": round(seconds, 2), "statements": len(captured), "new_flags": flags}
+    return {"entries": backlog, "seconds": round(seconds, 2), "statements": len(captured), "new_flags": found}
 
 
 def _statements(queries: list[dict[str, Any]], top: int = 8) -> list[tuple[int, str]]:

@@ -83,7 +83,9 @@ class AccessLog(models.Model):
             models.Index(fields=["actor", "at"]),
             # A user's entries of one kind, newest first (the home's recently opened cases): index-only on PostgreSQL.
             models.Index(
-                fields=["actor", "event", "at"], include=["object_type", "object_id"], name="audit_accesslog_actor_event"
+                fields=["actor", "event", "at"],
+                include=["object_type", "object_id"],
+                name="audit_accesslog_actor_event",
             ),
             models.Index(fields=["event", "at"]),
             models.Index(fields=["object_ref", "id"], name="audit_accesslog_ref_idx"),

@@ -5,16 +5,19 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('accounts', '0002_sealed_authenticators'),
-        ('audit', '0010_rights_rejection'),
+        ("accounts", "0002_sealed_authenticators"),
+        ("audit", "0010_rights_rejection"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AddIndex(
-            model_name='accesslog',
-            index=models.Index(fields=['actor', 'event', 'at'], include=('object_type', 'object_id'), name='audit_accesslog_actor_event'),
+            model_name="accesslog",
+            index=models.Index(
+                fields=["actor", "event", "at"],
+                include=("object_type", "object_id"),
+                name="audit_accesslog_actor_event",
+            ),
         ),
     ]

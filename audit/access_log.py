@@ -101,15 +101,15 @@ def record(
     )
     # Nearly every page writes here: three statements on one cursor, without the ORM's query building and model
     # saving (which cost as much again as the statements). The columns are the model's, converted by its fields.
+    statements = _statements()
     with transaction.atomic(), connection.cursor() as cursor:
         if connection.vendor == "postgresql":
             cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_CHAIN_LOCK, chain])
-        cursor.execute(_statements().last_entry, [chain])
+        cursor.execute(statements.last_entry, [chain])
         last = cursor.fetchone()
         entry.at = timezone.now()  # taken in the chain's turn, so that times never go back along a chain
         entry.seq, entry.prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
         entry.hash = entry_digest(entry, entry.prev_hash)
-        statements = _statements()
         values = [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in statements.fields]
         cursor.execute(statements.insert, values)
         entry.pk = cursor.fetchone()[0]

@@ -201,8 +201,8 @@ def change_rows(data: dict[str, Any], *, before: datetime | None) -> list[Change
 
 def recently_viewed(user: User, *, object_type: str = "case", scan: int = 50) -> tuple[QuerySet[Any], Subquery]:
     """For one query over the objects a user opened most recently, from their own access-log entries: the ids among
-    the user's latest ``scan`` views (over the (actor, at) index), and the time of the user's latest view of the
-    outer object (``OuterRef("pk")``), to order them by."""
+    the user's latest ``scan`` views (index-only over ``audit_accesslog_actor_event``), and the time of the user's
+    latest view of the outer object (``OuterRef("pk")``), to order them by."""
     views = AccessLog.objects.filter(actor=user, event=AccessLog.Event.CASE_VIEWED, object_type=object_type)
     ids = views.order_by("-at").values("object_id")[:scan]
     seen = Subquery(views.filter(object_id=OuterRef("pk")).order_by("-at").values("at")[:1])

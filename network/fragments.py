@@ -15,23 +15,17 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString
 from django.utils.translation import get_language
 
+from core.memo import Memo
 from network import selectors
 
-_BODIES: dict[tuple[Hashable, ...], SafeString] = {}
-_SIZE = 256  # a few hundred KB
+_BODIES: Memo[SafeString] = Memo()  # 256 parts of a few KB each
 
 
 def body(template: str, key: tuple[Hashable, ...] | None, context: Callable[[], dict[str, Any]]) -> SafeString:
     """``template`` rendered with ``context()``; kept under ``key`` (None: not kept, e.g. a form with errors)."""
     if key is None:
         return render_to_string(template, context())
-    full = (template, get_language() or "", *key)
-    found = _BODIES.get(full)
-    if found is None:
-        if len(_BODIES) >= _SIZE:
-            _BODIES.clear()
-        found = _BODIES[full] = render_to_string(template, context())
-    return found
+    return _BODIES.get((template, get_language() or "", *key), lambda: render_to_string(template, context()))
 
 
 def key(form: Any, marker: str, *more: Hashable) -> tuple[Hashable, ...] | None:

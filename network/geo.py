@@ -11,6 +11,8 @@ from typing import Any
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
+from core.memo import Memo
+
 SVG = Path(__file__).resolve().parent / "data" / "provinces-38-light.svg"
 VIEWBOX = "0 0 928 346"
 _PATH = re.compile(r'<path id="prov-(\d{2})" data-kode="(\d{2})" d="([^"]+)">')
@@ -32,17 +34,15 @@ def province_base() -> str:
     return reverse("network:province", args=["11"]).removesuffix("11/")
 
 
-_MARKUP: dict[tuple[str, ...], tuple[str, str]] = {}
+_MARKUP: Memo[tuple[str, str]] = Memo()
 
 
 def markup(view: Any, key: tuple[str, ...]) -> tuple[str, str]:
     """The map's 38 linked paths and the 38 rows of the table beside it, as HTML, kept per (refresh, metric,
     category, period): rendering them through the template language cost more than the rest of the page. Province
     names and figures ("15", "<11") are the same in both languages; every text is escaped here."""
-    found = _MARKUP.get(key)
-    if found is None:
-        if len(_MARKUP) >= 256:
-            _MARKUP.clear()
+
+    def build() -> tuple[str, str]:
         base, period, d = province_base(), escape(view.period.code), shapes()
         paths, rows = [], []
         for row in view.provinces:
@@ -56,5 +56,6 @@ def markup(view: Any, key: tuple[str, ...]) -> tuple[str, str]:
                 f'<tr data-province="{row.code}"><th scope="row" class="fw-normal"><a href="{href}">{name}</a></th>'
                 f'<td class="text-end">{figure}</td></tr>'
             )
-        found = _MARKUP[key] = (mark_safe("\n".join(paths)), mark_safe("\n".join(rows)))  # noqa: S308 - escaped
-    return found
+        return mark_safe("\n".join(paths)), mark_safe("\n".join(rows))  # noqa: S308 - escaped
+
+    return _MARKUP.get(key, build)

@@ -15,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import Role, ServiceType
 from accounts.models import Organisation, User
 from core import provinces
+from core.memo import Memo
 from network.aggregation import COLUMNS, MULTI_VALUED, NOT_RECORDED, NOW, PROVINCE_ROWS, TOTAL
 from network.disclosure import Figure, Period, Rule, Series, Table, available_periods, protect_series, protect_table
 from network.models import (
@@ -23,7 +24,6 @@ from network.models import (
 )
 
 MEMBER_ROLES = (Role.CASEWORKER, Role.COORDINATOR, Role.ADMIN)
-_FIRST_YEAR: dict[str, int] = {}  # per refresh marker: see periods()
 
 
 def is_member(user: User) -> bool:
@@ -42,15 +42,13 @@ def periods(today: date | None = None, *, marker: str | None = None) -> list[Per
     refresh replaces the aggregates: given the refresh's ``marker``, it is read once per process and refresh
     (before the first refresh, each time)."""
     today = today or timezone.localdate()
-    first_year = _FIRST_YEAR.get(marker) if marker else None
-    if first_year is None:
+
+    def first_year() -> int:
         first = Aggregate.objects.exclude(period=NOW).order_by("period").values_list("period", flat=True).first()
-        first_year = int(first[:4]) if first else today.year
-        if marker:
-            if len(_FIRST_YEAR) >= _PROTECTED_SIZE:
-                _FIRST_YEAR.clear()
-            _FIRST_YEAR[marker] = first_year
-    return available_periods(today, min(first_year, today.year))
+        return int(first[:4]) if first else today.year
+
+    year = _remember((marker, rule(), "", "first-year"), first_year) if marker else first_year()
+    return available_periods(today, min(year, today.year))
 
 
 def default_period(today: date | None = None) -> Period:
@@ -111,17 +109,11 @@ def _rows(period: str, table: str) -> QuerySet[Any]:
 
 # Protected tables change only when a refresh replaces the rows: they are kept per (refresh, rule, period, table),
 # so that a page reads and protects a large table (destinations: 39 x 290) once per process and refresh.
-_PROTECTED: dict[tuple[str, Rule, str, str], Any] = {}
-_PROTECTED_SIZE = 256
+_PROTECTED: Memo[Any] = Memo()
 
 
 def _remember(key: tuple[str, Rule, str, str], build: Any) -> Any:
-    found = _PROTECTED.get(key)
-    if found is None:
-        if len(_PROTECTED) >= _PROTECTED_SIZE:
-            _PROTECTED.clear()
-        found = _PROTECTED[key] = build()
-    return found
+    return _PROTECTED.get(key, build)
 
 
 def province_table(period: Period, table: str, *, marker: str | None = None) -> Table:

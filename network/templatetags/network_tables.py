@@ -12,8 +12,10 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
+from core.memo import Memo
+
 register = template.Library()
-_TABS: dict[tuple[str, str], SafeString] = {}
+_TABS: Memo[SafeString] = Memo()
 
 
 @register.simple_tag(takes_context=True)
@@ -21,13 +23,9 @@ def network_tabs(context: template.Context) -> SafeString:
     """The network pages' tabs (templates/network/_tabs_nav.html), rendered once per language and path: they hold
     nothing else (six links, the current one marked), and rendering them was a tenth of a network page."""
     path = context["request"].path
-    key = (get_language() or "", path)
-    found = _TABS.get(key)
-    if found is None:
-        if len(_TABS) >= 256:
-            _TABS.clear()
-        found = _TABS[key] = render_to_string("network/_tabs_nav.html", {"request_path": path})
-    return found
+    return _TABS.get(
+        (get_language() or "", path), lambda: render_to_string("network/_tabs_nav.html", {"request_path": path})
+    )
 
 
 @register.simple_tag

@@ -9,7 +9,6 @@ from urllib.parse import urlencode
 
 from django.db import connection
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Role
@@ -19,10 +18,11 @@ from casework import access, selectors
 from casework.choices import CaseStatus, RiskLevel
 from casework.models import Section
 from core import home
+from core.templatetags.fast_url import fast_url
 
 
 def _list(**params: str) -> str:
-    return reverse("casework:case_list") + "?" + urlencode(params)
+    return fast_url("casework:case_list") + "?" + urlencode(params)
 
 
 def _open_case_figures(user: User) -> dict[str, int]:
@@ -82,9 +82,7 @@ def panel_data(request: HttpRequest) -> dict[str, Any]:
         ],
         "open_total": sum(by_risk.values()),
         "open_url": _list(open="1"),
-        "recent": [
-            {"reference": reference, "url": reverse("casework:case_detail", args=[pk])} for pk, reference in recent
-        ],
+        "recent": [{"reference": reference, "url": fast_url("casework:case_detail", pk)} for pk, reference in recent],
     }
 
 

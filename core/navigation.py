@@ -8,9 +8,9 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.http import HttpRequest
-from django.urls import reverse
 
 from core.registry import Registry
+from core.templatetags.fast_url import fast_url
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def navigation_for(request: HttpRequest) -> list[dict[str, object]]:
             items.append(
                 {
                     "label": item.label,
-                    "url": reverse(item.url_name),
+                    "url": fast_url(item.url_name),
                     "active": current == item.url_name,
                     "badge": item.badge(request) if item.badge else 0,
                 }

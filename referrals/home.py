@@ -7,12 +7,12 @@ from typing import Any
 
 from django.db.models import Count, Q
 from django.http import HttpRequest
-from django.urls import reverse
 from django.utils import timezone
 
 from accounts.choices import Role
 from casework import access as case_access
 from core import home
+from core.templatetags.fast_url import fast_url
 from referrals.choices import ReferralStatus
 from referrals.models import Referral
 
@@ -31,8 +31,8 @@ def panel_data(request: HttpRequest) -> dict[str, Any]:
         sent_by_me=Count("id", filter=Q(sent_by=user)),
     )
     now = timezone.now()
-    soonest = list(waiting.filter(to_org=organisation).select_related("from_org").order_by("deadline", "id")[:SHOWN])
-    inbox = reverse("referrals:inbox")
+    soonest = waiting.filter(to_org=organisation).order_by("deadline", "id")
+    inbox = fast_url("referrals:inbox")
     return {
         "incoming": counts["incoming"],
         "sent_by_me": counts["sent_by_me"],
@@ -40,13 +40,15 @@ def panel_data(request: HttpRequest) -> dict[str, Any]:
         "outgoing_url": inbox + "#h-outgoing",
         "soonest": [
             {
-                "reference": r.reference,
-                "from": r.from_org.code,
-                "left": r.deadline - now,
-                "overdue": r.deadline < now,
-                "url": reverse("referrals:referral_detail", args=[r.pk]),
+                "reference": reference,
+                "from": sender,
+                "left": deadline - now,
+                "overdue": deadline < now,
+                "url": fast_url("referrals:referral_detail", pk),
             }
-            for r in soonest
+            for pk, reference, sender, deadline in soonest.values_list("pk", "reference", "from_org__code", "deadline")[
+                :SHOWN
+            ]
         ],
     }
 

@@ -8,13 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 from typing import Any
 
-from django.db.models import OuterRef, QuerySet, Subquery
+from django.db.models import QuerySet
 from django.utils import timezone
 
 from accounts.models import User
 from audit import history_registry
 from audit.models import AccessLog, AccessLogVerification, AuditFlag
-from core import counts
+from core import counts, sql
 from core.http import row_id
 
 PAGE = 50
@@ -199,14 +199,16 @@ def change_rows(data: dict[str, Any], *, before: datetime | None) -> list[Change
 # --- For other apps: what the access log says about one case or one user ---------------------------------------
 
 
-def recently_viewed(user: User, *, object_type: str = "case", scan: int = 50) -> tuple[QuerySet[Any], Subquery]:
-    """For one query over the objects a user opened most recently, from their own access-log entries: the ids among
-    the user's latest ``scan`` views (index-only over ``audit_accesslog_actor_event``), and the time of the user's
-    latest view of the outer object (``OuterRef("pk")``), to order them by."""
-    views = AccessLog.objects.filter(actor=user, event=AccessLog.Event.CASE_VIEWED, object_type=object_type)
-    ids = views.order_by("-at").values("object_id")[:scan]
-    seen = Subquery(views.filter(object_id=OuterRef("pk")).order_by("-at").values("at")[:1])
-    return ids, seen
+def recently_viewed(user: User, *, object_type: str = "case", scan: int = 50) -> tuple[str, list[Any]]:
+    """The objects a user opened most recently, as a statement to join (core/sql.py): rows of ``object_id`` and
+    ``seen`` (the user's latest view of it) among the user's latest ``scan`` views, read backwards along
+    ``audit_accesslog_actor_event`` (actor, event, at) INCLUDE (object_type, object_id), index-only."""
+    views = (
+        f"SELECT object_id, at FROM {sql.table(AccessLog)}"  # noqa: S608 (names, not values)
+        " WHERE actor_id = %s AND event = %s AND object_type = %s ORDER BY at DESC LIMIT %s"
+    )
+    statement = f"SELECT object_id, MAX(at) AS seen FROM ({views}) AS views GROUP BY object_id"  # noqa: S608
+    return statement, [user.pk, AccessLog.Event.CASE_VIEWED.value, object_type, scan]
 
 
 def viewers_of(object_id: uuid.UUID) -> list[dict[str, Any]]:

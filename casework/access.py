@@ -18,7 +18,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import Group, Permission
-from django.db import connection
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_migrate
@@ -27,6 +26,7 @@ from django.utils.translation import gettext
 from accounts.choices import Role
 from accounts.models import Membership, Organisation, User
 from casework.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Section
+from core.sql import table
 
 FULL_VIEW = "view_case"
 CHANGE = "change_case"
@@ -181,8 +181,11 @@ def access_for(user: User, case: Case) -> CaseAccess:
     return CaseAccess(full=full, can_change=full and CHANGE in codenames, sections=sections)
 
 
-def _table(model: Any) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
+def granted_ids(user: User, *codenames: str, own_cases: bool = True) -> tuple[str, list[Any]]:
+    """``_granted_sql`` as a statement and its parameters, for the statements written out (casework/home.py).
+    The caller has checked ``may_reach_cases``."""
+    found = _granted_sql(user, codenames, own_cases=own_cases)
+    return found.sql, list(found.params)
 
 
 def _granted_sql(user: User, codenames: tuple[str, ...], *, own_cases: bool = True) -> RawSQL:
@@ -207,16 +210,16 @@ def _grant_statement(permissions: int, own_cases: bool) -> str:
     """``_granted_sql``'s statement for so many permissions: table names from the models, every value a parameter."""
     marks = ", ".join(["%s"] * permissions)
     by_group = (
-        f"SELECT g.content_object_id FROM {_table(CaseGroupObjectPermission)} g"  # noqa: S608 (names, not values)
-        f" INNER JOIN {_table(User.groups.through)} m ON m.group_id = g.group_id"
+        f"SELECT g.content_object_id FROM {table(CaseGroupObjectPermission)} g"  # noqa: S608 (names, not values)
+        f" INNER JOIN {table(User.groups.through)} m ON m.group_id = g.group_id"
         f" WHERE m.user_id = %s AND g.permission_id IN ({marks})"
     )
     if not own_cases:
-        own = f"SELECT c.id FROM {_table(Case)} c WHERE c.owner_id = %s"  # noqa: S608 (names, not values)
+        own = f"SELECT c.id FROM {table(Case)} c WHERE c.owner_id = %s"  # noqa: S608 (names, not values)
         return f"{by_group} AND g.content_object_id NOT IN ({own})"
     by_user = (
-        f"SELECT n.content_object_id FROM {_table(CaseUserObjectPermission)} n"  # noqa: S608 (names, not values)
-        f" INNER JOIN {_table(Case)} c ON c.id = n.content_object_id"
+        f"SELECT n.content_object_id FROM {table(CaseUserObjectPermission)} n"  # noqa: S608 (names, not values)
+        f" INNER JOIN {table(Case)} c ON c.id = n.content_object_id"
         f" WHERE n.user_id = %s AND c.owner_id = %s AND n.permission_id IN ({marks})"
     )
     return f"{by_group} UNION {by_user}"

@@ -62,6 +62,11 @@ def test_the_referral_figures(alice, bob, case_a, referral, client_for):
     bob_home = client_for(bob).get(reverse("home"))
     data = next(p for p in bob_home.context["panels"] if p["key"] == "referrals")["data"]
     assert data["incoming"] == 1 and data["soonest"][0]["reference"] == referral.reference
+    first = data["soonest"][0]
+    assert first["url"] == reverse("referrals:referral_detail", args=[referral.pk])
+    assert first["from"] == alice.organisation.code and not first["overdue"]
+    assert abs(first["left"] - (referral.deadline - timezone.now())).total_seconds() < 60
+    assert first["url"] in bob_home.content.decode()
     inbox = client_for(bob).get(reverse("referrals:inbox"))
     assert len(inbox.context["incoming"]) == data["incoming"]
     alice_home = client_for(alice).get(reverse("home"))

@@ -3,6 +3,7 @@ of casework.selectors' reads; nobody reads another person's draft)."""
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -43,3 +44,26 @@ def intake_drafts_offered(user: User, *, exclude: Any = None) -> list[DraftOffer
         assert draft.saved_at is not None
         offers.append(DraftOffer(id=draft.pk, name=name, saved_at=draft.saved_at))
     return offers
+
+
+def intake_draft_of(user: User, draft_id: Any = None) -> IntakeDraft | None:
+    """The user's own live draft (begun at their current organisation, not expired); with ``draft_id``, only if it is
+    that one. Nobody reads another person's draft."""
+    drafts_of_user = IntakeDraft.objects.filter(
+        owner=user, organisation=user.organisation, expires_at__gt=timezone.now()
+    )
+    if draft_id is not None:
+        try:
+            drafts_of_user = drafts_of_user.filter(pk=uuid.UUID(str(draft_id)))
+        except ValueError:
+            return None
+    return drafts_of_user.first() if user.organisation is not None else None
+
+
+def intake_draft_fields(draft: IntakeDraft) -> dict[str, list[str]]:
+    """What the draft holds, for its owner's intake page. A draft that no longer opens (its master key retired) is
+    empty: it was only a scratch copy."""
+    try:
+        return drafts.open_fields(draft)
+    except crypto.CryptoError:
+        return {}

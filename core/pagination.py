@@ -4,6 +4,7 @@ page costs what the first one does."""
 from __future__ import annotations
 
 import uuid
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -26,12 +27,25 @@ def _parse(cursor: str) -> tuple[datetime, uuid.UUID] | None:
         return None
 
 
-def keyset_page(rows: QuerySet[Any], cursor: str = "", *, time_field: str, size: int = 25) -> Page:
-    """``rows`` must be ordered by (time_field, pk) descending, and its pk must be a UUID."""
+def keyset_page(
+    rows: QuerySet[Any], cursor: str = "", *, time_field: str, size: int = 25, parts: Sequence[QuerySet[Any]] = ()
+) -> Page:
+    """``rows`` must be ordered by (time_field, pk) descending, and its pk must be a UUID.
+
+    With ``parts``, disjoint querysets of the same model whose union is the set to page through (only on a
+    database that orders and slices within a UNION: ``supports_slicing_ordering_in_compound``), the page is cut
+    from each part first, in one statement with the rows: each part can then be read along its own index and
+    stop at the page's end. ``rows`` says only how to read and order the page's rows."""
     position = _parse(cursor) if cursor else None
+    after = Q()
     if position is not None:
         at, pk = position
-        rows = rows.filter(Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "pk__lt": pk}))
+        after = Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "pk__lt": pk})
+    if parts:
+        ends = [part.filter(after).order_by(f"-{time_field}", "-pk").values("pk")[: size + 1] for part in parts]
+        rows = rows.filter(pk__in=ends[0].union(*ends[1:], all=True))
+    elif position is not None:
+        rows = rows.filter(after)
     items = list(rows[: size + 1])
     more = len(items) > size
     items = items[:size]

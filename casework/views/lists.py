@@ -72,7 +72,7 @@ def case_list(request: AuthedRequest) -> HttpResponse:
 
 def _case_list(request: AuthedRequest, search_form: SearchForm) -> HttpResponse:
     filters = _filters(request)
-    page = selectors.keyset_page(selectors.filtered_cases(request.user, filters), request.GET.get("after", ""))
+    page = selectors.case_list_page(request.user, filters, request.GET.get("after", ""))
     query = request.GET.copy()
     query.pop("after", None)
     context = {

@@ -1,0 +1,66 @@
+"""The case list's pages (selectors.case_list_page): on PostgreSQL each page is cut from the two disjoint parts of
+the visible cases before the rows are read; paging through must give exactly ``filtered_cases``, in its order,
+each case once, for every user of the cast and every filter."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from casework import selectors
+from casework.choices import CaseStatus, RiskLevel
+from casework.models import Case
+from referrals import services as referral_services
+from tests.cases import open_case
+
+pytestmark = pytest.mark.django_db
+
+
+def _all_pages(user, filters, size):
+    seen, cursor, pages = [], "", 0
+    while True:
+        page = selectors.case_list_page(user, filters, cursor, size=size)
+        seen += [case.pk for case in page.items]
+        pages += 1
+        assert pages < 50, "the cursor does not move"
+        if not page.next_cursor:
+            return seen
+        cursor = page.next_cursor
+
+
+def test_paging_through_gives_exactly_the_filtered_cases_for_each_user(alice, anna, bob, cecep, carol, org_b, case_a):
+    now = timezone.now()
+    mine = [open_case(alice, risk_level=RiskLevel.HIGH if n % 2 else RiskLevel.LOW) for n in range(5)]
+    restricted = open_case(alice, name="Terbatas Rekaan", restricted=True, named=[alice])
+    theirs = [open_case(bob) for _ in range(4)]
+    shared = case_a  # with the person's consent to share
+    referral = referral_services.referral_send(
+        actor=alice, case=shared, to_org=org_b, services=["shelter"], urgency="urgent", reason="x", sections=[]
+    )
+    referral_services.referral_accept(actor=bob, referral=referral)
+    # Interleave the shared case among bob's own in time, two cases at the same instant (the id breaks the tie).
+    for number, case in enumerate([*theirs, *mine, restricted, case_a]):
+        Case.objects.filter(pk=case.pk).update(created_at=now - timedelta(hours=number))
+    Case.objects.filter(pk=shared.pk).update(created_at=now - timedelta(hours=1))
+    Case.objects.filter(pk=mine[0].pk).update(status=CaseStatus.CLOSED)
+
+    filters = [
+        selectors.CaseFilters(),
+        selectors.CaseFilters(risk_level=RiskLevel.HIGH),
+        selectors.CaseFilters(open_only=True),
+        selectors.CaseFilters(mine=True),
+        selectors.CaseFilters(restricted=True),
+        selectors.CaseFilters(search_ids=[shared.pk, theirs[0].pk, restricted.pk]),
+    ]
+    for user in (alice, anna, bob, cecep, carol):
+        for chosen in filters:
+            expected = list(selectors.filtered_cases(user, chosen).values_list("pk", flat=True))
+            for size in (1, 2, 25):
+                assert _all_pages(user, chosen, size) == expected, (user.username, chosen, size)
+    # What the parts must and must not hold, spelled out for the plain list.
+    assert set(_all_pages(bob, selectors.CaseFilters(), 2)) == {*(c.pk for c in theirs), shared.pk}
+    assert restricted.pk in _all_pages(alice, selectors.CaseFilters(), 2)
+    assert restricted.pk not in _all_pages(anna, selectors.CaseFilters(), 2)
+    assert _all_pages(carol, selectors.CaseFilters(), 2) == []

@@ -118,10 +118,10 @@ class QueueFilterForm(forms.Form):
     status = forms.ChoiceField(label=_("Status"), choices=BLANK + ReferralStatus.choices, required=False)
     urgency = forms.ChoiceField(label=_("Urgency"), choices=BLANK + Urgency.choices, required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
-    from_org = forms.ModelChoiceField(
-        label=_("From"), queryset=Organisation.objects.all(), required=False, empty_label="—"
-    )
-    to_org = forms.ModelChoiceField(label=_("To"), queryset=Organisation.objects.all(), required=False, empty_label="—")
+    # The organisations' ids (the choices are the organisations, read once for both in __init__): a model choice
+    # field copied and iterated its queryset for each select, on a page coordinators reload all day.
+    from_org = forms.TypedChoiceField(label=_("From"), coerce=int, required=False, empty_value=None)
+    to_org = forms.TypedChoiceField(label=_("To"), coerce=int, required=False, empty_value=None)
     province = forms.ChoiceField(label=_("Province of origin"), choices=BLANK + provinces.CHOICES, required=False)
     service = forms.ChoiceField(label=_("Service"), choices=BLANK + ServiceType.choices, required=False)
     show = forms.ChoiceField(
@@ -145,6 +145,7 @@ class QueueFilterForm(forms.Form):
             css = "form-check-input" if isinstance(field.widget, forms.CheckboxInput) else "form-select form-select-sm"
             field.widget.attrs["class"] = css
         # Both organisation selects list the same organisations: read them once (the querysets still validate).
-        organisations = [("", "—")] + [(o.pk, str(o)) for o in Organisation.objects.all()]
+        rows = Organisation.objects.values_list("pk", "name", "code")  # as Organisation.__str__ writes them
+        organisations = [("", "—")] + [(pk, f"{name} ({code})") for pk, name, code in rows]
         self.fields["from_org"].choices = organisations
         self.fields["to_org"].choices = organisations

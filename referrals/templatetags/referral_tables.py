@@ -14,13 +14,14 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils import formats, timezone
+from django.utils import dateformat, formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from core.templatetags.fast_url import fast_reverse
 from core.templatetags.jejaring import duration
-from referrals.choices import Urgency
+from referrals.choices import ReferralStatus, Urgency
+from referrals.models import STATUS_LABELS, URGENCY_LABELS
 
 register = template.Library()
 
@@ -47,6 +48,15 @@ def _code(referral: Any, side: str) -> str:
     return code if code is not None else getattr(referral, f"{side}_org").code
 
 
+def _labels() -> tuple[dict[str, str], dict[str, str]]:
+    """The statuses' and urgencies' labels in the active language, escaped, once per table."""
+    escape = html.escape
+    return (
+        {value: escape(str(label)) for value, label in STATUS_LABELS.items()},
+        {value: escape(str(label)) for value, label in URGENCY_LABELS.items()},
+    )
+
+
 @register.simple_tag
 def referral_rows(referrals: Iterable[Any]) -> SafeString:
     """One ``<tr>`` per referral: reference (a link), from, to, urgency, status, the answer's deadline."""
@@ -60,13 +70,16 @@ def referral_rows(referrals: Iterable[Any]) -> SafeString:
         "l_deadline": escape(gettext("Answer expected by")),
     }
     overdue = escape(gettext("overdue"))
+    statuses, urgencies = _labels()
+    # Looked up once per table, not once per row: the date format and the time the deadlines are compared with.
+    short, now = formats.get_format("SHORT_DATETIME_FORMAT"), timezone.now()
     rows = []
     for referral in referrals:
-        urgency = escape(referral.urgency_label)
+        urgency = urgencies.get(referral.urgency) or escape(referral.urgency_label)
         if referral.urgency == Urgency.EMERGENCY:
             urgency = EMERGENCY.format(urgency)
-        deadline = escape(formats.date_format(timezone.localtime(referral.deadline), "SHORT_DATETIME_FORMAT"))
-        if referral.is_overdue:
+        deadline = escape(dateformat.format(timezone.localtime(referral.deadline), short))
+        if referral.status == ReferralStatus.SENT and now > referral.deadline:  # Referral.is_overdue
             deadline = OVERDUE.format(deadline, overdue)
         rows.append(
             ROW.format(
@@ -75,7 +88,7 @@ def referral_rows(referrals: Iterable[Any]) -> SafeString:
                 from_code=escape(_code(referral, "from")),
                 to_code=escape(_code(referral, "to")),
                 urgency=urgency,
-                status=escape(referral.status_label),
+                status=statuses.get(referral.status) or escape(referral.status_label),
                 deadline=deadline,
                 **labels,
             )
@@ -115,6 +128,7 @@ def queue_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
     )
     override_badge = ' <span class="badge text-bg-warning">{}</span>'.format(escape(gettext("without consent")))
     overdue = ' · <strong class="text-danger">{}</strong>'.format(escape(gettext("overdue")))
+    statuses, _urgencies = _labels()
     out = []
     for row in rows:
         referral, summary, declined = row["referral"], row["summary"], row["declined_emergency"]
@@ -134,7 +148,7 @@ def queue_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
                 to_code=escape(_code(referral, "to")),
                 services=", ".join(escape(str(service)) for service in summary.services),
                 urgency=urgency,
-                status=escape(referral.status_label),
+                status=statuses.get(referral.status) or escape(referral.status_label),
                 waited=waited + (overdue if is_overdue else ""),
                 province=escape(str(summary.province)),
                 **labels,

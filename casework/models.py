@@ -232,7 +232,7 @@ class BlindIndex(models.Model):
     class Meta:
         # A search reads every case id under one digest (digests are truncated, so a name's digest is shared by
         # thousands of rows network-wide): with the case id in the index the read is index-only, not a visit to
-        # each row's page (a name search: 4 ms of heap reads at 100,000 cases, bench/README.md).
+        # each row's page (a name search: 4 ms of heap reads at 100,000 cases).
         indexes = [models.Index(fields=["kind", "digest", "case"], name="casework_blindindex_lookup")]
         constraints = [
             models.UniqueConstraint(fields=["case", "kind", "digest"], name="casework_blindindex_unique"),

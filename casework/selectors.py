@@ -124,7 +124,7 @@ def case_list_page(user: User, filters: CaseFilters, cursor: str = "", size: int
     """One page of ``filtered_cases`` after ``cursor``, in (created_at, id) descending order. Where the database
     allows it, cut first from each of the two disjoint parts of the visible cases (access.cases_with_parts): the
     organisation's own read backwards along (owner, created_at) and stopping at the page's end, not every case
-    of a large organisation looked up by its key and sorted to keep 25 (bench/README.md)."""
+    of a large organisation looked up by its key and sorted to keep 25."""
     if not (connection.features.supports_slicing_ordering_in_compound and access.may_reach_cases(user)):
         cases = filtered_cases(user, filters).only(*LIST_FIELDS)
         return pagination.keyset_page(cases, cursor, time_field="created_at", size=size)

@@ -29,6 +29,7 @@ class LearningConfig(AppConfig):
         notices.register()
 
         from core import home
+        from learning import home as learning_home
         from learning import selectors
         from network import hooks as network_hooks
 
@@ -39,7 +40,7 @@ class LearningConfig(AppConfig):
                 "learning",
                 everyone,
                 "learning/_home_panel.html",
-                lambda request: selectors.home_panel(request.user),  # type: ignore[arg-type]
+                learning_home.panel_data,
                 order=60,
             )
         )

@@ -20,7 +20,7 @@ from django.http import Http404
 
 from accounts.choices import Role
 from accounts.models import Organisation, User
-from core import pagination, sql
+from core import pagination
 from learning.choices import RecommendationStatus, Status, Topic
 from learning.models import (
     Comment,
@@ -140,37 +140,6 @@ def review_queue(user: User) -> dict[str, Any]:
             Document.objects.filter(status=Status.IN_REVIEW).select_related("organisation").order_by("updated_at")
         ),
     }
-
-
-HOME_SHOWN = 3
-
-
-def home_panel(user: User) -> dict[str, Any]:
-    """The home page's learning panel: the three latest practices; for coordinators, how many items wait for them."""
-    # The newest three among the pinned and among the others, each read along learning_practice_list_idx (status,
-    # pinned, published_at), then the newest three of those six: ordered by the date alone, the database sorted
-    # every published practice to find three. Written out (core/sql.py): the ORM's union cost more to build than
-    # to run, on a page every member opens.
-    newest = (
-        f"SELECT id, title, published_at FROM {sql.table(Practice)}"  # noqa: S608 (names, not values)
-        " WHERE status = %s AND pinned = %s ORDER BY published_at DESC, id DESC LIMIT %s"
-    )
-    statement = (
-        f"SELECT * FROM ({newest}) AS pinned UNION ALL SELECT * FROM ({newest}) AS others"  # noqa: S608
-        " ORDER BY published_at DESC, id DESC LIMIT %s"
-    )
-    params = [Status.PUBLISHED.value, True, HOME_SHOWN, Status.PUBLISHED.value, False, HOME_SHOWN, HOME_SHOWN]
-    latest = [
-        {"pk": sql.as_uuid(pk), "title": title, "published_at": sql.as_aware(published_at)}
-        for pk, title, published_at in sql.rows(statement, params)
-    ]
-    waiting = 0
-    if user.role == Role.COORDINATOR:
-        waiting = (
-            Practice.objects.filter(status=Status.IN_REVIEW).count()
-            + Document.objects.filter(status=Status.IN_REVIEW).count()
-        )
-    return {"latest": latest, "waiting": waiting}
 
 
 def has_marked(user: User, practice: Practice) -> bool:

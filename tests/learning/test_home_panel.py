@@ -1,5 +1,5 @@
 """The home page's learning panel: the three newest published practices (pinned or not), written out as one
-statement (learning.selectors.home_panel), and for coordinators what waits for their review."""
+statement (learning.home.home_panel), and for coordinators what waits for their review."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from learning import selectors, services
+from learning import home, services
 from learning.models import Practice, Status
 from tests.learning.conftest import publish, write
 
@@ -31,7 +31,7 @@ def test_the_panel_lists_the_three_newest_published_practices_whatever_is_pinned
     expected = list(
         Practice.objects.filter(status=Status.PUBLISHED).order_by("-published_at", "-id").values_list("pk", "title")[:3]
     )
-    panel = selectors.home_panel(alice)
+    panel = home.home_panel(alice)
     assert [(p["pk"], p["title"]) for p in panel["latest"]] == expected
     assert [title for _pk, title in expected] == ["Praktik rekaan 1", "Praktik rekaan 4", "Praktik rekaan 3"]
     assert all(p["published_at"].tzinfo is not None for p in panel["latest"])
@@ -47,6 +47,6 @@ def test_the_panel_lists_the_three_newest_published_practices_whatever_is_pinned
 
 def test_a_coordinator_sees_how_many_items_wait_for_review(alice, carol):
     services.practice_submit(actor=alice, practice=write(alice, title="Menunggu tinjauan rekaan"))
-    assert selectors.home_panel(carol)["waiting"] == 1
-    assert selectors.home_panel(alice)["waiting"] == 0
-    assert selectors.home_panel(alice)["latest"] == []
+    assert home.home_panel(carol)["waiting"] == 1
+    assert home.home_panel(alice)["waiting"] == 0
+    assert home.home_panel(alice)["latest"] == []

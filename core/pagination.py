@@ -40,7 +40,8 @@ def keyset_page(
     after = Q()
     if position is not None:
         at, pk = position
-        after = Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "pk__lt": pk})
+        # The first condition is implied by the other two; it lets an index on the time start at the cursor.
+        after = Q(**{f"{time_field}__lte": at}) & (Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "pk__lt": pk}))
     if parts:
         ends = [part.filter(after).order_by(f"-{time_field}", "-pk").values("pk")[: size + 1] for part in parts]
         rows = rows.filter(pk__in=ends[0].union(*ends[1:], all=True))

@@ -7,11 +7,12 @@ import functools
 from collections.abc import Sequence
 from typing import Any
 
+from django.db import connection
 from django.db.models import BooleanField, Expression, F
 
 from accounts.models import User
 from casework.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission
-from core.sql import table
+from core.sql import rows, table
 
 
 @functools.cache
@@ -32,6 +33,24 @@ def statement(permissions: int, own_cases: bool) -> str:
         f" WHERE n.user_id = %s AND c.owner_id = %s AND n.permission_id IN ({marks})"
     )
     return f"{by_group} UNION {by_user}"
+
+
+def held(user_id: int, organisation_id: int, case_id: Any) -> list[int]:
+    """The ids of the permissions the user holds on one case: named (on a case of the organisation only) or through
+    one of the user's groups (access.codenames_for)."""
+    named = (
+        f"SELECT n.permission_id FROM {table(CaseUserObjectPermission)} n"  # noqa: S608 (names, not values)
+        f" INNER JOIN {table(Case)} c ON c.id = n.content_object_id"
+        " WHERE n.user_id = %s AND n.content_object_id = %s AND c.owner_id = %s"
+    )
+    by_group = (
+        f"SELECT g.permission_id FROM {table(CaseGroupObjectPermission)} g"  # noqa: S608 (names, not values)
+        f" INNER JOIN {table(User.groups.through)} m ON m.group_id = g.group_id"
+        " WHERE m.user_id = %s AND g.content_object_id = %s"
+    )
+    case = Case._meta.pk.get_db_prep_value(case_id, connection)  # SQLite: the hex string
+    found = rows(f"{named} UNION {by_group}", [user_id, case, organisation_id, user_id, case])
+    return [permission for (permission,) in found]
 
 
 class GrantedTo(Expression):

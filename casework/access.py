@@ -39,6 +39,7 @@ SECTION_PERMISSIONS = {
 }
 SHAREABLE_SECTIONS = [s for s in Section if s != Section.SUMMARY]
 GATE_CODENAMES = (FULL_VIEW, CHANGE, *SECTION_PERMISSIONS.values())  # every permission the gate reads
+VISIBLE = (FULL_VIEW, SECTION_PERMISSIONS[Section.SUMMARY])  # a case the user may open (any part of it)
 
 
 @dataclass(frozen=True)

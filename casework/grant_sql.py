@@ -15,39 +15,38 @@ from casework.models import Case, CaseGroupObjectPermission, CaseUserObjectPermi
 from core.sql import rows, table
 
 
+def _by_group(select: str) -> str:
+    """Rows of the group grants of the user's groups (the user's id the first parameter)."""
+    return (
+        f"SELECT {select} FROM {table(CaseGroupObjectPermission)} g"  # noqa: S608 (names, not values)
+        f" INNER JOIN {table(User.groups.through)} m ON m.group_id = g.group_id WHERE m.user_id = %s"
+    )
+
+
+def _by_name(select: str, *, with_case: bool) -> str:
+    """Rows of the user's own (named) grants (the user's id the first parameter); ``with_case`` joins the case as
+    ``c``, for a condition on its owner."""
+    case = f" INNER JOIN {table(Case)} c ON c.id = n.content_object_id" if with_case else ""
+    return f"SELECT {select} FROM {table(CaseUserObjectPermission)} n{case} WHERE n.user_id = %s"  # noqa: S608
+
+
 @functools.cache
 def statement(permissions: int, own_cases: bool) -> str:
     """``access._granted_sql``'s statement for so many permissions."""
     marks = ", ".join(["%s"] * permissions)
-    by_group = (
-        f"SELECT g.content_object_id FROM {table(CaseGroupObjectPermission)} g"  # noqa: S608 (names, not values)
-        f" INNER JOIN {table(User.groups.through)} m ON m.group_id = g.group_id"
-        f" WHERE m.user_id = %s AND g.permission_id IN ({marks})"
-    )
+    by_group = f"{_by_group('g.content_object_id')} AND g.permission_id IN ({marks})"
     if not own_cases:
         own = f"SELECT c.id FROM {table(Case)} c WHERE c.owner_id = %s"  # noqa: S608 (names, not values)
         return f"{by_group} AND g.content_object_id NOT IN ({own})"
-    by_user = (
-        f"SELECT n.content_object_id FROM {table(CaseUserObjectPermission)} n"  # noqa: S608 (names, not values)
-        f" INNER JOIN {table(Case)} c ON c.id = n.content_object_id"
-        f" WHERE n.user_id = %s AND c.owner_id = %s AND n.permission_id IN ({marks})"
-    )
+    by_user = f"{_by_name('n.content_object_id', with_case=True)} AND c.owner_id = %s AND n.permission_id IN ({marks})"
     return f"{by_group} UNION {by_user}"
 
 
 def held(user_id: int, organisation_id: int, case_id: Any) -> list[int]:
     """The ids of the permissions the user holds on one case: named (on a case of the organisation only) or through
     one of the user's groups (access.codenames_for)."""
-    named = (
-        f"SELECT n.permission_id FROM {table(CaseUserObjectPermission)} n"  # noqa: S608 (names, not values)
-        f" INNER JOIN {table(Case)} c ON c.id = n.content_object_id"
-        " WHERE n.user_id = %s AND n.content_object_id = %s AND c.owner_id = %s"
-    )
-    by_group = (
-        f"SELECT g.permission_id FROM {table(CaseGroupObjectPermission)} g"  # noqa: S608 (names, not values)
-        f" INNER JOIN {table(User.groups.through)} m ON m.group_id = g.group_id"
-        " WHERE m.user_id = %s AND g.content_object_id = %s"
-    )
+    named = f"{_by_name('n.permission_id', with_case=True)} AND n.content_object_id = %s AND c.owner_id = %s"
+    by_group = f"{_by_group('g.permission_id')} AND g.content_object_id = %s"
     case = Case._meta.pk.get_db_prep_value(case_id, connection)  # SQLite: the hex string
     found = rows(f"{named} UNION {by_group}", [user_id, case, organisation_id, user_id, case])
     return [permission for (permission,) in found]
@@ -62,10 +61,10 @@ class GrantedTo(Expression):
     output_field = BooleanField()
     conditional = True
 
-    def __init__(self, user_id: int, permission_ids: list[int], case: Any = None) -> None:
+    def __init__(self, user_id: int, permission_ids: list[int]) -> None:
         super().__init__()
         self.user_id, self.permission_ids = user_id, permission_ids
-        self.case = case if case is not None else F("pk")
+        self.case: Any = F("pk")
 
     def get_source_expressions(self) -> list[Any]:
         return [self.case]
@@ -77,14 +76,11 @@ class GrantedTo(Expression):
         case, case_params = compiler.compile(self.case)
         marks = ", ".join(["%s"] * len(self.permission_ids))
         fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
-        by_group = (
-            f"SELECT 1 FROM {table(CaseGroupObjectPermission)} g"  # noqa: S608 (names, not values)
-            f" INNER JOIN {table(User.groups.through)} m ON m.group_id = g.group_id"
-            f" WHERE m.user_id = %s AND g.permission_id IN ({marks}) AND g.content_object_id = {case}{fence}"
-        )
-        by_user = (
-            f"SELECT 1 FROM {table(CaseUserObjectPermission)} n"  # noqa: S608 (names, not values)
-            f" WHERE n.user_id = %s AND n.permission_id IN ({marks}) AND n.content_object_id = {case}{fence}"
-        )
+
+        def on_case(alias: str) -> str:
+            return f" AND {alias}.permission_id IN ({marks}) AND {alias}.content_object_id = {case}{fence}"
+
+        by_group = _by_group("1") + on_case("g")
+        by_user = _by_name("1", with_case=False) + on_case("n")
         params = [self.user_id, *self.permission_ids, *case_params, self.user_id, *self.permission_ids, *case_params]
         return f"(EXISTS ({by_group}) OR EXISTS ({by_user}))", params

@@ -16,7 +16,7 @@ from accounts.models import User
 from audit import selectors as audit_selectors
 from casework import access
 from casework.choices import CaseStatus, RiskLevel
-from casework.models import Case, Section
+from casework.models import Case
 from core import home, sql
 from core.templatetags.fast_url import fast_url
 
@@ -25,7 +25,6 @@ def _list(**params: str) -> str:
     return fast_url("casework:case_list") + "?" + urlencode(params)
 
 
-SUMMARY = (access.FULL_VIEW, access.SECTION_PERMISSIONS[Section.SUMMARY])  # as selectors.visible_cases
 RECENT_SHOWN = 8
 
 
@@ -34,8 +33,8 @@ def _open_case_figures(user: User) -> dict[str, int]:
     statement written out (core/sql.py): the two disjoint parts of those cases (access.cases_with_parts: the
     organisation's own, read from an index, and those shared with it), counted together."""
     today = connection.ops.adapt_datefield_value(timezone.localdate())
-    own, own_params = access.granted_ids(user, *SUMMARY)
-    shared, shared_params = access.granted_ids(user, *SUMMARY, own_cases=False)
+    own, own_params = access.granted_ids(user, *access.VISIBLE)
+    shared, shared_params = access.granted_ids(user, *access.VISIBLE, own_cases=False)
     columns = f"SELECT next_follow_up, assigned_to_id, risk_level FROM {sql.table(Case)} WHERE status <> %s"  # noqa: S608
     figures: dict[str, tuple[str, list[Any]]] = {
         "today_mine": ("next_follow_up = %s AND assigned_to_id = %s", [today, user.pk]),
@@ -61,7 +60,7 @@ def _recently_opened(user: User) -> list[tuple[Any, str]]:
     not: my latest views from the access log (audit.selectors.recently_viewed), the cases among them the gate lets
     me open (as selectors.visible_cases)."""
     views, view_params = audit_selectors.recently_viewed(user)
-    granted, granted_params = access.granted_ids(user, *SUMMARY)
+    granted, granted_params = access.granted_ids(user, *access.VISIBLE)
     statement = (
         f"SELECT c.id, c.reference FROM {sql.table(Case)} c INNER JOIN ({views}) AS r ON r.object_id = c.id"  # noqa: S608
         f" WHERE c.id IN ({granted}) ORDER BY r.seen DESC, c.id DESC LIMIT %s"

@@ -35,13 +35,14 @@ from casework.vault import CASE, NOTE, SERVICE, Vault
 from core import pagination
 from core.pagination import Page
 
-VISIBLE = (access.FULL_VIEW, access.SECTION_PERMISSIONS[Section.SUMMARY])  # visible_cases without a section
 ACTIONS = {"view", "change"} | {f"view_{section}" for section in Section.values}
 
 
 def visible_cases(user: User, *, section: str | None = None) -> QuerySet[Case]:
     """Cases the user may open (any part of), or whose ``section`` the user may see."""
-    return access.cases_with(user, access.FULL_VIEW, access.SECTION_PERMISSIONS[Section(section or Section.SUMMARY)])
+    if section is None:
+        return access.cases_with(user, *access.VISIBLE)
+    return access.cases_with(user, access.FULL_VIEW, access.SECTION_PERMISSIONS[Section(section)])
 
 
 def get_case_for(user: User, case_id: Any, action: str = "view", *, request: HttpRequest | None = None) -> Case:
@@ -128,7 +129,7 @@ def case_list_page(user: User, filters: CaseFilters, cursor: str = "", size: int
     if not (connection.features.supports_slicing_ordering_in_compound and access.may_reach_cases(user)):
         cases = filtered_cases(user, filters).only(*LIST_FIELDS)
         return pagination.keyset_page(cases, cursor, time_field="created_at", size=size)
-    parts = [_narrowed(part, user, filters) for part in access.cases_with_parts(user, *VISIBLE)]
+    parts = [_narrowed(part, user, filters) for part in access.cases_with_parts(user, *access.VISIBLE)]
     rows = Case.objects.select_related("owner", "assigned_to").only(*LIST_FIELDS).order_by("-created_at", "-id")
     return pagination.keyset_page(rows, cursor, time_field="created_at", size=size, parts=parts)
 

@@ -7,6 +7,7 @@ erases them too.
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 
 from django.conf import settings
 from django.db import models
@@ -115,7 +116,11 @@ class Referral(models.Model):
 
     @property
     def is_overdue(self) -> bool:
-        return self.status == ReferralStatus.SENT and timezone.now() > self.deadline
+        return self.overdue_at(timezone.now())
+
+    def overdue_at(self, now: datetime) -> bool:
+        """Still awaiting an answer after its deadline, at ``now`` (a list reads the time once for every row)."""
+        return self.status == ReferralStatus.SENT and now > self.deadline
 
     # Labels straight from the enumerations: Django's get_FOO_display() rebuilds a hashable copy of the choices on
     # every call (each lazy label translated to hash it), which dominated long lists.

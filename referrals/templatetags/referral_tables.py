@@ -20,7 +20,7 @@ from django.utils.translation import gettext
 
 from core.templatetags.fast_url import fast_reverse
 from core.templatetags.jejaring import duration
-from referrals.choices import ReferralStatus, Urgency
+from referrals.choices import Urgency
 from referrals.models import STATUS_LABELS, URGENCY_LABELS
 
 register = template.Library()
@@ -75,11 +75,11 @@ def referral_rows(referrals: Iterable[Any]) -> SafeString:
     short, now = formats.get_format("SHORT_DATETIME_FORMAT"), timezone.now()
     rows = []
     for referral in referrals:
-        urgency = urgencies.get(referral.urgency) or escape(referral.urgency_label)
+        urgency = urgencies[referral.urgency]
         if referral.urgency == Urgency.EMERGENCY:
             urgency = EMERGENCY.format(urgency)
         deadline = escape(dateformat.format(timezone.localtime(referral.deadline), short))
-        if referral.status == ReferralStatus.SENT and now > referral.deadline:  # Referral.is_overdue
+        if referral.overdue_at(now):
             deadline = OVERDUE.format(deadline, overdue)
         rows.append(
             ROW.format(
@@ -88,7 +88,7 @@ def referral_rows(referrals: Iterable[Any]) -> SafeString:
                 from_code=escape(_code(referral, "from")),
                 to_code=escape(_code(referral, "to")),
                 urgency=urgency,
-                status=statuses.get(referral.status) or escape(referral.status_label),
+                status=statuses[referral.status],
                 deadline=deadline,
                 **labels,
             )
@@ -148,7 +148,7 @@ def queue_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
                 to_code=escape(_code(referral, "to")),
                 services=", ".join(escape(str(service)) for service in summary.services),
                 urgency=urgency,
-                status=statuses.get(referral.status) or escape(referral.status_label),
+                status=statuses[referral.status],
                 waited=waited + (overdue if is_overdue else ""),
                 province=escape(str(summary.province)),
                 **labels,

@@ -137,7 +137,8 @@ def refresh_status(request: AuthedRequest) -> HttpResponse:
 
 
 def _challenges_page(request: AuthedRequest, form: ChallengeForm) -> HttpResponse:
-    period_form, period = _period(request)
+    state = selectors.refresh_state()  # one read for the period choices and the page's status
+    period_form, period = _period(request, marker=state.marker)
     approved = list(selectors.approved_challenges(period=period.code)[:100])
     origins = hooks.origins_of(request.user, [c.pk for c in approved])
     context = {
@@ -148,7 +149,7 @@ def _challenges_page(request: AuthedRequest, form: ChallengeForm) -> HttpRespons
         "awaiting": selectors.challenges_awaiting(request.user),
         "own": selectors.own_challenges(request.user),
     }
-    return _page(request, "network/challenges.html", context, page=f"challenges:{period.code}")
+    return _page(request, "network/challenges.html", context, page=f"challenges:{period.code}", state=state)
 
 
 @members

@@ -27,6 +27,10 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--top", type=int, default=30, help="functions shown per sort (default 30)")
     parser.add_argument("--sql", action="store_true", help="print each statement in full (else its first 160 chars)")
     parser.add_argument("--no-profile", action="store_true", help="statements only")
+    parser.add_argument("--only", default="", metavar="REGEX", help="show only the functions whose path matches")
+    parser.add_argument(
+        "--callers", action="append", default=[], metavar="PATTERN", help="also print who calls the functions matching"
+    )
     args = parser.parse_args(argv)
     os.environ.update(environment(database_url()))
 
@@ -85,7 +89,15 @@ def main(argv: list[str]) -> None:
         print(f"--- {args.requests} requests, {seconds / args.requests * 1000:.2f} ms each (with the profiler on)")
         for sort in ("cumulative", "tottime"):
             out = io.StringIO()
-            pstats.Stats(profiler, stream=out).strip_dirs().sort_stats(sort).print_stats(args.top)
+            stats = pstats.Stats(profiler, stream=out)
+            if args.only:
+                stats.sort_stats(sort).print_stats(args.only, args.top)
+            else:
+                stats.strip_dirs().sort_stats(sort).print_stats(args.top)
+            print(out.getvalue())
+        for pattern in args.callers:
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_callers(pattern)
             print(out.getvalue())
 
 

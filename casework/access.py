@@ -230,12 +230,10 @@ def cases_with_parts(user: User, *codenames: str) -> tuple[QuerySet[Case], Query
     return own, Case.objects.filter(pk__in=_granted_sql(user, codenames, own_cases=False))
 
 
-def named_case_ids(user: User) -> list[Any]:
-    """The restricted cases a user is named on (a restricted case is granted to named users only)."""
-    if not may_reach_cases(user):
-        return []
-    grants = _own_named_grants(user).filter(permission__codename=FULL_VIEW)
-    return list(grants.values_list("content_object_id", flat=True))
+def named_cases_sql(user: User) -> tuple[str, list[Any]]:
+    """The restricted cases a user is named on (a restricted case is granted to named users only), as a subquery
+    (its SQL and parameters) for a statement written out. The user must reach cases (``may_reach_cases``)."""
+    return grant_sql.named(user.pk, user.membership.organisation_id, permission_ids(FULL_VIEW)[0])
 
 
 # --- Grants ----------------------------------------------------------------------------------------------------

@@ -42,6 +42,15 @@ def statement(permissions: int, own_cases: bool) -> str:
     return f"{by_group} UNION {by_user}"
 
 
+def named(user_id: int, organisation_id: int, permission_id: int) -> tuple[str, list[Any]]:
+    """The cases of the organisation on which the user holds the permission by name, as a subquery and its
+    parameters (access.named_cases_sql)."""
+    return (
+        f"{_by_name('n.content_object_id', with_case=True)} AND c.owner_id = %s AND n.permission_id = %s",
+        [user_id, organisation_id, permission_id],
+    )
+
+
 def held(user_id: int, organisation_id: int, case_id: Any) -> list[int]:
     """The ids of the permissions the user holds on one case: named (on a case of the organisation only) or through
     one of the user's groups (access.codenames_for)."""

@@ -16,7 +16,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Prefetch, Q, QuerySet
+from django.db.models import F, Prefetch, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -110,42 +110,12 @@ def timeline(referral: Referral) -> list[ReferralEvent]:
 
 # Ciphertext a list of referrals never shows.
 LIST_DEFERRED = ("reason_enc", "override_reason_enc")
-# Everything awaiting an answer matters; of the rest, the newest are what a caseworker looks for here.
-INBOX_SIZE = {"incoming": 50, "in_progress": 25, "outgoing": 25}
-# The columns of the inbox's tables.
-INBOX_FIELDS = ("id", "reference", "from_org_id", "to_org_id", "urgency", "status", "deadline")
 
 
 def with_codes(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     """The organisations' codes as ``from_code`` and ``to_code`` (what a referrals table shows of them), joined in
     the same statement without building an organisation per row."""
     return referrals.annotate(from_code=F("from_org__code"), to_code=F("to_org__code"))
-
-
-def inbox(user: User) -> dict[str, list[Referral]]:
-    if not case_access.may_reach_cases(user):
-        return {name: [] for name in INBOX_SIZE}
-    organisation = user.organisation
-    # The lists show no field of the case, nor the reasons: their ciphertext is not read. Only what the table shows
-    # is read (templates/referrals/_table.html): a hundred rows of every column cost more than the rest of the page.
-    base = with_codes(Referral.objects.only(*INBOX_FIELDS))
-    # Outgoing: the organisation's referrals, walked newest first. An open case of one's own organisation is granted
-    # to its group, so only restricted cases need the grant lookup (those named on them see their referrals).
-    named = case_access.named_case_ids(user)
-    outgoing = base.filter(from_org=organisation).filter(Q(case__is_restricted=False) | Q(case_id__in=named))
-    return {
-        "incoming": list(
-            base.filter(to_org=organisation, status=ReferralStatus.SENT).order_by("deadline", "id")[
-                : INBOX_SIZE["incoming"]
-            ]
-        ),
-        "in_progress": list(
-            base.filter(to_org=organisation, status=ReferralStatus.ACCEPTED).order_by("-sent_at", "-id")[
-                : INBOX_SIZE["in_progress"]
-            ]
-        ),
-        "outgoing": list(outgoing.order_by("-sent_at", "-id")[: INBOX_SIZE["outgoing"]]),
-    }
 
 
 @dataclass

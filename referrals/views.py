@@ -22,6 +22,7 @@ from casework import tabs
 from casework.choices import ConsentKind
 from core.forms import attach_errors
 from core.http import posted
+from referrals import inbox as inbox_lists
 from referrals import selectors, services
 from referrals.choices import ReferralStatus, Urgency
 from referrals.forms import (
@@ -44,8 +45,7 @@ coordinator_only = role_required(Role.COORDINATOR)
 @caseworker_only
 @require_GET
 def inbox(request: AuthedRequest) -> HttpResponse:
-    lists = selectors.inbox(request.user)
-    return render(request, "referrals/inbox.html", {**lists, "limits": selectors.INBOX_SIZE})
+    return render(request, "referrals/inbox.html", {**inbox_lists.lists(request.user), "limits": inbox_lists.SIZE})
 
 
 @caseworker_only

@@ -14,11 +14,11 @@ from datetime import date
 from typing import Any
 
 from django import template
-from django.utils import dateformat, formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
 from casework.choices import CaseStatus, RiskLevel
+from core.dates import Formatter
 from core.templatetags.fast_url import fast_url
 
 register = template.Library()
@@ -56,11 +56,11 @@ def case_rows(cases: Iterable[Any], organisation_id: Any, today: date) -> SafeSt
         "l_follow_up": escape(gettext("Next follow-up")),
         "l_opened": escape(gettext("Opened")),
     }
-    # Once per table: the choices' labels in the language shown, and the date format (get_FOO_display and
-    # date_format looked both up again for every row).
+    # Once per table: the choices' labels in the language shown, and the date format and zone (get_FOO_display
+    # and date_format looked them up again for every row).
     statuses = {value: escape(str(label)) for value, label in CaseStatus.choices}
     risks = {value: escape(str(label)) for value, label in RiskLevel.choices}
-    short = formats.get_format("SHORT_DATE_FORMAT")
+    short = Formatter("SHORT_DATE_FORMAT")
     restricted = BADGE.format("dark", escape(gettext("Restricted")))
     due = escape(gettext("due"))
     rows = []
@@ -70,7 +70,7 @@ def case_rows(cases: Iterable[Any], organisation_id: Any, today: date) -> SafeSt
             badges += BADGE.format("info", escape(case.owner.code))
         follow_up = "—"
         if case.next_follow_up:
-            follow_up = escape(dateformat.format(case.next_follow_up, short))
+            follow_up = escape(short(case.next_follow_up))
             if case.next_follow_up <= today and case.status != CaseStatus.CLOSED:
                 follow_up = DUE.format(follow_up, due)
         rows.append(
@@ -82,7 +82,7 @@ def case_rows(cases: Iterable[Any], organisation_id: Any, today: date) -> SafeSt
                 risk=risks.get(case.risk_level) or escape(str(case.risk_level)),
                 assigned=escape(_assigned(case.assigned_to)),
                 follow_up=follow_up,
-                opened=escape(dateformat.format(timezone.localtime(case.created_at), short)),
+                opened=escape(short(case.created_at)),
                 **labels,
             )
         )

@@ -14,11 +14,11 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext, ngettext
 
 from core import provinces
+from core.dates import Formatter
 from core.templatetags.fast_url import fast_reverse
 from learning.choices import Topic
 
@@ -48,6 +48,7 @@ def practice_rows(*groups: Iterable[Any]) -> SafeString:
     pinned = f'<span class="badge text-bg-info">{escape(gettext("pinned"))}</span>'
     topics = {value: escape(str(label)) for value, label in Topic.choices}
     helpful: dict[int, str] = {}
+    short = Formatter("SHORT_DATE_FORMAT")
     out = []
     for group in groups:
         for practice in group:
@@ -66,9 +67,7 @@ def practice_rows(*groups: Iterable[Any]) -> SafeString:
                     summary=escape(practice.summary),
                     organisation=escape(practice.organisation.name),
                     province=f" · {escape(province.name)}" if province else "",
-                    published=escape(formats.date_format(timezone.localtime(published), "SHORT_DATE_FORMAT"))
-                    if published
-                    else "",
+                    published=escape(short(published)) if published else "",
                     helpful=helpful[count],
                 )
             )

@@ -14,10 +14,11 @@ from typing import Any
 
 from django import template
 from django.urls import reverse
-from django.utils import dateformat, formats, timezone
+from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from core.dates import Formatter
 from core.templatetags.fast_url import fast_reverse
 from core.templatetags.jejaring import duration
 from referrals.choices import Urgency
@@ -71,14 +72,14 @@ def referral_rows(referrals: Iterable[Any]) -> SafeString:
     }
     overdue = escape(gettext("overdue"))
     statuses, urgencies = _labels()
-    # Looked up once per table, not once per row: the date format and the time the deadlines are compared with.
-    short, now = formats.get_format("SHORT_DATETIME_FORMAT"), timezone.now()
+    # Looked up once per table, not once per row: the date format and zone, and the time deadlines are compared with.
+    short, now = Formatter("SHORT_DATETIME_FORMAT"), timezone.now()
     rows = []
     for referral in referrals:
         urgency = urgencies[referral.urgency]
         if referral.urgency == Urgency.EMERGENCY:
             urgency = EMERGENCY.format(urgency)
-        deadline = escape(dateformat.format(timezone.localtime(referral.deadline), short))
+        deadline = escape(short(referral.deadline))
         if referral.overdue_at(now):
             deadline = OVERDUE.format(deadline, overdue)
         rows.append(

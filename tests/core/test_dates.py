@@ -1,0 +1,41 @@
+"""core.dates.Formatter writes what Django's date filter writes, for every format of both languages, in any zone."""
+
+import datetime
+import zoneinfo
+
+import pytest
+from django.template import Context, Template
+from django.utils import timezone, translation
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from core.dates import Formatter, compile_format
+
+FORMATS = ["SHORT_DATETIME_FORMAT", "SHORT_DATE_FORMAT", "DATETIME_FORMAT", "DATE_FORMAT", "TIME_FORMAT"]
+FILTER = Template("{{ value|date:name }}")
+
+moments = st.datetimes(
+    min_value=datetime.datetime(1900, 1, 1), max_value=datetime.datetime(2100, 12, 31), timezones=st.just(datetime.UTC)
+)
+
+
+@settings(max_examples=60, deadline=None)
+@given(value=moments, language=st.sampled_from(["id", "en"]), name=st.sampled_from(FORMATS))
+def test_a_datetime_is_written_as_the_date_filter_writes_it(value, language, name):
+    with translation.override(language), timezone.override(zoneinfo.ZoneInfo("Asia/Jayapura")):
+        assert Formatter(name)(value) == FILTER.render(Context({"value": value, "name": name}))
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_a_date_is_written_as_the_date_filter_writes_it(language):
+    day = datetime.date(2026, 3, 7)
+    with translation.override(language):
+        for name in ("SHORT_DATE_FORMAT", "DATE_FORMAT"):
+            assert Formatter(name)(day) == FILTER.render(Context({"value": day, "name": name}))
+
+
+def test_the_numeric_formats_are_compiled_and_the_others_left_to_django():
+    assert compile_format("d-m-Y H:i") == "{0.day:02d}-{0.month:02d}-{0.year:04d} {0.hour:02d}:{0.minute:02d}"
+    assert compile_format("j M Y") is None  # a month's name: Django writes it
+    assert compile_format(r"\d{j}") == "d{{{0.day}}}"  # an escaped letter and braces are literal
+    assert Formatter(r"\d{j}")(datetime.date(2026, 3, 7)) == "d{7}"

@@ -5,6 +5,9 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import get_language
+
+from core.memo import Memo
 
 
 class DateInput(forms.DateInput):
@@ -18,6 +21,38 @@ class DateInput(forms.DateInput):
 
 class DateInputField(forms.DateField):
     widget = DateInput
+
+
+_selects: Memo[str] = Memo(512)
+
+
+class MemoSelect(forms.Select):
+    """A select whose markup is kept, per process, for the same name, value, attributes, choices and language: a
+    filter bar redrawn on every reload (the coordinators' queue: seven selects, two of them of every organisation)
+    built a dictionary per option each time. Only plain choices (no groups, no queryset iterator), which are the
+    network's vocabularies and organisations, never anything about a person."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> Any:
+        choices = self.choices
+        if not isinstance(choices, list | tuple):
+            return super().render(name, value, attrs, renderer)
+        listed = []
+        for choice, label in choices:
+            if isinstance(label, list | tuple):  # a group of options
+                return super().render(name, value, attrs, renderer)
+            listed.append((str(choice), str(label)))
+        final = self.build_attrs(self.attrs, attrs)
+        key = (
+            type(self),
+            self.template_name,
+            type(renderer),
+            name,
+            tuple(self.format_value(value)),
+            repr(sorted(final.items())),
+            tuple(listed),
+            get_language(),
+        )
+        return _selects.get(key, lambda: super(MemoSelect, self).render(name, value, attrs, renderer))
 
 
 class StyledChoices(forms.CheckboxSelectMultiple):

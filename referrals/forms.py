@@ -9,7 +9,7 @@ from accounts.choices import ServiceType
 from accounts.models import Organisation
 from casework.forms import TEXT_LIMIT
 from core import provinces
-from core.forms import StyledFormMixin
+from core.forms import MemoSelect, StyledFormMixin
 from referrals.choices import DeclineReason, Outcome, ReferralStatus, Urgency
 from referrals.models import SHAREABLE
 
@@ -115,19 +115,26 @@ class ReassignForm(StyledFormMixin, forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(label=_("Status"), choices=BLANK + ReferralStatus.choices, required=False)
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=BLANK + Urgency.choices, required=False)
+    status = forms.ChoiceField(
+        label=_("Status"), choices=BLANK + ReferralStatus.choices, required=False, widget=MemoSelect
+    )
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=BLANK + Urgency.choices, required=False, widget=MemoSelect)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     # The organisations' ids (the choices are the organisations, read once for both in __init__): a model choice
     # field copied and iterated its queryset for each select, on a page coordinators reload all day.
-    from_org = forms.TypedChoiceField(label=_("From"), coerce=int, required=False, empty_value=None)
-    to_org = forms.TypedChoiceField(label=_("To"), coerce=int, required=False, empty_value=None)
-    province = forms.ChoiceField(label=_("Province of origin"), choices=BLANK + provinces.CHOICES, required=False)
-    service = forms.ChoiceField(label=_("Service"), choices=BLANK + ServiceType.choices, required=False)
+    from_org = forms.TypedChoiceField(label=_("From"), coerce=int, required=False, empty_value=None, widget=MemoSelect)
+    to_org = forms.TypedChoiceField(label=_("To"), coerce=int, required=False, empty_value=None, widget=MemoSelect)
+    province = forms.ChoiceField(
+        label=_("Province of origin"), choices=BLANK + provinces.CHOICES, required=False, widget=MemoSelect
+    )
+    service = forms.ChoiceField(
+        label=_("Service"), choices=BLANK + ServiceType.choices, required=False, widget=MemoSelect
+    )
     show = forms.ChoiceField(
         label=_("Show"),
         choices=[("open", _("Open referrals")), ("finished", _("Finished referrals")), ("all", _("All referrals"))],
         required=False,
+        widget=MemoSelect,
     )
     sort = forms.ChoiceField(
         label=_("Sort by"),
@@ -137,6 +144,7 @@ class QueueFilterForm(forms.Form):
             ("newest", _("Newest first")),
         ],
         required=False,
+        widget=MemoSelect,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

@@ -16,7 +16,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import F, Prefetch, QuerySet
+from django.db import connection
+from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -26,7 +27,7 @@ from audit import access_log
 from casework import access as case_access
 from casework.models import Case
 from casework.vault import Vault
-from core import pagination, provinces
+from core import pagination, provinces, sql
 from core.fields import choice_label
 from core.pagination import Page
 from core.registry import Hooks
@@ -86,15 +87,38 @@ class Summary:
 
 def summary_of(referral: Referral) -> Summary:
     case = referral.case
+    return _summary(referral, case.origin_province, case.gender, case.age_band, case.exploitation_types)
+
+
+def _summary(referral: Referral, province: str, gender: str, age_band: str, exploitation: Any) -> Summary:
     field = Case._meta.get_field
     return Summary(
         services=Referral._meta.get_field("services").labels(referral.services),
         urgency=referral.urgency_label,
-        province=choice_label(field("origin_province"), case.origin_province) or "—",
-        gender=choice_label(field("gender"), case.gender),
-        age_band=choice_label(field("age_band"), case.age_band),
-        exploitation=case.exploitation_labels(),
+        province=choice_label(field("origin_province"), province) or "—",
+        gender=choice_label(field("gender"), gender),
+        age_band=choice_label(field("age_band"), age_band),
+        exploitation=field("exploitation_types").labels(exploitation),
     )
+
+
+def summaries_of(referrals: list[Referral]) -> list[Summary]:
+    """``summary_of`` for each referral of a page, the columns of their cases read in one statement written out
+    (core/sql.py; never a ciphertext): the page's cases only, after the sort and the limit (joined before them,
+    every matching referral's case was read, a scan of the cases table at 100,000 cases), no case instance built."""
+    ids = list({r.case_id for r in referrals})
+    if not ids:
+        return []
+    marks = ", ".join(["%s"] * len(ids))
+    columns = ", ".join(Case._meta.get_field(name).column for name in QUEUE_CASE_FIELDS)
+    statement = f"SELECT {columns} FROM {sql.table(Case)} WHERE id IN ({marks})"  # noqa: S608 (names, not values)
+    prep = Case._meta.pk.get_db_prep_value
+    exploitation = Case._meta.get_field("exploitation_types")
+    by_id = {
+        sql.as_uuid(pk): (province, gender, age_band, exploitation.to_python(types))
+        for pk, province, gender, age_band, types in sql.rows(statement, [prep(pk, connection) for pk in ids])
+    }
+    return [_summary(r, *by_id[r.case_id]) for r in referrals]
 
 
 def of_case(case: Any) -> list[Referral]:
@@ -107,9 +131,6 @@ def timeline(referral: Referral) -> list[ReferralEvent]:
 
 
 # --- Inboxes and the coordinators' queue -----------------------------------------------------------------------
-
-# Ciphertext a list of referrals never shows.
-LIST_DEFERRED = ("reason_enc", "override_reason_enc")
 
 
 def with_codes(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
@@ -141,18 +162,18 @@ QUEUE_SORTS: dict[str, list[tuple[str, str, bool]]] = {
 }
 
 
-# What a row of the queue reads of the case: its summary (summary_of), never a ciphertext column.
+# What a row of the queue reads of the case: its summary (summaries_of), never a ciphertext column.
 QUEUE_CASE_FIELDS = ("id", "origin_province", "gender", "age_band", "exploitation_types")
+# What it reads of the referral (referrals/templatetags/referral_tables.queue_rows, the keyset's columns).
+QUEUE_FIELDS = (
+    *("id", "reference", "case_id", "from_org_id", "to_org_id", "services", "urgency", "deadline"),
+    *("consent_override", "status", "sent_at", "answered_at"),
+)
 
 
 def queue(filters: QueueFilters) -> QuerySet[Referral]:
-    # The cases of the page only, in a second statement: joined before the sort and the limit, every matching
-    # referral's case was read (a scan of the cases table at 100,000 cases) to show 25 of them.
-    referrals = (
-        with_codes(Referral.objects.all())
-        .defer(*LIST_DEFERRED)
-        .prefetch_related(Prefetch("case", queryset=Case.objects.only(*QUEUE_CASE_FIELDS)))
-    )
+    # The cases of the page are read after it is cut (summaries_of).
+    referrals = with_codes(Referral.objects.only(*QUEUE_FIELDS))
     referrals = referrals.annotate(urgency_rank=urgency_rank())  # as the queue's indexes (referrals.models)
     if filters.status:
         referrals = referrals.filter(status=filters.status)

@@ -295,10 +295,10 @@ def coordinator_queue(request: AuthedRequest) -> HttpResponse:
     rows = [
         {
             "referral": r,
-            "summary": selectors.summary_of(r),
+            "summary": summary,
             "declined_emergency": r.status == ReferralStatus.DECLINED and r.urgency == Urgency.EMERGENCY,
         }
-        for r in page.items
+        for r, summary in zip(page.items, selectors.summaries_of(page.items), strict=True)
     ]
     return render(
         request, "referrals/queue.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}

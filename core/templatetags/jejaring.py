@@ -1,10 +1,12 @@
 from __future__ import annotations
 
-from datetime import timedelta
+import functools
+from datetime import UTC, datetime, timedelta
 
 from django import template
 from django.utils import timezone
 from django.utils.timesince import timesince
+from django.utils.translation import get_language
 
 register = template.Library()
 
@@ -14,8 +16,22 @@ def duration(value: timedelta | None) -> str:
     """A length of time in words, in the active language: "2 hari, 3 jam"."""
     if value is None:
         return ""
+    # Under four weeks the words depend only on the whole minutes (no calendar month is reached): kept per
+    # language, as a queue writes two for every row. Longer, Django counts the months of the calendar.
+    seconds = value.days * 86400 + value.seconds
+    if seconds < SHORT:
+        return _short(get_language(), max(seconds, 0) // 60)
     now = timezone.now()
     return timesince(now - value, now, depth=2)
+
+
+SHORT = 28 * 86400
+_AT = datetime(2001, 1, 1, tzinfo=UTC)
+
+
+@functools.lru_cache(maxsize=4096)
+def _short(language: str | None, minutes: int) -> str:
+    return timesince(_AT - timedelta(minutes=minutes), _AT, depth=2)  # the active language is ``language``
 
 
 @register.filter

@@ -39,3 +39,21 @@ def test_the_numeric_formats_are_compiled_and_the_others_left_to_django():
     assert compile_format("j M Y") is None  # a month's name: Django writes it
     assert compile_format(r"\d{j}") == "d{{{0.day}}}"  # an escaped letter and braces are literal
     assert Formatter(r"\d{j}")(datetime.date(2026, 3, 7)) == "d{7}"
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    value=st.timedeltas(min_value=datetime.timedelta(seconds=-90), max_value=datetime.timedelta(days=40)),
+    language=st.sampled_from(["id", "en"]),
+)
+def test_a_duration_is_what_timesince_writes(value, language):
+    """The duration filter keeps the words of a length under four weeks per language and whole minutes."""
+    from django.utils.timesince import timesince
+
+    from core.templatetags.jejaring import duration
+
+    with translation.override(language):
+        now = timezone.now()
+        expected = timesince(now - value, now, depth=2)
+        assert duration(value) == expected
+        assert duration(value) == expected  # the second time from the memo

@@ -91,7 +91,7 @@ def summary_of(referral: Referral) -> Summary:
 
 
 def _summary(referral: Referral, province: str, gender: str, age_band: str, exploitation: Any) -> Summary:
-    field = Case._meta.get_field
+    field: Any = Case._meta.get_field
     return Summary(
         services=Referral._meta.get_field("services").labels(referral.services),
         urgency=referral.urgency_label,
@@ -110,10 +110,11 @@ def summaries_of(referrals: list[Referral]) -> list[Summary]:
     if not ids:
         return []
     marks = ", ".join(["%s"] * len(ids))
-    columns = ", ".join(Case._meta.get_field(name).column for name in QUEUE_CASE_FIELDS)
+    field: Any = Case._meta.get_field
+    columns = ", ".join(field(name).column for name in QUEUE_CASE_FIELDS)
     statement = f"SELECT {columns} FROM {sql.table(Case)} WHERE id IN ({marks})"  # noqa: S608 (names, not values)
     prep = Case._meta.pk.get_db_prep_value
-    exploitation = Case._meta.get_field("exploitation_types")
+    exploitation = field("exploitation_types")
     by_id = {
         sql.as_uuid(pk): (province, gender, age_band, exploitation.to_python(types))
         for pk, province, gender, age_band, types in sql.rows(statement, [prep(pk, connection) for pk in ids])

@@ -40,7 +40,7 @@ def test_the_markup_is_djangos_for_every_value_choice_attribute_and_language():
     # neither "all" nor "x<y" one of them): no value or an invalid one, x 2 classes.
     assert len(seen) == 12 + 4
     with translation.override("en"):
-        assert 'selected>All referrals' in _pair({"memo": "all", "plain": "all"})[0]
+        assert "selected>All referrals" in _pair({"memo": "all", "plain": "all"})[0]
     with translation.override("id"):
         assert "All referrals" not in _pair({"memo": "all", "plain": "all"})[0]
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import copy
 from typing import Any
 
 from django import forms
@@ -71,13 +72,47 @@ class StyledRadios(forms.RadioSelect):
         return option
 
 
+# Fields and widgets whose copy is Django's plain one (Field.__deepcopy__, ChoiceField's, Widget's, ChoiceWidget's).
+_PLAIN_FIELDS = {forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__}
+_PLAIN_WIDGETS = {forms.Widget.__deepcopy__, forms.widgets.ChoiceWidget.__deepcopy__}
+
+
+def _copied(field: forms.Field, memo: dict[int, Any]) -> forms.Field:
+    """What ``copy.deepcopy(field)`` gives, the choices shared rather than copied and normalised again: they are
+    replaced (``field.choices = ...``), never changed in place. Any other kind of field or widget (a queryset's, a
+    multi-widget) is copied Django's way."""
+    widget = field.widget
+    if type(field).__deepcopy__ not in _PLAIN_FIELDS or type(widget).__deepcopy__ not in _PLAIN_WIDGETS:
+        return copy.deepcopy(field, memo)
+    result = copy.copy(field)
+    memo[id(field)] = result
+    result.widget = copy.copy(widget)
+    result.widget.attrs = widget.attrs.copy()
+    memo[id(widget)] = result.widget
+    result.error_messages = field.error_messages.copy()
+    result.validators = field.validators[:]
+    return result
+
+
+class _BaseFields(dict[str, forms.Field]):
+    """A form class's fields, which each form copies for itself (BaseForm.__init__ deep-copies them): copied here
+    field by field without copying every choice (the intake's country lists were a tenth of its request)."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> dict[str, forms.Field]:
+        return {name: _copied(field, memo) for name, field in self.items()}
+
+
 class StyledFormMixin:
     """Bootstrap classes on every widget, so templates render fields with ``{{ field.as_field_group }}``."""
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
+        cls: Any = type(self)
+        if not isinstance(cls.__dict__.get("base_fields"), _BaseFields):  # once per form class
+            for field in cls.base_fields.values():
+                _dash_placeholder(field)
+            cls.base_fields = _BaseFields(cls.base_fields)
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
-            _dash_placeholder(field)
             widget = field.widget
             if type(widget) in (forms.CheckboxSelectMultiple, forms.RadioSelect):
                 kind = StyledChoices if isinstance(widget, forms.CheckboxSelectMultiple) else StyledRadios

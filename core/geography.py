@@ -7,11 +7,13 @@ Regencies and cities come from idn-area-data (see accounts/data/README.md for it
 from __future__ import annotations
 
 import csv
+from collections.abc import Iterator
 from functools import cache
 from pathlib import Path
 
 from babel import Locale
 from django.core.exceptions import ValidationError
+from django.utils.choices import BaseChoiceIterator
 from django.utils.functional import lazy
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -42,8 +44,27 @@ COUNTRY_CHOICES: list[tuple[str, str]] = [(code, _lazy_name(code)) for code in C
 
 def sorted_country_choices() -> list[tuple[str, str]]:
     """Choices sorted by their name in the active language, for select boxes."""
-    names = _names((get_language() or "id").split("-")[0])
-    return sorted(((code, names.get(code, code)) for code in COUNTRY_CODES), key=lambda item: item[1])
+    return list(_sorted_countries((get_language() or "id").split("-")[0]))
+
+
+@cache
+def _sorted_countries(language: str) -> tuple[tuple[str, str], ...]:
+    names = _names(language)
+    return tuple(sorted(((code, names.get(code, code)) for code in COUNTRY_CODES), key=lambda item: item[1]))
+
+
+class CountryChoices(BaseChoiceIterator):
+    """A form field's choices of every country, by name in the language active when they are read (and the empty
+    choice first, with ``blank``). Read as they are: a callable's choices were sorted and normalised again on every
+    iteration (twice a field on each intake, and once more to validate it)."""
+
+    def __init__(self, *, blank: bool = False) -> None:
+        self.blank = blank
+
+    def __iter__(self) -> Iterator[tuple[str, str]]:
+        if self.blank:
+            yield ("", "—")
+        yield from _sorted_countries((get_language() or "id").split("-")[0])
 
 
 @cache

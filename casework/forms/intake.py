@@ -26,16 +26,12 @@ from casework.choices import (
 from casework.forms.widgets import CountrySelect, CountrySelectMultiple
 from casework.models import Case
 from core.forms import DateInput, StyledFormMixin
-from core.geography import regencies, sorted_country_choices
+from core.geography import CountryChoices, regencies
 
 BLANK = [("", "—")]
 
 
 TEXT_LIMIT = 20_000
-
-
-def _country_choices() -> list[tuple[str, str]]:
-    return BLANK + sorted_country_choices()
 
 
 def _split_list(value: str) -> list[str]:
@@ -53,7 +49,7 @@ FORMFIELD_EXTRAS: dict[str, dict[str, Any]] = {
     "intake_date": {"widget": DateInput, "show_hidden_initial": False},
     "next_follow_up": {"widget": DateInput, "help_text": _("Left empty, it follows the rhythm of the risk level.")},
     "transit_provinces": {"widget": forms.SelectMultiple(attrs={"size": 4})},
-    "transit_countries": {"choices": sorted_country_choices, "widget": CountrySelectMultiple(attrs={"size": 4})},
+    "transit_countries": {"choices": CountryChoices(), "widget": CountrySelectMultiple(attrs={"size": 4})},
     "destination_province": {"help_text": _("When the destination is in Indonesia.")},
     "assigned_to": {"queryset": User.objects.none(), "empty_label": BLANK[0][1]},
 }
@@ -148,10 +144,13 @@ class CaseForm(StyledFormMixin, forms.Form):
     date_of_birth = forms.DateField(label=_("Date of birth"), required=False, widget=DateInput)
     # Columns of the case whose choices are not the model's: countries in the reader's language, regencies of the
     # chosen province. Label and required-ness still come from the model.
-    nationality = forms.ChoiceField(label=_model_label("nationality"), choices=_country_choices, initial="ID")
+    nationality = forms.ChoiceField(label=_model_label("nationality"), choices=CountryChoices(blank=True), initial="ID")
     origin_regency = forms.ChoiceField(label=_model_label("origin_regency"), choices=BLANK, required=False)
     destination_country = forms.ChoiceField(
-        label=_model_label("destination_country"), choices=_country_choices, required=False, widget=CountrySelect
+        label=_model_label("destination_country"),
+        choices=CountryChoices(blank=True),
+        required=False,
+        widget=CountrySelect,
     )
     # Contact
     phones = forms.CharField(

@@ -271,25 +271,26 @@ def named_users(case: Case) -> list[User]:
     )
 
 
-def grant_sections(case: Case, group: Group, sections: Iterable[str]) -> None:
-    """Grant a receiving organisation the summary and the shared sections of a case."""
+def grant_sections(case: Case, group_id: int, sections: Iterable[str]) -> None:
+    """Grant a receiving organisation (its group's id) the summary and the shared sections of a case."""
     wanted = {Section.SUMMARY, *sections}
     perms = [_perm(SECTION_PERMISSIONS[Section(section)]) for section in wanted]
     existing = set(
-        CaseGroupObjectPermission.objects.filter(content_object=case, group=group).values_list(
+        CaseGroupObjectPermission.objects.filter(content_object=case, group_id=group_id).values_list(
             "permission_id", flat=True
         )
     )
     CaseGroupObjectPermission.objects.bulk_create(
-        CaseGroupObjectPermission(content_object=case, group=group, permission=perm)
+        CaseGroupObjectPermission(content_object=case, group_id=group_id, permission=perm)
         for perm in perms
         if perm.id not in existing
     )
 
 
-def revoke_sections(case: Case, group: Group) -> None:
+def revoke_sections(case: Case, group_id: int) -> None:
+    """Take back every section granted to an organisation (its group's id) on a case."""
     CaseGroupObjectPermission.objects.filter(
-        content_object=case, group=group, permission_id__in=permission_ids(*SECTION_PERMISSIONS.values())
+        content_object=case, group_id=group_id, permission_id__in=permission_ids(*SECTION_PERMISSIONS.values())
     ).delete()
 
 

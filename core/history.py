@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Any
+
+from simple_history.manager import HistoryDescriptor
 
 
 def with_actor(instance: Any, actor: Any) -> Any:
@@ -10,3 +13,21 @@ def with_actor(instance: Any, actor: Any) -> Any:
     attribute when there is no request (tasks, commands), and it wins over the request's user when there is one."""
     instance._history_user = actor
     return instance
+
+
+@functools.cache
+def _manager_class(manager_class: type, queryset_class: type) -> Any:
+    return manager_class.from_queryset(queryset_class)
+
+
+def _history_manager(self: HistoryDescriptor, instance: Any, owner: Any) -> Any:
+    """``Model.history`` and ``instance.history``: simple-history's own descriptor builds a new manager class
+    (``from_queryset``, which inspects every method of the queryset) each time it is read, and it is read for every
+    historical row saved: three or four a referral's reassignment. The class is made once; the manager, bound to the
+    model and the instance, is new each time as before."""
+    return _manager_class(self.manager_class, self.queryset_class)(self.model, instance)
+
+
+def install() -> None:
+    """Called once, from core's ready()."""
+    HistoryDescriptor.__get__ = _history_manager  # type: ignore[method-assign]

@@ -107,7 +107,12 @@ class ReassignForm(StyledFormMixin, forms.Form):
         field = self.fields["to_org"]
         field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in choices])
         field.suggested = {str(o.pk): o for o in choices}
-        # One click picks a suggestion: a radio per organisation, best suggestion first, with why it is suggested.
+        self.suggest(choices, notes)
+
+    def suggest(self, choices: list[Organisation], notes: dict[int, str] | None = None) -> None:
+        """The choices shown, in this order, each with why it is suggested: one click picks a suggestion (a radio
+        per organisation, best first). What the form accepts stays the organisations it was made with."""
+        field = self.fields["to_org"]
         notes = notes or {}
         field.choices = [
             (o.pk, f"{field.label_from_instance(o)}{' · ' + notes[o.pk] if o.pk in notes else ''}") for o in choices

@@ -212,22 +212,27 @@ def register_capacity_lookup(lookup: Callable[[list[int], set[str]], dict[int, s
     capacity_lookups.register(lookup)
 
 
-def suggested_organisations(referral: Referral) -> list[tuple[Organisation, float, bool]]:
-    """Organisations that could take the referral instead: those offering a requested service first, full ones
+def reassign_candidates(referral: Referral) -> list[Organisation]:
+    """The organisations a referral may be reassigned to: active, neither its sender nor its receiver, offering a
+    service (the network's secretariat, the coordinators' own, takes no referral)."""
+    others = Organisation.objects.filter(is_active=True).exclude(pk__in=[referral.from_org_id, referral.to_org_id])
+    return [organisation for organisation in others if organisation.services]
+
+
+def suggested_organisations(
+    referral: Referral, candidates: list[Organisation] | None = None
+) -> list[tuple[Organisation, float, bool]]:
+    """The candidates (``reassign_candidates``), best first: those offering a requested service first, full ones
     last among them, then by distance from the referring organisation's province. (organisation, km, offers a
     requested service); each organisation carries ``capacity_level`` ("" when not stated or stale)."""
-    # An organisation offering no service (the network's secretariat, the coordinators' own) takes no referral.
-    candidates = list(
-        Organisation.objects.filter(is_active=True).exclude(pk__in=[referral.from_org_id, referral.to_org_id])
-    )
+    if candidates is None:
+        candidates = reassign_candidates(referral)
     wanted = set(referral.services)
     levels: dict[int, str] = {}
     for lookup in capacity_lookups:
         levels.update(lookup([o.pk for o in candidates], wanted))
     rows = []
     for organisation in candidates:
-        if not organisation.services:
-            continue
         offers = bool(wanted & set(organisation.services))
         organisation.capacity_level = levels.get(organisation.pk, "")  # type: ignore[attr-defined]
         rows.append((organisation, provinces.distance_km(referral.from_org.province, organisation.province), offers))

@@ -46,14 +46,29 @@ def _event(referral: Referral, actor: User, kind: str, note: str = "") -> Referr
     return event
 
 
+# The relations of a referral that its services read, and those a caller's referral may already hold.
+_RELATED = ("case", "from_org", "to_org")
+_REUSABLE = ("case", "from_org", "to_org", "sent_by", "consent")
+
+
 def _locked(referral: Referral, *related: str) -> Referral:
-    """The referral again, its row locked, with its case and organisations (the receiver's group: grants_sync) and
-    whatever else the caller names."""
-    return (
+    """The referral again, its row locked (it may have been answered meanwhile), with its case and organisations
+    and whatever else the caller names. What the caller's referral already holds of them (a referral's page read
+    its case and both organisations) is kept rather than read again: only the referral's row is locked, and a
+    referral never changes its case, organisations, sender or consent."""
+    known = referral._state.fields_cache
+    fresh = (
         Referral.objects.select_for_update(of=("self",))
-        .select_related("case", "from_org", "to_org__group", *related)
+        .select_related(*[name for name in (*_RELATED, *related) if name.split("__")[0] not in known])
         .get(pk=referral.pk)
     )
+    for name in _REUSABLE:
+        held = known.get(name)
+        if held is not None and getattr(fresh, f"{name}_id") == held.pk:
+            setattr(fresh, name, held)
+    if "case__owner" in related and fresh.case.owner_id == fresh.from_org_id:
+        fresh.case.owner = fresh.from_org  # a referral is sent by its case's owner
+    return fresh
 
 
 def _require(actor: User, referral: Referral, *sides: Side) -> None:
@@ -70,7 +85,7 @@ def _require_status(referral: Referral, *statuses: str) -> None:
 
 def grants_sync(case: Case, organisation: Organisation) -> None:
     """An organisation's grants on a referred case are the union of the sections of its accepted referrals."""
-    case_access.revoke_sections(case, organisation.group)
+    case_access.revoke_sections(case, organisation.group_id)
     accepted = list(
         Referral.objects.filter(case=case, to_org=organisation, status=ReferralStatus.ACCEPTED).values_list(
             "sections", flat=True
@@ -80,7 +95,7 @@ def grants_sync(case: Case, organisation: Organisation) -> None:
     for shared in accepted:
         sections.update(Referral._meta.get_field("sections").to_python(shared))
     if accepted:
-        case_access.grant_sections(case, organisation.group, sections)
+        case_access.grant_sections(case, organisation.group_id, sections)
 
 
 def _next_reference(case: Case) -> str:
@@ -290,7 +305,7 @@ def referral_reassign(*, actor: User, referral: Referral, to_org: Organisation, 
     previous_status = referral.status
     referral.status, referral.closed_at = ReferralStatus.REASSIGNED, timezone.now()
     with_actor(referral, actor)
-    referral.save()
+    referral.save(update_fields=["status", "closed_at"])
     grants_sync(referral.case, referral.to_org)
     _event(referral, actor, EventKind.REASSIGNED, reason)
     new = _send(

@@ -246,12 +246,10 @@ def referral_reassign(request: AuthedRequest, referral_id: str) -> HttpResponse:
             % {"reference": referral.reference, "status": referral.status_label.lower()},
         )
         return redirect("referrals:referral_detail", referral_id=referral.pk)
-    suggestions = selectors.suggested_organisations(referral)
-    notes = {
-        org.pk: f"{km:.0f} km" + (" · " + _("offers a requested service") if offers else "")
-        for org, km, offers in suggestions
-    }
-    form = ReassignForm(posted(request), choices=[org for org, _km, _offers in suggestions], notes=notes)
+    # A reassignment sent is checked against the candidates alone; the suggestions' order (capacity, distance) is
+    # for the page, read only when it is shown.
+    candidates = selectors.reassign_candidates(referral)
+    form = ReassignForm(posted(request), choices=candidates)
     if request.method == "POST" and form.is_valid():
         try:
             new = services.referral_reassign(actor=request.user, referral=referral, **form.cleaned_data)
@@ -264,6 +262,14 @@ def referral_reassign(request: AuthedRequest, referral_id: str) -> HttpResponse:
                 % {"reference": new.reference, "org": new.to_org.name},
             )
             return redirect("referrals:referral_detail", referral_id=new.pk)
+    suggestions = selectors.suggested_organisations(referral, candidates)
+    form.suggest(
+        [org for org, _km, _offers in suggestions],
+        {
+            org.pk: f"{km:.0f} km" + (" · " + _("offers a requested service") if offers else "")
+            for org, km, offers in suggestions
+        },
+    )
     return render(
         request,
         "referrals/reassign.html",

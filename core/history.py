@@ -16,7 +16,7 @@ def with_actor(instance: Any, actor: Any) -> Any:
 
 
 @functools.cache
-def _manager_class(manager_class: type, queryset_class: type) -> Any:
+def _manager_class(manager_class: Any, queryset_class: Any) -> Any:
     return manager_class.from_queryset(queryset_class)
 
 
@@ -30,4 +30,4 @@ def _history_manager(self: HistoryDescriptor, instance: Any, owner: Any) -> Any:
 
 def install() -> None:
     """Called once, from core's ready()."""
-    HistoryDescriptor.__get__ = _history_manager  # type: ignore[method-assign]
+    setattr(HistoryDescriptor, "__get__", _history_manager)  # noqa: B010 (a descriptor's method, replaced)

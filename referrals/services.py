@@ -12,9 +12,7 @@ from typing import Any
 
 from django.conf import settings
 from django.core.exceptions import PermissionDenied, ValidationError
-from django.db import transaction
-from django.db.models import Count, OuterRef, Subquery
-from django.db.models.functions import Coalesce
+from django.db import connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -24,6 +22,7 @@ from casework import access as case_access
 from casework.choices import ConsentKind
 from casework.models import Case, Consent
 from casework.selectors import active_consent
+from core import sql
 from core.history import with_actor
 from core.validation import full_clean
 from referrals import reminders as referral_reminders
@@ -99,16 +98,15 @@ def grants_sync(case: Case, organisation: Organisation) -> None:
 
 
 def _next_reference(case: Case) -> str:
-    """The case's next referral number: its referrals counted while the case's row is locked (one statement), so
-    that two referrals of one case sent at once cannot take the same number."""
-    sent = Referral.objects.filter(case=OuterRef("pk")).order_by().values("case").annotate(n=Count("pk")).values("n")
-    count = (
-        Case.objects.select_for_update(of=("self",))
-        .filter(pk=case.pk)
-        .annotate(sent=Coalesce(Subquery(sent), 0))
-        .values_list("sent", flat=True)
-        .get()
-    )
+    """The case's next referral number: its referrals counted once the case's row is locked, so that two referrals
+    of one case sent at once cannot take the same number. Two statements written out (core/sql.py): counted in the
+    statement that takes the lock, the count would be of the rows that statement began with, before the other
+    sender's commit it waited for (PostgreSQL's read committed; tests/referrals/test_numbering.py)."""
+    case_id = Case._meta.pk.get_db_prep_value(case.pk, connection)
+    if connection.features.has_select_for_update:  # SQLite: one writer at a time
+        sql.rows(f"SELECT id FROM {sql.table(Case)} WHERE id = %s FOR UPDATE", [case_id])  # noqa: S608 (names only)
+    counted = f"SELECT COUNT(*) FROM {sql.table(Referral)} WHERE case_id = %s"  # noqa: S608 (names only)
+    ((count,),) = sql.rows(counted, [case_id])
     return f"{case.reference}/R{count + 1}"
 
 

@@ -74,31 +74,17 @@ def _decode(text: str, kind: str) -> Any:
     return uuid.UUID(text)
 
 
-def keyset_page_ordered(
-    rows: QuerySet[Any], cursor: str = "", *, keys: list[tuple[str, str, bool]], size: int = 25
-) -> Page:
-    """One page after ``cursor`` of ``rows`` ordered by ``keys``: (field or annotation, kind, descending), the last
-    key unique (the pk). The queryset is ordered here; a cursor that does not parse gives the first page."""
-    assert keys and all(kind in _KINDS for _name, kind, _desc in keys)
-    rows = rows.order_by(*(f"-{name}" if desc else name for name, _kind, desc in keys))
+def position_of(cursor: str, keys: list[tuple[str, str, bool]]) -> list[Any] | None:
+    """The keys' values a cursor names, or None for no cursor or one that does not parse (then: the first page)."""
     parts = cursor.split("_") if cursor else []
-    position = None
-    if len(parts) == len(keys):
-        try:
-            position = [_decode(part, kind) for part, (_name, kind, _desc) in zip(parts, keys, strict=True)]
-        except (ValueError, OverflowError):
-            position = None
-    if position is not None:
-        after = Q()
-        for index, (name, _kind, desc) in enumerate(keys):
-            step = Q(**{f"{name}__{'lt' if desc else 'gt'}": position[index]})
-            for earlier, (earlier_name, _k, _d) in enumerate(keys[:index]):
-                step &= Q(**{earlier_name: position[earlier]})
-            after |= step
-        rows = rows.filter(after)
-    items = list(rows[: size + 1])
-    more = len(items) > size
-    items = items[:size]
-    last = items[-1] if more and items else None
-    next_cursor = "_".join(_encode(getattr(last, name), kind) for name, kind, _desc in keys) if last is not None else ""
-    return Page(items=items, next_cursor=next_cursor, has_previous=bool(cursor))
+    if len(parts) != len(keys):
+        return None
+    try:
+        return [_decode(part, kind) for part, (_name, kind, _desc) in zip(parts, keys, strict=True)]
+    except (ValueError, OverflowError):
+        return None
+
+
+def cursor_of(item: Any, keys: list[tuple[str, str, bool]]) -> str:
+    """The cursor of the page that follows ``item``."""
+    return "_".join(_encode(getattr(item, name), kind) for name, kind, _desc in keys)

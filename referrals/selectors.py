@@ -27,13 +27,11 @@ from audit import access_log
 from casework import access as case_access
 from casework.models import Case
 from casework.vault import Vault
-from core import pagination, provinces, sql
+from core import provinces, sql
 from core.fields import choice_label
-from core.pagination import Page
 from core.registry import Hooks
-from referrals import models as referral_models
 from referrals.choices import ReferralStatus
-from referrals.models import Referral, ReferralEvent, urgency_rank
+from referrals.models import Referral, ReferralEvent
 
 
 class Side(enum.Enum):
@@ -131,7 +129,7 @@ def timeline(referral: Referral) -> list[ReferralEvent]:
     return list(referral.events.select_related("actor", "organisation"))
 
 
-# --- Inboxes and the coordinators' queue -----------------------------------------------------------------------
+# --- Lists of referrals (the inbox: referrals/inbox.py; the queue: referrals/queue.py) --------------------------------
 
 
 def with_codes(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
@@ -140,67 +138,8 @@ def with_codes(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     return referrals.annotate(from_code=F("from_org__code"), to_code=F("to_org__code"))
 
 
-@dataclass
-class QueueFilters:
-    status: str = ""
-    urgency: str = ""
-    overdue: bool = False
-    from_org: int | None = None
-    to_org: int | None = None
-    province: str = ""
-    service: str = ""
-    show: str = "open"  # open | finished | all (a status filter wins)
-    sort: str = "urgency"  # urgency | waited | newest
-
-
-# What a coordinator still has to watch: awaiting an answer, accepted, or declined and waiting to be reassigned.
-QUEUE_OPEN = referral_models.QUEUE_OPEN
-QUEUE_SORTS: dict[str, list[tuple[str, str, bool]]] = {
-    # Most urgent first, and within an urgency the longest waiting.
-    "urgency": [("urgency_rank", "int", False), ("sent_at", "time", False), ("pk", "uuid", False)],
-    "waited": [("sent_at", "time", False), ("pk", "uuid", False)],
-    "newest": [("sent_at", "time", True), ("pk", "uuid", True)],
-}
-
-
 # What a row of the queue reads of the case: its summary (summaries_of), never a ciphertext column.
 QUEUE_CASE_FIELDS = ("id", "origin_province", "gender", "age_band", "exploitation_types")
-# What it reads of the referral (referrals/templatetags/referral_tables.queue_rows, the keyset's columns).
-QUEUE_FIELDS = (
-    *("id", "reference", "case_id", "from_org_id", "to_org_id", "services", "urgency", "deadline"),
-    *("consent_override", "status", "sent_at", "answered_at"),
-)
-
-
-def queue(filters: QueueFilters) -> QuerySet[Referral]:
-    # The cases of the page are read after it is cut (summaries_of).
-    referrals = with_codes(Referral.objects.only(*QUEUE_FIELDS))
-    referrals = referrals.annotate(urgency_rank=urgency_rank())  # as the queue's indexes (referrals.models)
-    if filters.status:
-        referrals = referrals.filter(status=filters.status)
-    elif filters.show == "open":
-        referrals = referrals.filter(status__in=QUEUE_OPEN)
-    elif filters.show == "finished":
-        referrals = referrals.exclude(status__in=QUEUE_OPEN)
-    if filters.urgency:
-        referrals = referrals.filter(urgency=filters.urgency)
-    if filters.overdue:
-        referrals = referrals.filter(status=ReferralStatus.SENT, deadline__lt=timezone.now())
-    if filters.from_org:
-        referrals = referrals.filter(from_org_id=filters.from_org)
-    if filters.to_org:
-        referrals = referrals.filter(to_org_id=filters.to_org)
-    if filters.province:
-        referrals = referrals.filter(case__origin_province=filters.province)
-    if filters.service:
-        referrals = referrals.filter(services__has=filters.service)
-    return referrals.order_by("-sent_at", "-id")
-
-
-def keyset_page(referrals: QuerySet[Referral], cursor: str = "", size: int = 25, *, sort: str = "newest") -> Page:
-    """One page of the queue after ``cursor``, in the order ``sort`` names (QUEUE_SORTS)."""
-    keys = QUEUE_SORTS.get(sort, QUEUE_SORTS["newest"])
-    return pagination.keyset_page_ordered(referrals, cursor, keys=keys, size=size)
 
 
 # Capacity statuses belong to network (a higher app), which registers its lookup here from its ready():

@@ -23,7 +23,7 @@ from casework.choices import ConsentKind
 from core.forms import attach_errors
 from core.http import posted
 from referrals import inbox as inbox_lists
-from referrals import selectors, services
+from referrals import queue, selectors, services
 from referrals.choices import ReferralStatus, Urgency
 from referrals.forms import (
     CancelForm,
@@ -281,10 +281,10 @@ def referral_reassign(request: AuthedRequest, referral_id: str) -> HttpResponse:
 @require_GET
 def coordinator_queue(request: AuthedRequest) -> HttpResponse:
     form = QueueFilterForm(request.GET or None)
-    filters = selectors.QueueFilters()
+    filters = queue.QueueFilters()
     if form.is_valid():
         data = form.cleaned_data
-        filters = selectors.QueueFilters(
+        filters = queue.QueueFilters(
             status=data["status"],
             urgency=data["urgency"],
             overdue=data["overdue"],
@@ -295,7 +295,7 @@ def coordinator_queue(request: AuthedRequest) -> HttpResponse:
             show=data["show"] or "open",
             sort=data["sort"] or "urgency",
         )
-    page = selectors.keyset_page(selectors.queue(filters), request.GET.get("after", ""), sort=filters.sort)
+    page = queue.page(filters, request.GET.get("after", ""))
     query = request.GET.copy()
     query.pop("after", None)
     rows = [

@@ -11,10 +11,10 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
-from referrals import selectors
+from referrals import queue, selectors
 from referrals import services as referral_services
 from referrals.choices import ReferralStatus, Urgency
-from referrals.models import Referral
+from referrals.models import QUEUE_OPEN, Referral
 
 pytestmark = pytest.mark.django_db
 
@@ -52,11 +52,12 @@ def network(alice, case_a, org_b):
     return made
 
 
-def walk(sort: str, filters: selectors.QueueFilters, size: int = 2) -> list[Referral]:
-    seen: list[Referral] = []
+def walk(sort: str, filters: queue.QueueFilters, size: int = 2) -> list[queue.Row]:
+    seen: list[queue.Row] = []
     cursor = ""
+    filters.sort = sort
     for _ in range(20):
-        page = selectors.keyset_page(selectors.queue(filters), cursor, size=size, sort=sort)
+        page = queue.page(filters, cursor, size=size)
         seen += page.items
         cursor = page.next_cursor
         if not cursor:
@@ -65,16 +66,16 @@ def walk(sort: str, filters: selectors.QueueFilters, size: int = 2) -> list[Refe
 
 
 def test_open_referrals_by_default_finished_behind_a_filter(network):
-    default = walk("urgency", selectors.QueueFilters())
+    default = walk("urgency", queue.QueueFilters())
     assert {r.status for r in default} == {ReferralStatus.SENT, ReferralStatus.ACCEPTED, ReferralStatus.DECLINED}
     assert len(default) == 5
-    finished = walk("urgency", selectors.QueueFilters(show="finished"))
+    finished = walk("urgency", queue.QueueFilters(show="finished"))
     assert {r.status for r in finished} == {ReferralStatus.COMPLETED, ReferralStatus.CANCELLED}
-    assert len(walk("newest", selectors.QueueFilters(show="all"))) == len(SHAPE)
+    assert len(walk("newest", queue.QueueFilters(show="all"))) == len(SHAPE)
 
 
 def test_each_sort_pages_through_every_row_once_in_order(network):
-    filters = selectors.QueueFilters(show="all")
+    filters = queue.QueueFilters(show="all")
     by_urgency = walk("urgency", filters)
     rank = {Urgency.EMERGENCY: 0, Urgency.URGENT: 1, Urgency.ROUTINE: 2}
     assert [(rank[r.urgency], r.sent_at) for r in by_urgency] == sorted((rank[r.urgency], r.sent_at) for r in network)
@@ -87,9 +88,9 @@ def test_each_sort_pages_through_every_row_once_in_order(network):
 
 
 def test_a_broken_cursor_gives_the_first_page(network):
-    first = selectors.keyset_page(selectors.queue(selectors.QueueFilters()), "", size=2, sort="urgency")
+    first = queue.page(queue.QueueFilters(sort="urgency"), "", size=2)
     for junk in ["x", "1_2_3", "9_1e400_00000000-0000-0000-0000-000000000000", "1700000000.000000_nope"]:
-        page = selectors.keyset_page(selectors.queue(selectors.QueueFilters()), junk, size=2, sort="urgency")
+        page = queue.page(queue.QueueFilters(sort="urgency"), junk, size=2)
         assert [r.pk for r in page.items] == [r.pk for r in first.items]
 
 
@@ -103,7 +104,7 @@ def test_the_queue_page_marks_a_declined_emergency_and_sorts(client_for, carol, 
     assert completed.reference not in text, "finished referrals are behind a filter"
     assert completed.reference in client.get(reverse("referrals:queue"), {"show": "finished"}).content.decode()
     waited = client.get(reverse("referrals:queue"), {"sort": "waited"}).content.decode()
-    oldest = max((r for r in network if r.status in selectors.QUEUE_OPEN), key=lambda r: timezone.now() - r.sent_at)
+    oldest = max((r for r in network if r.status in QUEUE_OPEN), key=lambda r: timezone.now() - r.sent_at)
     first_ref = next(
         r.reference
         for r in network

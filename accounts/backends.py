@@ -10,7 +10,7 @@ from typing import Any
 
 from django.apps import apps
 from django.contrib.auth.backends import ModelBackend
-from django.db.models import Exists, OuterRef, QuerySet
+from django.db import connection
 from django.http import HttpRequest
 
 from accounts.models import User
@@ -58,29 +58,83 @@ def device_model(persistent_id: str) -> tuple[Any, int] | None:
     return (model, number) if model in device_classes() else None
 
 
-def signed_in_users(persistent_id: str | None = None) -> QuerySet[User]:
-    """Users with their membership and organisation, whether they have a confirmed second-factor device of each
-    kind, and (given a session's device) whether that device still exists, is theirs and is confirmed: what every
-    request's middleware, navigation and pages ask of the user, in one statement."""
-    users = _signed_in_base()
-    named = device_model(persistent_id) if persistent_id else None
-    if named is not None:
-        model, pk = named
-        users = users.annotate(
-            **{SESSION_DEVICE_OK: Exists(model.objects.filter(pk=pk, user=OuterRef("pk"), confirmed=True))}
-        )
-    return users.all()
+def _converters(model: Any) -> list[list[Any]]:
+    """What the ORM applies to each column's value as the database gives it (SQLite's booleans and times, the
+    project's own fields' from_db_value), per concrete field of the model."""
+    found = []
+    for field in model._meta.concrete_fields:
+        column = field.get_col(model._meta.db_table)
+        found.append(connection.ops.get_db_converters(column) + column.get_db_converters(connection))
+    return found
 
 
 @functools.cache
-def _signed_in_base() -> QuerySet[User]:
-    """The users with membership, organisation and their kinds of device, built once per process (never evaluated:
-    each request's query is a copy of it)."""
-    annotations: dict[str, Any] = {
-        device_annotation(model): Exists(model.objects.filter(user=OuterRef("pk"), confirmed=True))
-        for model in device_classes()
-    }
-    return User.objects.select_related("membership__organisation").annotate(**annotations)
+def _statement(vendor: str, session_device: Any) -> tuple[str, list[Any], list[str]]:
+    """The signed-in user's statement (for a session naming a device of the model ``session_device``, or none):
+    the user's, membership's and organisation's columns, then the annotations, whose names come third; the models
+    and their columns' converters second. Written out once per process: building the ORM's select_related with its
+    EXISTS annotations cost more than running the statement."""
+    from accounts.models import Membership, Organisation
+
+    quote = connection.ops.quote_name
+    models = [(User, "u"), (Membership, "m"), (Organisation, "o")]
+    columns = [f"{alias}.{quote(f.column)}" for model, alias in models for f in model._meta.concrete_fields]
+    names, exists = [], []
+    for device in device_classes():
+        names.append(device_annotation(device))
+        device_table = quote(device._meta.db_table)
+        exists.append(f"EXISTS(SELECT 1 FROM {device_table} d WHERE d.confirmed AND d.user_id = u.id)")  # noqa: S608
+    if session_device is not None:
+        names.append(SESSION_DEVICE_OK)
+        exists.append(
+            f"EXISTS(SELECT 1 FROM {quote(session_device._meta.db_table)} d"  # noqa: S608 (model names only)
+            " WHERE d.confirmed AND d.id = %s AND d.user_id = u.id)"
+        )
+    statement = (
+        f"SELECT {', '.join(columns + exists)} FROM {quote(User._meta.db_table)} u"  # noqa: S608 (model names only)
+        f" LEFT OUTER JOIN {quote(Membership._meta.db_table)} m ON m.user_id = u.id"
+        f" LEFT OUTER JOIN {quote(Organisation._meta.db_table)} o ON o.id = m.organisation_id WHERE u.id = %s"
+    )
+    return statement, [(model, _converters(model)) for model, _alias in models], names
+
+
+def signed_in_user(user_id: Any, persistent_id: str | None = None) -> User | None:
+    """The user with their membership and organisation, whether they have a confirmed second-factor device of each
+    kind, and (given a session's device) whether that device still exists, is theirs and is confirmed: what every
+    request's middleware, navigation and pages ask of the user, in one statement written out. None when there is
+    no such user. As ``User.objects.select_related("membership__organisation")`` with those EXISTS annotated gives
+    it (tests/accounts/test_signed_in_user.py compares them)."""
+    from accounts.models import Membership
+
+    named = device_model(persistent_id) if persistent_id else None
+    statement, models, names = _statement(connection.vendor, named[0] if named else None)
+    try:
+        params = [*([named[1]] if named else []), int(user_id)]
+    except (TypeError, ValueError):
+        return None
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    values, built, start = list(row), [], 0
+    for model, converters in models:
+        own = values[start : start + len(converters)]
+        start += len(converters)
+        for index, chain in enumerate(converters):
+            for convert in chain:
+                own[index] = convert(own[index], None, connection)
+        fields = [f.attname for f in model._meta.concrete_fields]
+        built.append(None if own[0] is None else model.from_db(connection.alias, fields, own))
+    user: Any
+    user, membership, organisation = built
+    for name, flag in zip(names, values[start:], strict=True):
+        setattr(user, name, bool(flag))
+    if membership is not None:
+        Membership.organisation.field.set_cached_value(membership, organisation)
+        Membership.user.field.set_cached_value(membership, user)
+    User.membership.related.set_cached_value(user, membership)
+    return user
 
 
 def find_user(login: str) -> User | None:
@@ -95,12 +149,9 @@ def find_user(login: str) -> User | None:
 
 class UsernameOrEmailBackend(ModelBackend):
     def get_user(self, user_id: Any) -> User | None:
-        """The session's user, active, with what the shell needs (``signed_in_users``): one statement."""
-        try:
-            user = signed_in_users(_SESSION_DEVICE.get()).get(pk=user_id)
-        except User.DoesNotExist:
-            return None
-        return user if self.user_can_authenticate(user) else None
+        """The session's user, active, with what the shell needs (``signed_in_user``): one statement."""
+        user = signed_in_user(user_id, _SESSION_DEVICE.get())
+        return user if user is not None and self.user_can_authenticate(user) else None
 
     def authenticate(
         self,

@@ -51,6 +51,23 @@ def named(user_id: int, organisation_id: int, permission_id: int) -> tuple[str, 
     )
 
 
+def probes(case: str, owner: str, user_id: int, organisation_id: int, permission_ids: list[int]) -> tuple[str, list]:
+    """Whether the user holds one of the permissions on the case in column ``case`` (owned by the organisation in
+    column ``owner``): through a group, or named on a case of the user's own organisation. Two EXISTS probes of the
+    grant tables' unique indexes for that one case, for a statement that asks it of a few candidate rows (as
+    ``GrantedTo``, which the ORM compiles): cheaper than the union of all the user's grants."""
+    marks = ", ".join(["%s"] * len(permission_ids))
+    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
+    by_group = f"{_by_group('1')} AND g.permission_id IN ({marks}) AND g.content_object_id = {case}{fence}"
+    by_name = (
+        f"{_by_name('1', with_case=False)} AND n.permission_id IN ({marks}) AND n.content_object_id = {case}{fence}"
+    )
+    return (
+        f"(EXISTS ({by_group}) OR ({owner} = %s AND EXISTS ({by_name})))",
+        [user_id, *permission_ids, organisation_id, user_id, *permission_ids],
+    )
+
+
 def held(user_id: int, organisation_id: int, case_id: Any) -> list[int]:
     """The ids of the permissions the user holds on one case: named (on a case of the organisation only) or through
     one of the user's groups (access.codenames_for)."""

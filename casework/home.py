@@ -58,12 +58,12 @@ def _open_case_figures(user: User) -> dict[str, int]:
 def _recently_opened(user: User) -> list[tuple[Any, str]]:
     """My recently opened cases that I may still open, newest view first, in one statement whether I opened any or
     not: my latest views from the access log (audit.selectors.recently_viewed), the cases among them the gate lets
-    me open (as selectors.visible_cases)."""
+    me open (as selectors.visible_cases), each asked of its own grants (access.granted_probes)."""
     views, view_params = audit_selectors.recently_viewed(user)
-    granted, granted_params = access.granted_ids(user, *access.VISIBLE)
+    granted, granted_params = access.granted_probes(user, "c.id", "c.owner_id", *access.VISIBLE)
     statement = (
         f"SELECT c.id, c.reference FROM {sql.table(Case)} c INNER JOIN ({views}) AS r ON r.object_id = c.id"  # noqa: S608
-        f" WHERE c.id IN ({granted}) ORDER BY r.seen DESC, c.id DESC LIMIT %s"
+        f" WHERE {granted} ORDER BY r.seen DESC, c.id DESC LIMIT %s"
     )
     found = sql.rows(statement, [*view_params, *granted_params, RECENT_SHOWN])
     return [(sql.as_uuid(pk), reference) for pk, reference in found]

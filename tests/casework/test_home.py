@@ -198,3 +198,43 @@ def test_recently_opened_cases_are_newest_first_each_once_and_only_while_visible
     with CaptureQueriesContext(connection) as after:
         client.get(reverse("home"))
     assert len(before.captured_queries) == len(after.captured_queries)
+
+
+def test_recently_opened_cases_are_the_visible_ones_among_the_views_shared_and_named_alike(
+    alice, bob, org_b, client_for
+):
+    """Each viewed case is asked of its own grants: a case shared by an accepted referral is listed for the
+    receiver while it is shared, and a grant naming a user on another organisation's case counts for nothing."""
+    from datetime import date
+
+    from casework import access
+    from casework import services as case_services
+    from casework.models import CaseUserObjectPermission
+    from casework.selectors import visible_cases
+    from referrals import services as referral_services
+
+    shared, named_elsewhere = open_case(alice), open_case(alice)
+    case_services.consent_give(actor=alice, case=shared, kind="sharing", given_on=date(2026, 1, 1), given_by="person")
+    referral = referral_services.referral_send(
+        actor=alice, case=shared, to_org=org_b, services=["shelter"], urgency="routine", reason="rekaan"
+    )
+    referral_services.referral_accept(actor=bob, referral=referral)
+    CaseUserObjectPermission.objects.create(
+        user=bob, content_object=named_elsewhere, permission=access._perm(access.FULL_VIEW)
+    )
+    own = open_case(bob)
+    from audit import access_log
+    from audit.models import AccessLog
+
+    for case in (own, shared, named_elsewhere):  # as the case pages log a view
+        access_log.record_for(AccessLog.Event.CASE_VIEWED, actor=bob, obj=case)
+
+    def recent():
+        panels = client_for(bob).get(reverse("home")).context["panels"]
+        return [item["reference"] for item in next(p for p in panels if p["key"] == "casework")["data"]["recent"]]
+
+    visible = set(visible_cases(bob).values_list("reference", flat=True))
+    assert recent() == [shared.reference, own.reference]
+    assert set(recent()) == visible & {own.reference, shared.reference, named_elsewhere.reference}
+    referral_services.referral_complete(actor=bob, referral=referral, outcome="service_given")
+    assert recent() == [own.reference]

@@ -19,7 +19,7 @@ from simple_history.models import HistoricalRecords
 from accounts.choices import OrganisationKind, Role, ServiceType
 from core import crypto as sealed_box
 from core import provinces
-from core.fields import MultiChoiceField
+from core.fields import ChoiceLabels, MultiChoiceField
 
 
 class User(AbstractUser):  # type: ignore[django-manager-missing]
@@ -80,7 +80,7 @@ class User(AbstractUser):  # type: ignore[django-manager-missing]
 code_validator = RegexValidator(r"^[A-Z]{2,6}$", _("Use 2 to 6 capital letters, for example YKT."))
 
 
-class Organisation(models.Model):
+class Organisation(ChoiceLabels, models.Model):
     """A member organisation of the network. Its group carries the object-level grants on its cases."""
 
     name = models.CharField(_("name"), max_length=200, unique=True)
@@ -109,7 +109,7 @@ class Organisation(models.Model):
         return f"{self.name} ({self.code})"
 
 
-class Membership(models.Model):
+class Membership(ChoiceLabels, models.Model):
     """One organisation and one role per user. Only active caseworkers sit in their organisation's group."""
 
     user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="membership", verbose_name=_("user"))

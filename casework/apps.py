@@ -1,3 +1,5 @@
+from typing import Any
+
 from django.apps import AppConfig
 from django.utils.translation import gettext_lazy as _
 
@@ -76,13 +78,14 @@ class CaseworkConfig(AppConfig):
                 lambda qs, ref: qs.filter(reference__iexact=ref),
             )
         )
-        for key, model, label in [
+        audited: list[tuple[str, Any, Any]] = [
             ("case_note", CaseNote, _("Note")),
             ("service", ServiceRecord, _("Service")),
             ("consent", Consent, _("Consent")),
             ("attachment", Attachment, _("Attachment")),
             ("rights_request", RightsRequest, _("Rights request")),
-        ]:
+        ]
+        for key, model, label in audited:
             history_registry.register(
                 history_registry.Audited(
                     key, model, label, history_registry.by_lookup(Case, "case_id", "reference"), of_case

@@ -43,7 +43,7 @@ from casework.choices import (
     TraffickingStatus,
 )
 from core import provinces
-from core.fields import MultiChoiceField
+from core.fields import ChoiceLabels, MultiChoiceField
 from core.geography import COUNTRY_CHOICES, validate_country, validate_regency
 
 
@@ -67,7 +67,7 @@ ENCRYPTED_SECTIONS = {
 }
 
 
-class Case(models.Model):
+class Case(ChoiceLabels, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
     owner = models.ForeignKey(
@@ -239,7 +239,7 @@ class BlindIndex(models.Model):
         ]
 
 
-class CaseNote(models.Model):
+class CaseNote(ChoiceLabels, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="notes")
     author = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
@@ -260,7 +260,7 @@ class CaseNote(models.Model):
         verbose_name_plural = _("notes")
 
 
-class ServiceRecord(models.Model):
+class ServiceRecord(ChoiceLabels, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="services")
     service_type = models.CharField(_("service"), max_length=32, choices=ServiceType.choices)
@@ -290,7 +290,7 @@ class ServiceRecord(models.Model):
         ]
 
 
-class Consent(models.Model):
+class Consent(ChoiceLabels, models.Model):
     """One consent of one kind. Withdrawal is recorded, never deleted; consent given again is a new row."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

@@ -18,7 +18,7 @@ from simple_history.models import HistoricalRecords
 from accounts.choices import ServiceType
 from accounts.models import Organisation
 from casework.models import Case, Consent, Section
-from core.fields import MultiChoiceField
+from core.fields import ChoiceLabels, MultiChoiceField
 from referrals.choices import DeclineReason, EventKind, Outcome, ReferralStatus, Urgency
 
 SHAREABLE = [(s.value, s.label) for s in Section if s != Section.SUMMARY]
@@ -42,7 +42,7 @@ STATUS_LABELS = dict(ReferralStatus.choices)
 URGENCY_LABELS = dict(Urgency.choices)
 
 
-class Referral(models.Model):
+class Referral(ChoiceLabels, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
@@ -145,7 +145,7 @@ class Referral(models.Model):
         return self.deadline - self.sent_at
 
 
-class ReferralEvent(models.Model):
+class ReferralEvent(ChoiceLabels, models.Model):
     """The timeline of a referral. An update's text is encrypted with the case's key."""
 
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)

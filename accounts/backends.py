@@ -14,6 +14,7 @@ from django.db import connection
 from django.http import HttpRequest
 
 from accounts.models import User
+from core import sql
 
 # The second-factor device a session names (django_otp's persistent id, "app_label.model/pk"), while
 # accounts.middleware.SignedInUserMiddleware loads that session's user: get_user then checks it in the same query.
@@ -58,27 +59,16 @@ def device_model(persistent_id: str) -> tuple[Any, int] | None:
     return (model, number) if model in device_classes() else None
 
 
-def _converters(model: Any) -> list[list[Any]]:
-    """What the ORM applies to each column's value as the database gives it (SQLite's booleans and times, the
-    project's own fields' from_db_value), per concrete field of the model."""
-    found = []
-    for field in model._meta.concrete_fields:
-        column = field.get_col(model._meta.db_table)
-        found.append(connection.ops.get_db_converters(column) + column.get_db_converters(connection))
-    return found
-
-
 @functools.cache
-def _statement(vendor: str, session_device: Any) -> tuple[str, list[Any], list[str]]:
+def _statement(vendor: str, session_device: Any) -> tuple[str, list[str]]:
     """The signed-in user's statement (for a session naming a device of the model ``session_device``, or none):
-    the user's, membership's and organisation's columns, then the annotations, whose names come third; the models
-    and their columns' converters second. Written out once per process: building the ORM's select_related with its
-    EXISTS annotations cost more than running the statement."""
+    the user's, membership's and organisation's columns (core.sql.columns), then the annotations, whose names
+    come second. Written out once per process: building the ORM's select_related with its EXISTS annotations cost
+    more than running the statement."""
     from accounts.models import Membership, Organisation
 
     quote = connection.ops.quote_name
-    models = [(User, "u"), (Membership, "m"), (Organisation, "o")]
-    columns = [f"{alias}.{quote(f.column)}" for model, alias in models for f in model._meta.concrete_fields]
+    columns = [*sql.columns(User, "u"), *sql.columns(Membership, "m"), *sql.columns(Organisation, "o")]
     names, exists = [], []
     for device in device_classes():
         names.append(device_annotation(device))
@@ -95,7 +85,7 @@ def _statement(vendor: str, session_device: Any) -> tuple[str, list[Any], list[s
         f" LEFT OUTER JOIN {quote(Membership._meta.db_table)} m ON m.user_id = u.id"
         f" LEFT OUTER JOIN {quote(Organisation._meta.db_table)} o ON o.id = m.organisation_id WHERE u.id = %s"
     )
-    return statement, [(model, _converters(model)) for model, _alias in models], names
+    return statement, names
 
 
 def signed_in_user(user_id: Any, persistent_id: str | None = None) -> User | None:
@@ -104,31 +94,25 @@ def signed_in_user(user_id: Any, persistent_id: str | None = None) -> User | Non
     request's middleware, navigation and pages ask of the user, in one statement written out. None when there is
     no such user. As ``User.objects.select_related("membership__organisation")`` with those EXISTS annotated gives
     it (tests/accounts/test_signed_in_user.py compares them)."""
-    from accounts.models import Membership
+    from accounts.models import Membership, Organisation
 
     named = device_model(persistent_id) if persistent_id else None
-    statement, models, names = _statement(connection.vendor, named[0] if named else None)
+    statement, names = _statement(connection.vendor, named[0] if named else None)
     try:
         params = [*([named[1]] if named else []), int(user_id)]
     except (TypeError, ValueError):
         return None
-    with connection.cursor() as cursor:
-        cursor.execute(statement, params)
-        row = cursor.fetchone()
-    if row is None:
+    found = sql.rows(statement, params)
+    if not found:
         return None
-    values, built, start = list(row), [], 0
-    for model, converters in models:
-        own = values[start : start + len(converters)]
-        start += len(converters)
-        for index, chain in enumerate(converters):
-            for convert in chain:
-                own[index] = convert(own[index], None, connection)
-        fields = [f.attname for f in model._meta.concrete_fields]
-        built.append(None if own[0] is None else model.from_db(connection.alias, fields, own))
+    row, start, built = found[0], 0, []
+    for model in (User, Membership, Organisation):
+        size = len(model._meta.concrete_fields)
+        built.append(sql.instance(model, row[start : start + size]))
+        start += size
     user: Any
     user, membership, organisation = built
-    for name, flag in zip(names, values[start:], strict=True):
+    for name, flag in zip(names, row[start:], strict=True):
         setattr(user, name, bool(flag))
     if membership is not None:
         Membership.organisation.field.set_cached_value(membership, organisation)

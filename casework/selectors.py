@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from audit import access_log
 from audit.models import AccessLog
-from casework import access, crypto
+from casework import access, crypto, fetch
 from casework.access import CaseAccess
 from casework.models import (
     ENCRYPTED_SECTIONS,
@@ -49,9 +49,11 @@ def get_case_for(user: User, case_id: Any, action: str = "view", *, request: Htt
     """The case, with ``case.access`` set, if the user may perform ``action`` on it; else Http404 (logged)."""
     assert action in ACTIONS, action
     try:
-        case = Case.objects.select_related("owner", "assigned_to").get(pk=uuid.UUID(str(case_id)))
-    except (ValueError, Case.DoesNotExist):
+        case = fetch.case_with_people(uuid.UUID(str(case_id)))
+    except ValueError:
         raise Http404 from None
+    if case is None:
+        raise Http404
     granted = access.access_for(user, case)
     if not granted.allows(action):
         access_log.record_refusal(action, actor=user, obj=case, request=request)

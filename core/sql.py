@@ -10,7 +10,9 @@ has a test that compares what it selects with what the ORM or the gate selects.
 from __future__ import annotations
 
 import datetime
+import functools
 import uuid
+from collections.abc import Sequence
 from typing import Any
 
 from django.db import connection
@@ -40,3 +42,36 @@ def as_aware(value: Any) -> datetime.datetime:
     if timezone.is_naive(value):
         value = value.replace(tzinfo=datetime.UTC)
     return value
+
+
+# --- Model instances from a statement's row ---------------------------------------------------------------------
+
+
+def columns(model: type[Model] | Any, alias: str) -> list[str]:
+    """The model's concrete columns under ``alias``, in the order ``instance`` reads them."""
+    quote = connection.ops.quote_name
+    return [f"{alias}.{quote(field.column)}" for field in model._meta.concrete_fields]
+
+
+@functools.cache
+def _converters(model: Any, vendor: str) -> list[tuple[str, list[Any]]]:
+    found = []
+    for field in model._meta.concrete_fields:
+        column = field.get_col(model._meta.db_table)
+        found.append((field.attname, connection.ops.get_db_converters(column) + column.get_db_converters(connection)))
+    return found
+
+
+def instance(model: type[Model] | Any, values: Sequence[Any]) -> Any:
+    """The model's instance from its columns' values as the database gave them (``columns``), converted as the
+    ORM converts them (SQLite's booleans and times, the fields' own from_db_value); None when the row had none
+    (an outer join that found nothing: the primary key is None)."""
+    converters = _converters(model, connection.vendor)
+    if values[model._meta.concrete_fields.index(model._meta.pk)] is None:
+        return None
+    converted = []
+    for value, (_attname, chain) in zip(values, converters, strict=True):
+        for convert in chain:
+            value = convert(value, None, connection)
+        converted.append(value)
+    return model.from_db(connection.alias, [attname for attname, _chain in converters], converted)

@@ -10,11 +10,14 @@ in both languages, signed in and out.
 
 from __future__ import annotations
 
+import functools
 import html
+import re
 from typing import Any
 
 from django import template
 from django.conf import settings
+from django.templatetags.static import static
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language, gettext, gettext_noop
 
@@ -84,6 +87,33 @@ FOOTER = """<footer class="no-print container py-3 border-top small text-body-se
 
 CONFIDENTIAL = gettext_noop("Jejaring keeps victims' data confidential. Open only what your work needs.")
 OPTION = '        <option value="{code}" lang="{code}"{selected}>{name}</option>\n'
+
+
+ASSETS = {
+    "": (
+        '<link rel="stylesheet" href="{vendor/bootstrap/bootstrap.purged.min.css}">\n'
+        '  <link rel="stylesheet" href="{jejaring/site.css}">\n'
+        '  <link rel="stylesheet" href="{jejaring/print.css}" media="print">\n'
+        '  <link rel="icon" href="{jejaring/favicon.svg}" type="image/svg+xml">\n'
+        '  <script src="{vendor/htmx/htmx.min.js}" defer></script>\n'
+        '  <script src="{vendor/bootstrap/bootstrap.bundle.min.js}" defer></script>\n'
+        '  <script src="{jejaring/site.js}" defer></script>'
+    ),
+    "forms": '<script src="{jejaring/forms.js}" defer></script>',
+}
+
+
+@functools.cache
+def _assets(group: str) -> str:
+    """The group's stylesheet and script tags, each file's address as ``{% static %}`` gives it (the same for the
+    whole life of the process: the files are collected before it starts)."""
+    return re.sub(r"\{([^}]+)\}", lambda name: html.escape(static(name.group(1))), ASSETS[group])
+
+
+@register.simple_tag
+def shell_assets(group: str = "") -> SafeString:
+    """The stylesheets and scripts of every page, in the head (``group`` "", before a page's own, and "forms")."""
+    return mark_safe(_assets(group))  # noqa: S308  (each address is escaped in _assets)
 
 
 def _csrf(context: Any) -> str:

@@ -109,3 +109,22 @@ def test_the_shell_is_the_template_markup(request, client, client_for, language,
     assert '"<x>"' not in html
     if who != "anonymous":
         assert 'data-testid="sign-out"' in html and 'name="csrfmiddlewaretoken"' in html
+
+
+HEAD = """{% load static %}  <link rel="stylesheet" href="{% static 'vendor/bootstrap/bootstrap.purged.min.css' %}">
+  <link rel="stylesheet" href="{% static 'jejaring/site.css' %}">
+  <link rel="stylesheet" href="{% static 'jejaring/print.css' %}" media="print">
+  <link rel="icon" href="{% static 'jejaring/favicon.svg' %}" type="image/svg+xml">
+  <script src="{% static 'vendor/htmx/htmx.min.js' %}" defer></script>
+  <script src="{% static 'vendor/bootstrap/bootstrap.bundle.min.js' %}" defer></script>
+  <script src="{% static 'jejaring/site.js' %}" defer></script>
+{% comment %}the page's own{% endcomment %}
+  <script src="{% static 'jejaring/forms.js' %}" defer></script>"""
+
+
+def test_the_assets_are_the_static_tags_markup():
+    ours = Template(
+        "{% load shell %}  {% shell_assets %}\n{% comment %}the page's own{% endcomment %}\n  {% shell_assets 'forms' %}"
+    ).render(Context({}))
+    theirs = Template(HEAD).render(Context({}))
+    assert ours == theirs and ours.count("<script") == 4 and ours.count("<link") == 4

@@ -13,7 +13,7 @@ from django.contrib.auth.backends import ModelBackend
 from django.db import connection
 from django.http import HttpRequest
 
-from accounts.models import User
+from accounts.models import Membership, Organisation, User
 from core import sql
 
 # The second-factor device a session names (django_otp's persistent id, "app_label.model/pk"), while
@@ -65,7 +65,6 @@ def _statement(vendor: str, session_device: Any) -> tuple[str, list[str]]:
     the user's, membership's and organisation's columns (core.sql.columns), then the annotations, whose names
     come second. Written out once per process: building the ORM's select_related with its EXISTS annotations cost
     more than running the statement."""
-    from accounts.models import Membership, Organisation
 
     quote = connection.ops.quote_name
     columns = [*sql.columns(User, "u"), *sql.columns(Membership, "m"), *sql.columns(Organisation, "o")]
@@ -94,7 +93,6 @@ def signed_in_user(user_id: Any, persistent_id: str | None = None) -> User | Non
     request's middleware, navigation and pages ask of the user, in one statement written out. None when there is
     no such user. As ``User.objects.select_related("membership__organisation")`` with those EXISTS annotated gives
     it (tests/accounts/test_signed_in_user.py compares them)."""
-    from accounts.models import Membership, Organisation
 
     named = device_model(persistent_id) if persistent_id else None
     statement, names = _statement(connection.vendor, named[0] if named else None)

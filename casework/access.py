@@ -191,10 +191,8 @@ def granted_ids(user: User, *codenames: str, own_cases: bool = True) -> tuple[st
 
 
 def granted_probes(user: User, case: str, owner: str, *codenames: str) -> tuple[str, list[Any]]:
-    """Whether the user holds any of these permissions on the case in column ``case`` (its owner in ``owner``), as a
-    condition and its parameters: the grants ``granted_ids`` selects, asked of each candidate case by its own
-    (grant_sql.probes), for a statement that has only a few candidates. The caller has checked
-    ``may_reach_cases``."""
+    """The grants ``granted_ids`` selects as a condition on the case in column ``case`` (its owner in ``owner``), asked
+    of each candidate case (grant_sql.probes), and its parameters. The caller has checked ``may_reach_cases``."""
     organisation_id = user.membership.organisation_id  # may_reach_cases: an active membership
     return grant_sql.probes(case, owner, user.pk, organisation_id, permission_ids(*codenames))
 

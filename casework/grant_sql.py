@@ -30,6 +30,26 @@ def _by_name(select: str, *, with_case: bool) -> str:
     return f"SELECT {select} FROM {table(CaseUserObjectPermission)} n{case} WHERE n.user_id = %s"  # noqa: S608
 
 
+def _named_on_own(marks: str) -> str:
+    """The user's named grants of these permissions on cases of the organisation (the user's id, then the
+    organisation's, then the permissions: the parameters)."""
+    return f"{_by_name('n.content_object_id', with_case=True)} AND c.owner_id = %s AND n.permission_id IN ({marks})"
+
+
+def _probes(case: str, permissions: int, vendor: str) -> tuple[str, str]:
+    """The two EXISTS subqueries asking the grant tables' unique indexes of one case (the SQL of its column
+    ``case``): through the user's groups, and named. Each takes the user's id and the permissions. ``OFFSET 0``
+    keeps PostgreSQL from turning them into a hash of all the user's grants, read whole before the first row;
+    SQLite refuses an OFFSET without a LIMIT."""
+    marks = ", ".join(["%s"] * permissions)
+    fence = " OFFSET 0" if vendor == "postgresql" else ""
+    on_case = f"permission_id IN ({marks}) AND {{alias}}.content_object_id = {case}{fence}"
+    return (
+        f"EXISTS ({_by_group('1')} AND g.{on_case.format(alias='g')})",
+        f"EXISTS ({_by_name('1', with_case=False)} AND n.{on_case.format(alias='n')})",
+    )
+
+
 @functools.cache
 def statement(permissions: int, own_cases: bool) -> str:
     """``access._granted_sql``'s statement for so many permissions."""
@@ -38,17 +58,13 @@ def statement(permissions: int, own_cases: bool) -> str:
     if not own_cases:
         own = f"SELECT c.id FROM {table(Case)} c WHERE c.owner_id = %s"  # noqa: S608 (names, not values)
         return f"{by_group} AND g.content_object_id NOT IN ({own})"
-    by_user = f"{_by_name('n.content_object_id', with_case=True)} AND c.owner_id = %s AND n.permission_id IN ({marks})"
-    return f"{by_group} UNION {by_user}"
+    return f"{by_group} UNION {_named_on_own(marks)}"
 
 
 def named(user_id: int, organisation_id: int, permission_id: int) -> tuple[str, list[Any]]:
     """The cases of the organisation on which the user holds the permission by name, as a subquery and its
     parameters (access.named_cases_sql)."""
-    return (
-        f"{_by_name('n.content_object_id', with_case=True)} AND c.owner_id = %s AND n.permission_id = %s",
-        [user_id, organisation_id, permission_id],
-    )
+    return _named_on_own("%s"), [user_id, organisation_id, permission_id]
 
 
 def probes(case: str, owner: str, user_id: int, organisation_id: int, permission_ids: list[int]) -> tuple[str, list]:
@@ -56,14 +72,9 @@ def probes(case: str, owner: str, user_id: int, organisation_id: int, permission
     column ``owner``): through a group, or named on a case of the user's own organisation. Two EXISTS probes of the
     grant tables' unique indexes for that one case, for a statement that asks it of a few candidate rows (as
     ``GrantedTo``, which the ORM compiles): cheaper than the union of all the user's grants."""
-    marks = ", ".join(["%s"] * len(permission_ids))
-    fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
-    by_group = f"{_by_group('1')} AND g.permission_id IN ({marks}) AND g.content_object_id = {case}{fence}"
-    by_name = (
-        f"{_by_name('1', with_case=False)} AND n.permission_id IN ({marks}) AND n.content_object_id = {case}{fence}"
-    )
+    by_group, by_name = _probes(case, len(permission_ids), connection.vendor)
     return (
-        f"(EXISTS ({by_group}) OR ({owner} = %s AND EXISTS ({by_name})))",
+        f"({by_group} OR ({owner} = %s AND {by_name}))",
         [user_id, *permission_ids, organisation_id, user_id, *permission_ids],
     )
 
@@ -79,10 +90,8 @@ def held(user_id: int, organisation_id: int, case_id: Any) -> list[int]:
 
 
 class GrantedTo(Expression):
-    """Whether the user holds one of the permissions on the row's case, through a group or named: two EXISTS probes
-    of the grant tables' unique indexes for that case. ``OFFSET 0`` keeps PostgreSQL from turning them into a hash
-    of all the user's grants (read whole before the first row); the case's column is resolved by the ORM, so the
-    expression stays right inside any subquery. Elsewhere (SQLite refuses an OFFSET without a LIMIT) without it."""
+    """Whether the user holds one of the permissions on the row's case, through a group or named: the two probes of
+    ``_probes``; the case's column is resolved by the ORM, so the expression stays right inside any subquery."""
 
     output_field = BooleanField()
     conditional = True
@@ -100,13 +109,6 @@ class GrantedTo(Expression):
 
     def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
         case, case_params = compiler.compile(self.case)
-        marks = ", ".join(["%s"] * len(self.permission_ids))
-        fence = " OFFSET 0" if connection.vendor == "postgresql" else ""
-
-        def on_case(alias: str) -> str:
-            return f" AND {alias}.permission_id IN ({marks}) AND {alias}.content_object_id = {case}{fence}"
-
-        by_group = _by_group("1") + on_case("g")
-        by_user = _by_name("1", with_case=False) + on_case("n")
+        by_group, by_name = _probes(case, len(self.permission_ids), connection.vendor)
         params = [self.user_id, *self.permission_ids, *case_params, self.user_id, *self.permission_ids, *case_params]
-        return f"(EXISTS ({by_group}) OR EXISTS ({by_user}))", params
+        return f"({by_group} OR {by_name})", params

@@ -54,20 +54,21 @@ def columns(model: type[Model] | Any, alias: str) -> list[str]:
 
 
 @functools.cache
-def _converters(model: Any, vendor: str) -> list[tuple[str, list[Any]]]:
+def _converters(model: Any, vendor: str) -> tuple[int, list[tuple[str, list[Any]]]]:
+    """Where the primary key stands among the model's columns, and each column's attribute name and converters."""
     found = []
     for field in model._meta.concrete_fields:
         column = field.get_col(model._meta.db_table)
         found.append((field.attname, connection.ops.get_db_converters(column) + column.get_db_converters(connection)))
-    return found
+    return model._meta.concrete_fields.index(model._meta.pk), found
 
 
 def instance(model: type[Model] | Any, values: Sequence[Any]) -> Any:
     """The model's instance from its columns' values as the database gave them (``columns``), converted as the
     ORM converts them (SQLite's booleans and times, the fields' own from_db_value); None when the row had none
     (an outer join that found nothing: the primary key is None)."""
-    converters = _converters(model, connection.vendor)
-    if values[model._meta.concrete_fields.index(model._meta.pk)] is None:
+    key, converters = _converters(model, connection.vendor)
+    if values[key] is None:
         return None
     converted = []
     for value, (_attname, chain) in zip(values, converters, strict=True):

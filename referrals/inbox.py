@@ -17,7 +17,7 @@ from casework import access as case_access
 from casework.models import Case
 from core import sql
 from referrals.choices import ReferralStatus
-from referrals.models import STATUS_LABELS, URGENCY_LABELS, Referral
+from referrals.models import Referral, ReferralReadings
 
 # Everything awaiting an answer matters; of the rest, the newest are what a caseworker looks for here.
 SIZE = {"incoming": 50, "in_progress": 25, "outgoing": 25}
@@ -25,8 +25,9 @@ LISTS = tuple(SIZE)
 
 
 @dataclass(frozen=True, slots=True)
-class Row:
-    """A referral as the inbox's table shows it (referrals/templatetags/referral_tables.referral_rows)."""
+class Row(ReferralReadings):
+    """A referral as the inbox's table shows it (referrals/templatetags/referral_tables.referral_rows; its overdue
+    state and labels: ReferralReadings)."""
 
     pk: uuid.UUID
     reference: str
@@ -36,17 +37,6 @@ class Row:
     status: str
     deadline: datetime
     sent_at: datetime
-
-    def overdue_at(self, now: datetime) -> bool:
-        return self.status == ReferralStatus.SENT and now > self.deadline  # as Referral.overdue_at
-
-    @property
-    def status_label(self) -> str:
-        return str(STATUS_LABELS[self.status])
-
-    @property
-    def urgency_label(self) -> str:
-        return str(URGENCY_LABELS[self.urgency])
 
 
 def _part(number: int, where: str, order: str, *, with_case: bool = False) -> str:

@@ -7,7 +7,8 @@ erases them too.
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import models
@@ -42,7 +43,42 @@ STATUS_LABELS = dict(ReferralStatus.choices)
 URGENCY_LABELS = dict(Urgency.choices)
 
 
-class Referral(ChoiceLabels, models.Model):
+class ReferralReadings:
+    """What a referral says of its time and in words, from its status, urgency, deadline and times: for the model and
+    for the rows the referral lists read without it (referrals/inbox.py, referrals/queue.py) alike. ``waited`` needs
+    ``answered_at`` too."""
+
+    __slots__ = ()
+
+    @property
+    def is_overdue(self: Any) -> bool:
+        return self.overdue_at(timezone.now())
+
+    def overdue_at(self: Any, now: datetime) -> bool:
+        """Still awaiting an answer after its deadline, at ``now`` (a list reads the time once for every row)."""
+        return self.status == ReferralStatus.SENT and now > self.deadline
+
+    # Labels straight from the enumerations: Django's get_FOO_display() rebuilds a hashable copy of the choices on
+    # every call (each lazy label translated to hash it), which dominated long lists.
+    @property
+    def status_label(self: Any) -> str:
+        return str(STATUS_LABELS[self.status])
+
+    @property
+    def urgency_label(self: Any) -> str:
+        return str(URGENCY_LABELS[self.urgency])
+
+    @property
+    def waited(self: Any) -> timedelta:
+        end = self.answered_at or timezone.now()
+        return end - self.sent_at
+
+    @property
+    def allowed_time(self: Any) -> timedelta:
+        return self.deadline - self.sent_at
+
+
+class Referral(ChoiceLabels, ReferralReadings, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
@@ -114,35 +150,8 @@ class Referral(ChoiceLabels, models.Model):
     def is_open(self) -> bool:
         return self.status in (ReferralStatus.SENT, ReferralStatus.ACCEPTED)
 
-    @property
-    def is_overdue(self) -> bool:
-        return self.overdue_at(timezone.now())
-
-    def overdue_at(self, now: datetime) -> bool:
-        """Still awaiting an answer after its deadline, at ``now`` (a list reads the time once for every row)."""
-        return self.status == ReferralStatus.SENT and now > self.deadline
-
-    # Labels straight from the enumerations: Django's get_FOO_display() rebuilds a hashable copy of the choices on
-    # every call (each lazy label translated to hash it), which dominated long lists.
-    @property
-    def status_label(self) -> str:
-        return str(STATUS_LABELS[self.status])
-
-    @property
-    def urgency_label(self) -> str:
-        return str(URGENCY_LABELS[self.urgency])
-
     def sections_labels(self) -> list[str]:
         return Referral._meta.get_field("sections").labels(self.sections)
-
-    @property
-    def waited(self) -> object:
-        end = self.answered_at or timezone.now()
-        return end - self.sent_at
-
-    @property
-    def allowed_time(self) -> object:
-        return self.deadline - self.sent_at
 
 
 class ReferralEvent(ChoiceLabels, models.Model):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from datetime import datetime, timedelta
+from datetime import datetime
 from typing import Any
 
 from django.db import connection
@@ -23,7 +23,7 @@ from accounts.models import Organisation
 from casework.models import Case
 from core import pagination, sql
 from referrals.choices import ReferralStatus, Urgency
-from referrals.models import QUEUE_OPEN, STATUS_LABELS, URGENCY_LABELS, Referral
+from referrals.models import QUEUE_OPEN, Referral, ReferralReadings
 
 
 @dataclass
@@ -64,8 +64,8 @@ EXPRESSIONS = {"urgency_rank": URGENCY_RANK, "sent_at": "r.sent_at", "pk": "r.id
 
 
 @dataclass(frozen=True, slots=True)
-class Row:
-    """A referral as a row of the queue shows it."""
+class Row(ReferralReadings):
+    """A referral as a row of the queue shows it (its overdue state, times and labels: ReferralReadings)."""
 
     pk: uuid.UUID
     reference: str
@@ -80,26 +80,6 @@ class Row:
     answered_at: datetime | None
     consent_override: bool
     urgency_rank: int
-
-    @property
-    def is_overdue(self) -> bool:
-        return self.status == ReferralStatus.SENT and timezone.now() > self.deadline  # as Referral.overdue_at
-
-    @property
-    def waited(self) -> timedelta:
-        return (self.answered_at or timezone.now()) - self.sent_at  # as Referral.waited
-
-    @property
-    def allowed_time(self) -> timedelta:
-        return self.deadline - self.sent_at
-
-    @property
-    def status_label(self) -> str:
-        return str(STATUS_LABELS[self.status])
-
-    @property
-    def urgency_label(self) -> str:
-        return str(URGENCY_LABELS[self.urgency])
 
 
 def _where(filters: QueueFilters) -> tuple[list[str], list[Any], bool]:

@@ -1,14 +1,13 @@
 """The dispatcher delivers each reminder exactly once, however often and however concurrently it runs."""
 
-import threading
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from notifications import reminders
 from notifications.models import Delivery, Notification, Reminder
+from tests.threads import at_once
 
 KIND = "test.ping"
 
@@ -73,23 +72,10 @@ def test_an_unknown_kind_is_left_pending_and_does_not_block_the_rest(ping_rule):
 @pytest.mark.django_db(transaction=True)
 def test_two_dispatchers_running_at_once_deliver_each_reminder_once(ping_rule):
     make_due(400)
-    start = threading.Barrier(2)
-    results, errors = [], []
-
-    def run():
-        try:
-            start.wait()
-            results.append(reminders.dispatch(send_email=False, batch_size=50))
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run) for _ in range(2)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(60)
+    results = []
+    errors = at_once(
+        lambda _n: results.append(reminders.dispatch(send_email=False, batch_size=50)), range(2), timeout=60
+    )
     assert errors == []
     assert sum(r.reminders_sent for r in results) == 400
     assert Delivery.objects.count() == 800

@@ -5,7 +5,6 @@ a truncated or rewritten tail, anchors rewritten or deleted. Runs on SQLite and 
 
 import hashlib
 import json
-import threading
 
 import pytest
 from django.core.management import CommandError, call_command
@@ -14,6 +13,7 @@ from django.db import DatabaseError, IntegrityError, connection, transaction
 from audit import access_log, guards
 from audit import chain as keyed
 from audit.models import AccessLog, AccessLogAnchor, AccessLogVerification
+from tests.threads import at_once
 
 
 def write(n, actor=None):
@@ -300,23 +300,7 @@ def test_the_chain_key_is_not_in_the_database(alice, settings):
 
 @pytest.mark.django_db(transaction=True)
 def test_two_writers_at_once_leave_valid_chains(alice, bob, anna):
-    errors = []
-    start = threading.Barrier(3)
-
-    def run(actor):
-        try:
-            start.wait()
-            write(40, actor)
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(user,)) for user in (alice, bob, anna)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
+    errors = at_once(lambda actor: write(40, actor), (alice, bob, anna), timeout=120)
     assert errors == []
     assert AccessLog.objects.filter(event=AccessLog.Event.SEARCHED).count() == 120
     for chain, count in [(alice.organisation.pk, 80), (bob.organisation.pk, 40)]:
@@ -330,26 +314,13 @@ def test_two_writers_at_once_leave_valid_chains(alice, bob, anna):
 def test_concurrent_writers_on_postgresql_lose_nothing_and_do_not_wait_across_organisations(alice, bob, anna, cecep):
     if connection.vendor != "postgresql":
         pytest.fail("run with DATABASE_URL pointing to PostgreSQL")
-    errors = []
-    start = threading.Barrier(4)
 
     def run(actor):
-        try:
-            start.wait()
-            for i in range(50):
-                with transaction.atomic():
-                    access_log.record(AccessLog.Event.CASE_VIEWED, actor=actor, detail=f"n={i}")
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            connection.close()
+        for i in range(50):
+            with transaction.atomic():
+                access_log.record(AccessLog.Event.CASE_VIEWED, actor=actor, detail=f"n={i}")
 
-    threads = [threading.Thread(target=run, args=(user,)) for user in (alice, bob, anna, cecep)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(180)
-    assert errors == []
+    assert at_once(run, (alice, bob, anna, cecep)) == []
     assert AccessLog.objects.count() == 200
     assert access_log.verify_chain().ok
 
@@ -361,24 +332,7 @@ def test_concurrent_writers_of_one_chain_outside_a_transaction_lose_nothing(alic
     times in order along the chain, no writer refused."""
     if connection.vendor != "postgresql":
         pytest.fail("run with DATABASE_URL pointing to PostgreSQL")
-    errors = []
-    start = threading.Barrier(4)
-
-    def run(actor):
-        try:
-            start.wait()
-            write(60, actor)
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            connection.close()
-
-    threads = [threading.Thread(target=run, args=(user,)) for user in (alice, anna, alice, anna)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(180)
-    assert errors == []
+    assert at_once(lambda actor: write(60, actor), (alice, anna, alice, anna)) == []
     rows = list(AccessLog.objects.filter(chain=alice.organisation.pk).order_by("seq").values_list("seq", "at"))
     assert [seq for seq, _at in rows] == list(range(1, 241)), "no lost entry, no fork"
     assert [at for _seq, at in rows] == sorted(at for _seq, at in rows), "times never go back along a chain"

@@ -2,7 +2,6 @@
 two referrals of one case sent at once never take the same number (the case's row is locked while they are
 counted: referrals.services._next_reference)."""
 
-import threading
 from datetime import date
 
 import pytest
@@ -12,6 +11,7 @@ from casework import services as case_services
 from referrals import services
 from referrals.models import Referral
 from tests.cases import open_case
+from tests.threads import at_once
 
 
 def _send(actor, case, to_org):
@@ -44,23 +44,11 @@ def test_two_referrals_of_one_case_sent_at_once_take_two_numbers(alice, org_b, o
     if connection.vendor != "postgresql":
         pytest.fail("run with DATABASE_URL pointing to PostgreSQL")
     case = _consented(alice)
-    start, errors = threading.Barrier(4), []
 
     def run(to_org):
-        try:
-            start.wait()
-            for _ in range(3):
-                _send(alice, case, to_org)
-        except Exception as error:  # surfaced below
-            errors.append(error)
-        finally:
-            connection.close()
+        for _ in range(3):
+            _send(alice, case, to_org)
 
-    threads = [threading.Thread(target=run, args=(org,)) for org in (org_b, org_c, org_b, org_c)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join(120)
-    assert errors == []
+    assert at_once(run, (org_b, org_c, org_b, org_c), timeout=120) == []
     references = sorted(Referral.objects.filter(case=case).values_list("reference", flat=True))
     assert references == sorted(f"{case.reference}/R{n}" for n in range(1, 13))

@@ -17,7 +17,9 @@ MARK = "SELECT %s::int AS jejaring_prepared_probe"
 
 def _prepared() -> list[str]:
     with connection.cursor() as cursor:
-        cursor.execute("SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%%jejaring_prepared_probe%%'")
+        cursor.execute(
+            "SELECT statement FROM pg_prepared_statements WHERE statement LIKE '%%jejaring_prepared_probe%%'"
+        )
         return [row[0] for row in cursor.fetchall() if "pg_prepared_statements" not in row[0]]
 
 
@@ -36,11 +38,10 @@ def test_threshold_zero_turns_preparation_off():
         "import django; django.setup()\n"
         "from django.db import connection\n"
         "with connection.cursor() as c:\n"
-        "    for v in range(8): c.execute(%r, [v])\n"
+        f"    for v in range(8): c.execute({MARK!r}, [v])\n"
         "    c.execute('SELECT count(*) FROM pg_prepared_statements')\n"
         "    print(c.fetchone()[0], connection.connection.prepare_threshold)\n"
-    ) % MARK
+    )
     env = {**os.environ, "DJANGO_SETTINGS_MODULE": "config.settings", "DATABASE_PREPARE_THRESHOLD": "0"}
-    env["DATABASE_URL"] = os.environ.get("DATABASE_URL", "")
     out = subprocess.run([sys.executable, "-c", script], cwd=ROOT, env=env, capture_output=True, text=True, check=True)
     assert out.stdout.split() == ["0", "None"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -84,8 +84,11 @@ def case_open(
     consents: Iterable[dict[str, Any]] = (),
     is_restricted: bool = False,
     named_users: Iterable[User] = (),
+    then: Callable[[Case], object] | None = None,
 ) -> Case:
-    """Open a case at the actor's organisation and grant it to that organisation (or to the named users)."""
+    """Open a case at the actor's organisation and grant it to that organisation (or to the named users).
+    ``then``: the caller's own work on the new case, run in the case's transaction (the intake's duplicate check, its
+    access-log entry and its notices: one commit with the case, not a second transaction after it)."""
     if actor.role != Role.CASEWORKER or actor.organisation is None:
         raise PermissionDenied
     case = Case(owner=actor.organisation, created_by=actor, is_restricted=is_restricted)
@@ -106,7 +109,10 @@ def case_open(
     # other's whole transaction (a failed intake leaves a gap in the numbers, which identify no one anyway).
     case.reference = _next_reference(case)
     with transaction.atomic():
-        return _case_open_write(case, actor, identity, contact, narrative, needs, consents, named)
+        _case_open_write(case, actor, identity, contact, narrative, needs, consents, named)
+        if then is not None:
+            then(case)
+    return case
 
 
 def _case_open_write(

@@ -70,6 +70,25 @@ def case_create(request: AuthedRequest) -> HttpResponse:
         return render(request, "casework/case_form.html", {"form": form, "intake": True, "draft": draft})
     form = CaseForm(posted(request), organisation=organisation, initial=restored)
     if request.method == "POST" and form.is_valid():
+        matches: list[selectors.DuplicateMatch] = []
+
+        def checked(case: Any) -> None:
+            """In the case's transaction: the draft it came from goes, the duplicate check (logged) and the notices
+            to the other holders."""
+            if _draft_id(request):
+                services.intake_draft_discard(actor=request.user, draft_id=_draft_id(request))
+            matches.extend(
+                selectors.duplicate_matches(
+                    request.user,
+                    nik=form.identity()["nik"],
+                    passport=form.identity()["passport"],
+                    phones=form.contact()["phones"],
+                    exclude=case,
+                    request=request,
+                )
+            )
+            services.duplicate_holders_notify(actor=request.user, matches=matches)
+
         try:
             case = services.case_open(
                 actor=request.user,
@@ -81,21 +100,11 @@ def case_create(request: AuthedRequest) -> HttpResponse:
                 consents=form.consents(),
                 is_restricted=form.cleaned_data.get("is_restricted", False),
                 named_users=form.cleaned_data.get("named_users", []),
+                then=checked,
             )
         except ValidationError as error:
             attach_errors(form, error)
         else:
-            if _draft_id(request):
-                services.intake_draft_discard(actor=request.user, draft_id=_draft_id(request))
-            matches = selectors.duplicate_matches(
-                request.user,
-                nik=form.identity()["nik"],
-                passport=form.identity()["passport"],
-                phones=form.contact()["phones"],
-                exclude=case,
-                request=request,
-            )
-            services.duplicate_holders_notify(actor=request.user, matches=matches)
             for match in matches:
                 messages.warning(request, _duplicate_message(request.user, match))
             messages.success(request, _("Case %(reference)s is open.") % {"reference": case.reference})

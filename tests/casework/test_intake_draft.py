@@ -204,3 +204,33 @@ def test_rotation_rewraps_drafts(alice, settings):
     draft = IntakeDraft.objects.get()
     assert draft.master_key_id == crypto.current_master_key_id()
     assert selectors.intake_draft_fields(draft) == {"narrative": ["rekaan"]}
+
+
+def test_the_case_its_draft_its_duplicate_check_and_the_notices_commit_together(client_for, bob, case_a, monkeypatch):
+    """An intake that fails after its case is written opens nothing, keeps its draft and logs no check: the case, the
+    draft's deletion, the duplicate check's log entry and the notices to the other holder are one transaction."""
+    from audit.models import AccessLog
+    from notifications.models import Reminder
+
+    client = client_for(bob)
+    draft_id = page_draft(client)
+    data = intake_data(nik=MARKERS["nik"], birth_year="1999") | {"intake_draft": draft_id}
+    before = (Case.objects.count(), Reminder.objects.count())
+
+    def failing(**kwargs):
+        raise RuntimeError("the notices could not be written")
+
+    monkeypatch.setattr(services, "duplicate_holders_notify", failing)
+    with pytest.raises(RuntimeError):
+        client.post(reverse("casework:case_create"), data)
+    assert (Case.objects.count(), Reminder.objects.count()) == before
+    assert IntakeDraft.objects.filter(pk=draft_id, owner=bob).exists()
+    assert not AccessLog.objects.filter(event=AccessLog.Event.DUPLICATE_CHECKED, actor=bob).exists()
+
+    monkeypatch.undo()
+    response = client.post(reverse("casework:case_create"), data)
+    assert response.status_code == 302
+    assert Case.objects.count() == before[0] + 1
+    assert not IntakeDraft.objects.filter(pk=draft_id).exists()
+    assert AccessLog.objects.filter(event=AccessLog.Event.DUPLICATE_CHECKED, actor=bob, detail="matches=1").exists()
+    assert Reminder.objects.filter(object_id=str(case_a.pk)).exists(), "organisation A is told on its own case"

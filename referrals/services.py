@@ -183,7 +183,6 @@ def _send(
         to_org=to_org,
         services=services,
         urgency=urgency,
-        deadline=_deadline(urgency, now),
         consent=consent,
         consent_override=override_reason is not None,
         sections=sections,
@@ -195,7 +194,10 @@ def _send(
     referral.reference = _next_reference(case)
     # A reassignment holds the lock on the referral it replaces, which it has just closed as reassigned: no other
     # referral can name it (the one-to-one's uniqueness, which the database also enforces).
-    full_clean(referral, exclude=["reason_enc", "reference", *(["reassigned_from"] if reassigned_from else [])])
+    # The deadline follows from the urgency, once full_clean has refused an urgency outside the choices.
+    skipped = ["reason_enc", "reference", "deadline", *(["reassigned_from"] if reassigned_from else [])]
+    full_clean(referral, exclude=skipped)
+    referral.deadline = _deadline(urgency, now)
     vault = selectors.vault_of(case)
     referral.reason_enc = vault.seal(LABEL, "reason_enc", referral.pk, reason)
     referral.override_reason_enc = vault.seal(LABEL, "override_reason_enc", referral.pk, override_reason or "")

@@ -1,8 +1,9 @@
 """Sending needs consent; every ending of a referral revokes the receiver's access; reassignment moves it on."""
 
-from datetime import date
+from datetime import date, timedelta
 
 import pytest
+from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
@@ -175,3 +176,16 @@ def test_a_declined_referral_cannot_be_accepted(bob, referral):
     services.referral_decline(actor=bob, referral=referral, reason="out_of_area")
     with pytest.raises(ValidationError):
         services.referral_accept(actor=bob, referral=referral)
+
+
+def test_an_urgency_outside_the_choices_is_refused_as_bad_input_and_sends_nothing(alice, case_a, org_b):
+    with pytest.raises(ValidationError) as error:
+        services.referral_send(
+            actor=alice, case=case_a, to_org=org_b, services=["shelter"], urgency="whenever", reason="x", sections=[]
+        )
+    assert "urgency" in error.value.message_dict
+    assert not Referral.objects.filter(case=case_a).exists()
+    referral = services.referral_send(
+        actor=alice, case=case_a, to_org=org_b, services=["shelter"], urgency="urgent", reason="x", sections=[]
+    )
+    assert referral.deadline - referral.sent_at == timedelta(hours=settings.JEJARING_REFERRAL_DEADLINE_HOURS["urgent"])

@@ -114,6 +114,10 @@ def main(argv: list[str]) -> None:
 
         print("Network aggregates…")
         network.prepare()
+    if selected or args.load or args.scale_out:
+        from bench import seed
+
+        seed.settle()
     counts: dict[str, dict[str, Any]] = {}
     results: dict[str, Result] = {}
     load_average = os.getloadavg()[0]

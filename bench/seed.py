@@ -108,9 +108,6 @@ def ensure(cases: int, log: Any = print) -> dict[str, Any]:
     return {**(marker() or {}), "reused": False}
 
 
-# --- Organisations and people ------------------------------------------------------------------------------------
-
-
 # A table is vacuumed before the pages are measured once this many of its rows changed since its last vacuum or
 # analysis (autovacuum's own rule with its default scale factors, tightened: 1,000 rows and 5 %).
 STALE_ROWS, STALE_SHARE = 1000, 0.05
@@ -137,6 +134,9 @@ def settle(log: Any = print) -> list[str]:
     if stale:
         log(f"Vacuumed and analysed {len(stale)} tables changed since (autovacuum {autovacuum}): {', '.join(stale)}")
     return stale
+
+
+# --- Organisations and people ------------------------------------------------------------------------------------
 
 
 def _code(number: int) -> str:

@@ -16,7 +16,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from django.contrib.auth.models import Group, Permission
+from django.contrib.auth.models import Permission
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_migrate
@@ -40,6 +40,7 @@ SECTION_PERMISSIONS = {
 SHAREABLE_SECTIONS = [s for s in Section if s != Section.SUMMARY]
 GATE_CODENAMES = (FULL_VIEW, CHANGE, *SECTION_PERMISSIONS.values())  # every permission the gate reads
 VISIBLE = (FULL_VIEW, SECTION_PERMISSIONS[Section.SUMMARY])  # a case the user may open (any part of it)
+_SECTION_CODENAMES = frozenset(SECTION_PERMISSIONS.values())
 
 
 @dataclass(frozen=True)
@@ -207,12 +208,10 @@ def _granted_sql(user: User, codenames: tuple[str, ...], *, own_cases: bool = Tr
     the group join goes straight to the user's memberships, not through ``auth_group``. The tests compare what it
     selects with the gate for every user of the cast (tests/casework/test_one_door.py, test_home.py)."""
     organisation_id = user.membership.organisation_id  # may_reach_cases: an active membership
-    if not own_cases:
-        ids = permission_ids(*_shared_codenames(codenames))
-        sql = grant_sql.statement(len(ids), own_cases)
-        return RawSQL(sql, [user.pk, *ids, organisation_id])  # noqa: S611 (values as parameters)
-    ids = permission_ids(*codenames)
+    ids = permission_ids(*(codenames if own_cases else _shared_codenames(codenames)))
     sql = grant_sql.statement(len(ids), own_cases)
+    if not own_cases:
+        return RawSQL(sql, [user.pk, *ids, organisation_id])  # noqa: S611 (values as parameters)
     return RawSQL(sql, [user.pk, *ids, user.pk, organisation_id, *ids])  # noqa: S611 (values as parameters)
 
 
@@ -226,9 +225,6 @@ def _shared_codenames(codenames: tuple[str, ...]) -> tuple[str, ...]:
     (two thousand rows for a large organisation, to keep two hundred)."""
     sections = tuple(codename for codename in codenames if codename in _SECTION_CODENAMES)
     return sections or codenames
-
-
-_SECTION_CODENAMES = frozenset(SECTION_PERMISSIONS.values())
 
 
 def cases_with(user: User, *codenames: str) -> QuerySet[Case]:
@@ -316,63 +312,6 @@ def revoke_sections(case: Case, group_id: int) -> None:
     CaseGroupObjectPermission.objects.filter(
         content_object=case, group_id=group_id, permission_id__in=permission_ids(*SECTION_PERMISSIONS.values())
     ).delete()
-
-
-def grants_on(case: Case) -> dict[str, list]:
-    """Every grant on a case: rows of (group or user, permission codename)."""
-    return {
-        "groups": list(
-            CaseGroupObjectPermission.objects.filter(content_object=case)
-            .select_related("group__organisation", "permission")
-            .order_by("group__name", "permission__codename")
-        ),
-        "users": list(
-            CaseUserObjectPermission.objects.filter(content_object=case)
-            .select_related("user", "permission")
-            .order_by("user__username", "permission__codename")
-        ),
-    }
-
-
-@dataclass
-class Grant:
-    """One line of the "who has access" panel."""
-
-    who: str
-    kind: str  # "group" or "user"
-    reason: str  # "owner", "named" or "referral"
-    sections: list[str]
-    members: list[str]
-
-
-def who_has_access(case: Case) -> list[Grant]:
-    """Every group and user that can see the case, and why, from the grant rows themselves."""
-    grants = grants_on(case)
-    by_group: dict[int, set[str]] = {}
-    groups: dict[int, Group] = {}
-    for row in grants["groups"]:
-        by_group.setdefault(row.group_id, set()).add(row.permission.codename)
-        groups[row.group_id] = row.group
-    lines = []
-    for group_id, codenames in by_group.items():
-        group = groups[group_id]
-        members = sorted(
-            User.objects.filter(groups=group, is_active=True, membership__role=Role.CASEWORKER).values_list(
-                "username", flat=True
-            )
-        )
-        if FULL_VIEW in codenames:
-            lines.append(Grant(group.organisation.name, "group", "owner", [], members))
-        else:
-            sections = [
-                str(Section(s).label)
-                for s, code in SECTION_PERMISSIONS.items()
-                if code in codenames and s != Section.SUMMARY
-            ]
-            lines.append(Grant(group.organisation.name, "group", "referral", sections, members))
-    named = sorted({row.user.username for row in grants["users"] if row.permission.codename == FULL_VIEW})
-    lines.extend(Grant(username, "user", "named", [], [username]) for username in named)
-    return lines
 
 
 def on_membership_changed(*, user: User, actor: User | None, **_kwargs: Any) -> None:

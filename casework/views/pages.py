@@ -14,6 +14,7 @@ from accounts.permissions import role_required
 from audit import access_log
 from audit.models import AccessLog
 from casework import limits, selectors, services, tabs
+from casework.access_panel import who_has_access
 from casework.history import case_history
 from casework.models import Case, Section
 from casework.views.lists import caseworker_only, limit_message
@@ -100,8 +101,6 @@ def case_history_view(request: AuthedRequest, case_id: str) -> HttpResponse:
 @require_GET
 def case_access(request: AuthedRequest, case_id: str) -> HttpResponse:
     """Who can see this case and why: for the owner organisation."""
-    from casework.access import who_has_access
-
     case = selectors.get_case_for(request.user, case_id, "change", request=request)
     return _case_page(request, case, "access", "casework/case_access.html", grants=who_has_access(case))
 
@@ -110,8 +109,6 @@ def case_access(request: AuthedRequest, case_id: str) -> HttpResponse:
 @require_GET
 def case_access_admin(request: AuthedRequest, case_id: str) -> HttpResponse:
     """The same panel for admins: the case's reference and its grants, nothing of its contents."""
-    from casework.access import who_has_access
-
     case = selectors.case_for_admin(case_id)
     access_log.record_for(
         AccessLog.Event.CASE_VIEWED, actor=request.user, obj=case, request=request, detail="access-panel"

@@ -289,7 +289,12 @@ def seed(total: int, cases_seeded_at: datetime | None, log: Any = print) -> None
         if referral.status == ReferralStatus.ACCEPTED:
             wanted[(referral.case_id, referral.to_org.group_id)].update({Section.SUMMARY, *referral.sections})
     grants = [
-        CaseGroupObjectPermission(content_object_id=case_id, group_id=group_id, permission_id=perms[codename])
+        CaseGroupObjectPermission(
+            content_object_id=case_id,
+            group_id=group_id,
+            permission_id=perms[codename],
+            case_created_at=net.cases[case_id][5],
+        )
         for (case_id, group_id), sections in wanted.items()
         for codename in (SECTION_PERMISSIONS[Section(s)] for s in sections)
     ]

@@ -279,7 +279,8 @@ class _Batch:
         else:
             group = self.organisation.group_id
             self.group_grants += [
-                CaseGroupObjectPermission(content_object=case, group_id=group, permission=p) for p in self.perms
+                CaseGroupObjectPermission(content_object=case, group_id=group, permission=p, case_created_at=created)
+                for p in self.perms
             ]
         self._consents(case, actor)
         if rng.random() < 0.2:

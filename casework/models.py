@@ -8,7 +8,7 @@ and the access log may use.
 from __future__ import annotations
 
 import uuid
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
@@ -328,12 +328,28 @@ class CaseUserObjectPermission(UserObjectPermissionBase):
 
 
 class CaseGroupObjectPermission(GroupObjectPermissionBase):
-    """Grants on one case to an organisation's group (the owner, or a receiver of an accepted referral)."""
+    """Grants on one case to an organisation's group (the owner, or a receiver of an accepted referral).
+
+    ``case_created_at`` is the case's own ``created_at`` (which never changes once the case is opened), copied onto
+    the grant so that the case list can read the cases shared with an organisation newest first along the grant
+    index and stop at the page's end (access.cases_with_parts), instead of looking up every shared case to sort
+    them. It decides the order of a page only, never who may see what."""
 
     content_object = models.ForeignKey(Case, on_delete=models.CASCADE)
+    case_created_at = models.DateTimeField(editable=False)
 
     class Meta(GroupObjectPermissionBase.Meta):
-        pass
+        indexes = [
+            models.Index(
+                fields=["group", "permission", "-case_created_at", "-content_object"], name="casework_grant_newest"
+            )
+        ]
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        # A grant made one at a time (guardian's assign_perm) rather than by access.grant_owner / grant_sections.
+        if self.case_created_at is None:
+            self.case_created_at = self.content_object.created_at
+        super().save(*args, **kwargs)
 
 
 class IntakeDraft(models.Model):

@@ -131,8 +131,10 @@ def case_list_page(user: User, filters: CaseFilters, cursor: str = "", size: int
     if not (connection.features.supports_slicing_ordering_in_compound and access.may_reach_cases(user)):
         cases = filtered_cases(user, filters).only(*LIST_FIELDS)
         return pagination.keyset_page(cases, cursor, time_field="created_at", size=size)
-    parts = [_narrowed(part, user, filters) for part in access.cases_with_parts(user, *access.VISIBLE)]
+    own, shared = (_narrowed(part, user, filters) for part in access.cases_with_parts(user, *access.VISIBLE))
     rows = Case.objects.select_related("owner", "assigned_to").only(*LIST_FIELDS).order_by("-created_at", "-id")
+    # The shared part is cut by the opening time copied on its grants, if it carries it (access.cases_with_parts).
+    parts = [own, (shared, "shared_at") if "shared_at" in shared.query.annotations else shared]
     return pagination.keyset_page(rows, cursor, time_field="created_at", size=size, parts=parts)
 
 

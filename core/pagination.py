@@ -28,25 +28,36 @@ def _parse(cursor: str) -> tuple[datetime, uuid.UUID] | None:
 
 
 def keyset_page(
-    rows: QuerySet[Any], cursor: str = "", *, time_field: str, size: int = 25, parts: Sequence[QuerySet[Any]] = ()
+    rows: QuerySet[Any],
+    cursor: str = "",
+    *,
+    time_field: str,
+    size: int = 25,
+    parts: Sequence[QuerySet[Any] | tuple[QuerySet[Any], str]] = (),
 ) -> Page:
     """``rows`` must be ordered by (time_field, pk) descending, and its pk must be a UUID.
 
     With ``parts``, disjoint querysets of the same model whose union is the set to page through (only on a
     database that orders and slices within a UNION: ``supports_slicing_ordering_in_compound``), the page is cut
     from each part first, in one statement with the rows: each part can then be read along its own index and
-    stop at the page's end. ``rows`` says only how to read and order the page's rows."""
+    stop at the page's end. ``rows`` says only how to read and order the page's rows. A part given as
+    ``(queryset, field)`` is cut by that field (an annotation equal to ``time_field`` on every row, read from the
+    index the part walks) instead of ``time_field``."""
     position = _parse(cursor) if cursor else None
-    after = Q()
-    if position is not None:
+
+    def after(field: str) -> Q:
+        if position is None:
+            return Q()
         at, pk = position
         # The first condition is implied by the other two; it lets an index on the time start at the cursor.
-        after = Q(**{f"{time_field}__lte": at}) & (Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "pk__lt": pk}))
+        return Q(**{f"{field}__lte": at}) & (Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": pk}))
+
     if parts:
-        ends = [part.filter(after).order_by(f"-{time_field}", "-pk").values("pk")[: size + 1] for part in parts]
+        cut = [part if isinstance(part, tuple) else (part, time_field) for part in parts]
+        ends = [part.filter(after(field)).order_by(f"-{field}", "-pk").values("pk")[: size + 1] for part, field in cut]
         rows = rows.filter(pk__in=ends[0].union(*ends[1:], all=True))
     elif position is not None:
-        rows = rows.filter(after)
+        rows = rows.filter(after(time_field))
     items = list(rows[: size + 1])
     more = len(items) > size
     items = items[:size]

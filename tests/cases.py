@@ -20,7 +20,7 @@ MARKERS = {
 }
 
 
-def open_case(actor, *, name="Nama Uji Rekaan", nik="", phones=(), restricted=False, named=(), **summary):
+def open_case(actor, *, name="Nama Uji Rekaan", nik="", phones=(), restricted=False, named=(), consents=(), **summary):
     return services.case_open(
         actor=actor,
         summary={"risk_level": RiskLevel.MEDIUM, "gender": Gender.FEMININE, **summary},
@@ -29,4 +29,14 @@ def open_case(actor, *, name="Nama Uji Rekaan", nik="", phones=(), restricted=Fa
         narrative="Narasi rekaan untuk uji.",
         is_restricted=restricted,
         named_users=named,
+        consents=list(consents),
     )
+
+
+def backdate(case, when):
+    """Move a case's opening time, as a test arranging cases in time must: a case's ``created_at`` never changes in
+    the product, and its grants carry a copy (CaseGroupObjectPermission.case_created_at, the case list's order)."""
+    from casework.models import Case, CaseGroupObjectPermission
+
+    Case.objects.filter(pk=case.pk).update(created_at=when)
+    CaseGroupObjectPermission.objects.filter(content_object_id=case.pk).update(case_created_at=when)

@@ -4,16 +4,16 @@ each case once, for every user of the cast and every filter."""
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import date, timedelta
 
 import pytest
 from django.utils import timezone
 
 from casework import selectors
-from casework.choices import CaseStatus, RiskLevel
+from casework.choices import CaseStatus, ConsentGivenBy, ConsentKind, RiskLevel
 from casework.models import Case
 from referrals import services as referral_services
-from tests.cases import open_case
+from tests.cases import backdate, open_case
 
 pytestmark = pytest.mark.django_db
 
@@ -42,8 +42,8 @@ def test_paging_through_gives_exactly_the_filtered_cases_for_each_user(alice, an
     referral_services.referral_accept(actor=bob, referral=referral)
     # Interleave the shared case among bob's own in time, two cases at the same instant (the id breaks the tie).
     for number, case in enumerate([*theirs, *mine, restricted, case_a]):
-        Case.objects.filter(pk=case.pk).update(created_at=now - timedelta(hours=number))
-    Case.objects.filter(pk=shared.pk).update(created_at=now - timedelta(hours=1))
+        backdate(case, now - timedelta(hours=number))
+    backdate(shared, now - timedelta(hours=1))
     Case.objects.filter(pk=mine[0].pk).update(status=CaseStatus.CLOSED)
 
     filters = [
@@ -64,3 +64,34 @@ def test_paging_through_gives_exactly_the_filtered_cases_for_each_user(alice, an
     assert restricted.pk in _all_pages(alice, selectors.CaseFilters(), 2)
     assert restricted.pk not in _all_pages(anna, selectors.CaseFilters(), 2)
     assert _all_pages(carol, selectors.CaseFilters(), 2) == []
+
+
+def test_pages_through_many_shared_cases_in_order_whatever_the_filter(alice, bob, org_b):
+    """The shared part is cut by the opening time its grants carry: interleaved with the receiver's own cases, some
+    at the same instant, it pages exactly as ``filtered_cases`` orders, on every filter that reads the case."""
+    now = timezone.now()
+    consent = {"kind": ConsentKind.SHARING, "given_on": date(2026, 1, 5), "given_by": ConsentGivenBy.PERSON}
+    sent = [
+        open_case(alice, consents=[consent], risk_level=RiskLevel.HIGH if n % 2 else RiskLevel.LOW) for n in range(6)
+    ]
+    own = [open_case(bob, risk_level=RiskLevel.HIGH if n % 2 else RiskLevel.LOW) for n in range(5)]
+    for case in sent:
+        referral = referral_services.referral_send(
+            actor=alice, case=case, to_org=org_b, services=["shelter"], urgency="urgent", reason="x", sections=[]
+        )
+        referral_services.referral_accept(actor=bob, referral=referral)
+    for number, case in enumerate([*sent, *own]):
+        backdate(case, now - timedelta(hours=number % 7))  # pairs at the same hour: the id breaks the tie
+    Case.objects.filter(pk=sent[1].pk).update(status=CaseStatus.CLOSED)
+    for chosen in (
+        selectors.CaseFilters(),
+        selectors.CaseFilters(risk_level=RiskLevel.HIGH),
+        selectors.CaseFilters(open_only=True),
+        selectors.CaseFilters(mine=True),
+    ):
+        expected = list(selectors.filtered_cases(bob, chosen).values_list("pk", flat=True))
+        for size in (1, 2, 3, 25):
+            assert _all_pages(bob, chosen, size) == expected, (chosen, size)
+    everything = _all_pages(bob, selectors.CaseFilters(), 2)
+    assert set(everything) == {c.pk for c in [*sent, *own]}
+    assert len(everything) == len(set(everything))

@@ -24,10 +24,13 @@ SUMMARY = access.SECTION_PERMISSIONS["summary"]
 def _grants_hold_to_the_rule() -> None:
     held: dict[tuple, set[str]] = {}
     owners = dict(Case.objects.values_list("pk", "owner__group_id"))
-    for case_id, group_id, codename in CaseGroupObjectPermission.objects.values_list(
-        "content_object_id", "group_id", "permission__codename"
+    opened = dict(Case.objects.values_list("pk", "created_at"))
+    for case_id, group_id, codename, copied in CaseGroupObjectPermission.objects.values_list(
+        "content_object_id", "group_id", "permission__codename", "case_created_at"
     ):
         held.setdefault((case_id, group_id, owners[case_id] == group_id), set()).add(codename)
+        # The case list pages the shared part by the copy (access.cases_with_parts): it must be the case's own.
+        assert copied == opened[case_id], f"the grant of {codename} on {case_id} carries another opening time"
     for (case_id, group_id, owner), codenames in held.items():
         if owner:
             assert codenames <= OWNER, f"the owner's group holds a section grant on {case_id}: {codenames}"
@@ -94,3 +97,11 @@ def test_without_a_section_asked_the_shared_part_reads_every_permission_asked(bo
     )
     _own, shared = access.cases_with_parts(bob, access.FULL_VIEW)
     assert list(shared.values_list("pk", flat=True)) == [case_a.pk]
+
+
+def test_a_grant_made_through_guardian_carries_its_cases_opening_time(case_a, org_b):
+    from guardian.shortcuts import assign_perm
+
+    grant = assign_perm(f"casework.{SUMMARY}", org_b.group, case_a)
+    assert grant.case_created_at == case_a.created_at
+    _grants_hold_to_the_rule()

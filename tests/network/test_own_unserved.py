@@ -11,13 +11,13 @@ from django.utils import timezone
 
 from casework.models import Case
 from casework.services.records import service_record_add
-from tests.cases import open_case
+from tests.cases import backdate, open_case
 
 pytestmark = pytest.mark.django_db
 
 
 def _aged(case, days):
-    Case.objects.filter(pk=case.pk).update(created_at=timezone.now() - timedelta(days=days))
+    backdate(case, timezone.now() - timedelta(days=days))
     return Case.objects.get(pk=case.pk)
 
 

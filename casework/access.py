@@ -236,20 +236,29 @@ def cases_with(user: User, *codenames: str) -> QuerySet[Case]:
     return Case.objects.filter(pk__in=_granted_sql(user, codenames))
 
 
-def cases_with_parts(user: User, *codenames: str) -> tuple[QuerySet[Case], QuerySet[Case]]:
-    """The cases of ``cases_with``, in two disjoint parts whose union is exactly that set, for paging through them
-    (selectors.case_list_page): those of the user's own organisation, and the rest (shared with it by referral).
-    The same grants decide; only the plan differs. The first part asks the grants of each case as PostgreSQL
-    walks the organisation's cases newest first (``grant_sql.GrantedTo``), and stops at the page's end, so a page
-    costs the same at 2,000 cases as at 20,000. A user's named grants are on own cases only
-    (``_own_named_grants``), so the rest comes from the group grants alone.
+def shared_from(user: User, case: str) -> tuple[str, list[Any]]:
+    """The cases shared with the user's organisation that the visible permissions (``VISIBLE``) reach, as the FROM
+    and WHERE of a statement written out, the case under alias ``case`` (grant_sql.shared_with), and its
+    parameters: the summary's grants find them all (``_shared_codenames``). The caller has checked
+    ``may_reach_cases``."""
+    organisation = user.membership.organisation  # may_reach_cases: an active membership, read with the user
+    (summary,) = permission_ids(*_shared_codenames(VISIBLE))
+    return grant_sql.shared_with(case, user.pk, organisation.pk, organisation.group_id, summary)
 
-    When one permission finds every shared case (``_shared_codenames``: the summary, for the visible cases), the
-    second part is read from the organisation's group's grants of it, joined to their cases, and annotated with
-    ``shared_at``, the case's opening time copied on the grant (``CaseGroupObjectPermission.case_created_at``): paged
-    by that, PostgreSQL walks the grant index newest first and stops at the page's end too (2,000 shared cases cost
-    what 20 do). Grants carrying case data are made to organisation groups only, one per user
-    (accounts.services.sync_groups), so the user's other groups, if any, hold none; the user must still sit in the
+
+def cases_with_parts(user: User, *codenames: str) -> tuple[QuerySet[Case], QuerySet[Case]]:
+    """The cases of ``cases_with``, in two disjoint parts whose union is exactly that set, as the ORM reads them:
+    those of the user's own organisation, and the rest (shared with it by referral). The same grants decide; only
+    the plan differs. The case list's statement (casework/list_sql.py) and the home's figures (casework/home.py)
+    write the same parts out, and the tests hold all three to the gate.
+
+    The first part asks the grants of each case as PostgreSQL walks the organisation's cases newest first
+    (``grant_sql.GrantedTo``). A user's named grants are on own cases only (``_own_named_grants``), so the rest
+    comes from the group grants alone. When one permission finds every shared case (``_shared_codenames``), the
+    rest is the organisation's group's grants of it, joined to their cases and annotated with ``shared_at``, the
+    case's opening time copied on the grant (``CaseGroupObjectPermission.case_created_at``), along whose index a
+    page of them is read newest first. Grants carrying case data go to organisation groups only, one per user
+    (accounts.services.sync_groups): the user's other groups, if any, hold none; the user must still sit in the
     organisation's group. Otherwise (several permissions), the shared cases are looked up by key."""
     if not may_reach_cases(user):
         return Case.objects.none(), Case.objects.none()

@@ -79,6 +79,20 @@ def probes(case: str, owner: str, user_id: int, organisation_id: int, permission
     )
 
 
+def shared_with(case: str, user_id: int, organisation_id: int, group_id: int, permission_id: int) -> tuple[str, list]:
+    """The cases shared with the user's organisation, as the FROM and WHERE of a statement (the case under alias
+    ``case``, its grant as ``g``) and its parameters: the organisation's group's grants of the permission (the
+    summary: access.shared_from) on cases of other organisations, the user a member of the group. Read along
+    the grant index (``casework_grant_newest``), newest case first (``g.case_created_at``)."""
+    members = table(User.groups.through)
+    sql = (
+        f"{table(CaseGroupObjectPermission)} g INNER JOIN {table(Case)} {case} ON {case}.id = g.content_object_id"  # noqa: S608
+        " WHERE g.group_id = %s AND g.permission_id = %s"
+        f" AND EXISTS (SELECT 1 FROM {members} m WHERE m.user_id = %s AND m.group_id = %s) AND {case}.owner_id <> %s"
+    )
+    return sql, [group_id, permission_id, user_id, group_id, organisation_id]
+
+
 def held(user_id: int, organisation_id: int, case_id: Any) -> list[int]:
     """The ids of the permissions the user holds on one case: named (on a case of the organisation only) or through
     one of the user's groups (access.codenames_for)."""

@@ -31,11 +31,13 @@ RECENT_SHOWN = 8
 def _open_case_figures(user: User) -> dict[str, int]:
     """Every follow-up and risk figure of the open cases the user may see (selectors.visible_cases), in one
     statement written out (core/sql.py): the two disjoint parts of those cases (access.cases_with_parts: the
-    organisation's own, read from an index, and those shared with it), counted together."""
+    organisation's own, read from an index, and those shared with it, read from its group's summary grants:
+    access.shared_from), counted together."""
     today = connection.ops.adapt_datefield_value(timezone.localdate())
     own, own_params = access.granted_ids(user, *access.VISIBLE)
-    shared, shared_params = access.granted_ids(user, *access.VISIBLE, own_cases=False)
     columns = f"SELECT next_follow_up, assigned_to_id, risk_level FROM {sql.table(Case)} WHERE status <> %s"  # noqa: S608
+    shared_from, shared_params = access.shared_from(user, "s")  # the summary grants of the organisation's group
+    shared = f"SELECT s.next_follow_up, s.assigned_to_id, s.risk_level FROM {shared_from} AND s.status <> %s"  # noqa: S608
     figures: dict[str, tuple[str, list[Any]]] = {
         "today_mine": ("next_follow_up = %s AND assigned_to_id = %s", [today, user.pk]),
         "overdue_mine": ("next_follow_up < %s AND assigned_to_id = %s", [today, user.pk]),
@@ -46,11 +48,11 @@ def _open_case_figures(user: User) -> dict[str, int]:
     counts = ", ".join(f"COUNT(*) FILTER (WHERE {condition})" for condition, _params in figures.values())
     statement = (
         f"SELECT {counts} FROM ({columns} AND owner_id = %s AND id IN ({own})"  # noqa: S608 (names, not values)
-        f" UNION ALL {columns} AND id IN ({shared})) AS visible"
+        f" UNION ALL {shared}) AS visible"
     )
     params = [p for _condition, condition_params in figures.values() for p in condition_params]
     params += [CaseStatus.CLOSED.value, user.membership.organisation_id, *own_params]
-    params += [CaseStatus.CLOSED.value, *shared_params]
+    params += [*shared_params, CaseStatus.CLOSED.value]
     row = sql.rows(statement, params)[0]
     return {key: row[index] or 0 for index, key in enumerate(figures)}
 

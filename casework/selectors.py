@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from audit import access_log
 from audit.models import AccessLog
-from casework import access, crypto, fetch
+from casework import access, crypto, fetch, list_sql
 from casework.access import CaseAccess
 from casework.models import (
     ENCRYPTED_SECTIONS,
@@ -115,27 +115,21 @@ def filtered_cases(user: User, filters: CaseFilters) -> QuerySet[Case]:
     return _narrowed(cases, user, filters).order_by("-created_at", "-id")
 
 
-# What a row of the list shows (casework/templatetags/case_rows.py), and nothing else: reading and converting every
-# column of 25 cases, their organisations and caseworkers cost a tenth of the page.
-LIST_FIELDS = (
-    *("id", "reference", "owner_id", "assigned_to_id", "status", "risk_level", "next_follow_up", "is_restricted"),
-    *("created_at", "owner__code", "assigned_to__username", "assigned_to__first_name", "assigned_to__last_name"),
-)
-
-
 def case_list_page(user: User, filters: CaseFilters, cursor: str = "", size: int = 25) -> Page:
-    """One page of ``filtered_cases`` after ``cursor``, in (created_at, id) descending order. Where the database
-    allows it, cut first from each of the two disjoint parts of the visible cases (access.cases_with_parts): the
-    organisation's own read backwards along (owner, created_at) and stopping at the page's end, not every case
-    of a large organisation looked up by its key and sorted to keep 25."""
-    if not (connection.features.supports_slicing_ordering_in_compound and access.may_reach_cases(user)):
-        cases = filtered_cases(user, filters).only(*LIST_FIELDS)
-        return pagination.keyset_page(cases, cursor, time_field="created_at", size=size)
-    own, shared = (_narrowed(part, user, filters) for part in access.cases_with_parts(user, *access.VISIBLE))
-    rows = Case.objects.select_related("owner", "assigned_to").only(*LIST_FIELDS).order_by("-created_at", "-id")
-    # The shared part is cut by the opening time copied on its grants, if it carries it (access.cases_with_parts).
-    parts = [own, (shared, "shared_at") if "shared_at" in shared.query.annotations else shared]
-    return pagination.keyset_page(rows, cursor, time_field="created_at", size=size, parts=parts)
+    """One page of ``filtered_cases`` after ``cursor``, in (created_at, id) descending order, its items as the rows
+    of the list (list_sql.ListedCase). On PostgreSQL, one statement written out (casework/list_sql.py) cuts the page
+    first from each of the two disjoint parts of the visible cases (access.cases_with_parts): the organisation's own
+    read backwards along (owner, created_at), those shared with it along their grants, each stopping at the page's
+    end, so that a page costs the same at 2,000 cases as at 20,000; elsewhere the ORM reads the page."""
+    if connection.vendor == "postgresql" and access.may_reach_cases(user):
+        position = pagination.position_after(cursor)
+        organisation = user.membership.organisation  # may_reach_cases: an active membership, read with the user
+        items = list_sql.page_rows(user, organisation, filters, position, size + 1, timezone.localdate())
+        return pagination.page_of(items, size, cursor, time_field="created_at")
+    cases = filtered_cases(user, filters).only(*list_sql.LIST_FIELDS)
+    page = pagination.keyset_page(cases, cursor, time_field="created_at", size=size)
+    page.items = [list_sql.ListedCase.of(case) for case in page.items]
+    return page
 
 
 # --- Search ----------------------------------------------------------------------------------------------------

@@ -4,7 +4,6 @@ page costs what the first one does."""
 from __future__ import annotations
 
 import uuid
-from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from typing import Any
@@ -19,7 +18,11 @@ class Page:
     has_previous: bool = False
 
 
-def _parse(cursor: str) -> tuple[datetime, uuid.UUID] | None:
+def position_after(cursor: str) -> tuple[datetime, uuid.UUID] | None:
+    """The (time, id) a cursor of ``keyset_page`` names; None for no cursor or one that does not parse (then: the
+    first page)."""
+    if not cursor:
+        return None
     try:
         stamp, _sep, pk = cursor.partition("_")
         return datetime.fromtimestamp(float(stamp), tz=UTC), uuid.UUID(pk)
@@ -27,43 +30,26 @@ def _parse(cursor: str) -> tuple[datetime, uuid.UUID] | None:
         return None
 
 
-def keyset_page(
-    rows: QuerySet[Any],
-    cursor: str = "",
-    *,
-    time_field: str,
-    size: int = 25,
-    parts: Sequence[QuerySet[Any] | tuple[QuerySet[Any], str]] = (),
-) -> Page:
-    """``rows`` must be ordered by (time_field, pk) descending, and its pk must be a UUID.
-
-    With ``parts``, disjoint querysets of the same model whose union is the set to page through (only on a
-    database that orders and slices within a UNION: ``supports_slicing_ordering_in_compound``), the page is cut
-    from each part first, in one statement with the rows: each part can then be read along its own index and
-    stop at the page's end. ``rows`` says only how to read and order the page's rows. A part given as
-    ``(queryset, field)`` is cut by that field (an annotation equal to ``time_field`` on every row, read from the
-    index the part walks) instead of ``time_field``."""
-    position = _parse(cursor) if cursor else None
-
-    def after(field: str) -> Q:
-        if position is None:
-            return Q()
-        at, pk = position
-        # The first condition is implied by the other two; it lets an index on the time start at the cursor.
-        return Q(**{f"{field}__lte": at}) & (Q(**{f"{field}__lt": at}) | Q(**{field: at, "pk__lt": pk}))
-
-    if parts:
-        cut = [part if isinstance(part, tuple) else (part, time_field) for part in parts]
-        ends = [part.filter(after(field)).order_by(f"-{field}", "-pk").values("pk")[: size + 1] for part, field in cut]
-        rows = rows.filter(pk__in=ends[0].union(*ends[1:], all=True))
-    elif position is not None:
-        rows = rows.filter(after(time_field))
-    items = list(rows[: size + 1])
+def page_of(items: list[Any], size: int, cursor: str, *, time_field: str) -> Page:
+    """The page of up to ``size + 1`` items read after ``cursor`` in (time_field, pk) descending order (the one more
+    says there is a next page), whoever read them: ``keyset_page``, or a statement written out."""
     more = len(items) > size
     items = items[:size]
     last = items[-1] if more and items else None
     next_cursor = f"{getattr(last, time_field).timestamp():.6f}_{last.pk}" if last is not None else ""
     return Page(items=items, next_cursor=next_cursor, has_previous=bool(cursor))
+
+
+def keyset_page(rows: QuerySet[Any], cursor: str = "", *, time_field: str, size: int = 25) -> Page:
+    """``rows`` must be ordered by (time_field, pk) descending, and its pk must be a UUID."""
+    position = position_after(cursor)
+    if position is not None:
+        at, pk = position
+        # The first condition is implied by the other two; it lets an index on the time start at the cursor.
+        rows = rows.filter(
+            Q(**{f"{time_field}__lte": at}) & (Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "pk__lt": pk}))
+        )
+    return page_of(list(rows[: size + 1]), size, cursor, time_field=time_field)
 
 
 # --- Keyset pages in any order of (integer | time | UUID) keys ---------------------------------------------------

@@ -45,6 +45,11 @@ def test_paging_through_gives_exactly_the_filtered_cases_for_each_user(alice, an
         backdate(case, now - timedelta(hours=number))
     backdate(shared, now - timedelta(hours=1))
     Case.objects.filter(pk=mine[0].pk).update(status=CaseStatus.CLOSED)
+    today = timezone.localdate()
+    for case, follow_up in ((mine[0], today), (mine[1], today), (mine[2], today - timedelta(days=3)), (shared, today)):
+        Case.objects.filter(pk=case.pk).update(next_follow_up=follow_up)  # the first closed: never due
+    Case.objects.filter(pk=theirs[0].pk).update(next_follow_up=today - timedelta(days=1))
+    Case.objects.filter(pk=theirs[1].pk).update(next_follow_up=today + timedelta(days=5))
 
     filters = [
         selectors.CaseFilters(),
@@ -53,6 +58,13 @@ def test_paging_through_gives_exactly_the_filtered_cases_for_each_user(alice, an
         selectors.CaseFilters(mine=True),
         selectors.CaseFilters(restricted=True),
         selectors.CaseFilters(search_ids=[shared.pk, theirs[0].pk, restricted.pk]),
+        selectors.CaseFilters(search_ids=[str(shared.pk), str(mine[1].pk)]),  # as the session keeps them
+        selectors.CaseFilters(search_ids=[]),
+        selectors.CaseFilters(status=CaseStatus.CLOSED),
+        selectors.CaseFilters(follow_up_due=True),
+        selectors.CaseFilters(follow_up="today"),
+        selectors.CaseFilters(follow_up="overdue"),
+        selectors.CaseFilters(mine=True, risk_level=RiskLevel.HIGH, open_only=True),
     ]
     for user in (alice, anna, bob, cecep, carol):
         for chosen in filters:

@@ -254,31 +254,12 @@ def cases_with_parts(user: User, *codenames: str) -> tuple[QuerySet[Case], Query
 
     The first part asks the grants of each case as PostgreSQL walks the organisation's cases newest first
     (``grant_sql.GrantedTo``). A user's named grants are on own cases only (``_own_named_grants``), so the rest
-    comes from the group grants alone. When one permission finds every shared case (``_shared_codenames``), the
-    rest is the organisation's group's grants of it, joined to their cases and annotated with ``shared_at``, the
-    case's opening time copied on the grant (``CaseGroupObjectPermission.case_created_at``), along whose index a
-    page of them is read newest first. Grants carrying case data go to organisation groups only, one per user
-    (accounts.services.sync_groups): the user's other groups, if any, hold none; the user must still sit in the
-    organisation's group. Otherwise (several permissions), the shared cases are looked up by key."""
+    comes from the group grants alone."""
     if not may_reach_cases(user):
         return Case.objects.none(), Case.objects.none()
     ids = permission_ids(*codenames)
-    organisation = user.membership.organisation  # may_reach_cases: an active membership, read with the user
-    own = Case.objects.filter(owner_id=organisation.pk).filter(grant_sql.GrantedTo(user.pk, ids))
-    shared_ids = permission_ids(*_shared_codenames(codenames))
-    if len(shared_ids) != 1:
-        return own, Case.objects.filter(pk__in=_granted_sql(user, codenames, own_cases=False))
-    in_group = User.groups.through.objects.filter(user_id=user.pk, group_id=organisation.group_id)
-    shared = (
-        Case.objects.filter(
-            casegroupobjectpermission__group_id=organisation.group_id,
-            casegroupobjectpermission__permission_id=shared_ids[0],
-        )
-        .filter(Exists(in_group))
-        .exclude(owner_id=organisation.pk)
-        .annotate(shared_at=F("casegroupobjectpermission__case_created_at"))
-    )
-    return own, shared
+    own = Case.objects.filter(owner_id=user.membership.organisation_id).filter(grant_sql.GrantedTo(user.pk, ids))
+    return own, Case.objects.filter(pk__in=_granted_sql(user, codenames, own_cases=False))
 
 
 def named_cases_sql(user: User) -> tuple[str, list[Any]]:

@@ -6,6 +6,7 @@ import copy
 from typing import Any
 
 from django import forms
+from django.utils.choices import normalize_choices
 from django.utils.translation import get_language
 
 from core.memo import Memo
@@ -31,17 +32,21 @@ class MemoSelect(forms.Select):
     """A select whose markup is kept, per process, for the same name, value, attributes, choices and language: a
     filter bar redrawn on every reload (the coordinators' queue: seven selects, two of them of every organisation)
     built a dictionary per option each time. Only plain choices (no groups, no queryset iterator), which are the
-    network's vocabularies and organisations, never anything about a person."""
+    network's vocabularies and organisations, never anything about a person.
+
+    A form's copy of the widget shares its choices (Django normalises them again for every copy): choices are only
+    ever replaced whole, never changed in place. Their labels, written in the active language, are kept with them."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> MemoSelect:
+        widget = copy.copy(self)
+        widget.attrs = self.attrs.copy()
+        memo[id(self)] = widget
+        return widget
 
     def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> Any:
-        choices = self.choices
-        if not isinstance(choices, list | tuple):
+        listed = _listed(self.choices)
+        if listed is None:
             return super().render(name, value, attrs, renderer)
-        listed = []
-        for choice, label in choices:
-            if isinstance(label, list | tuple):  # a group of options
-                return super().render(name, value, attrs, renderer)
-            listed.append((str(choice), str(label)))
         final = self.build_attrs(self.attrs, attrs)
         key = (
             type(self),
@@ -50,10 +55,58 @@ class MemoSelect(forms.Select):
             name,
             tuple(self.format_value(value)),
             repr(sorted(final.items())),
-            tuple(listed),
+            listed,
             get_language(),
         )
         return _selects.get(key, lambda: super(MemoSelect, self).render(name, value, attrs, renderer))
+
+
+# The labels of each list of choices as written in a language, by the list's identity (the list is kept with them,
+# so that an identity is never taken for another list's once that one is gone).
+_labels: dict[tuple[int, str | None], tuple[Any, tuple[tuple[str, str], ...] | None]] = {}
+
+
+def _listed(choices: Any) -> tuple[tuple[str, str], ...] | None:
+    """The choices as (value, label) strings in the active language; None if they are not a plain list."""
+    if not isinstance(choices, list | tuple):
+        return None
+    key = (id(choices), get_language())
+    found = _labels.get(key)
+    if found is not None and found[0] is choices:
+        return found[1]
+    listed: tuple[tuple[str, str], ...] | None = tuple((str(choice), str(label)) for choice, label in choices)
+    if any(isinstance(label, list | tuple) for _choice, label in choices):  # a group of options
+        listed = None
+    if len(_labels) >= 256:
+        _labels.clear()
+    _labels[key] = (choices, listed)
+    return listed
+
+
+class SharedChoices:
+    """For a choice field of a fixed vocabulary: a form's copy shares the field's choices instead of copying them
+    deeply (they are replaced whole, never changed in place); with MemoSelect as its widget."""
+
+    def __deepcopy__(self, memo: dict[int, Any]) -> Any:
+        field = forms.Field.__deepcopy__(self, memo)  # type: ignore[arg-type]
+        field._choices = self._choices  # type: ignore[attr-defined]
+        return field
+
+
+def share_choices(choices: Any, *fields: forms.ChoiceField) -> None:
+    """Give the fields (and their widgets) the same choices, normalised once: setting ``choices`` normalises them
+    again for the field and for its widget."""
+    normalised = normalize_choices(choices)
+    for field in fields:
+        field._choices = field.widget._choices = normalised  # type: ignore[attr-defined]
+
+
+class MemoChoiceField(SharedChoices, forms.ChoiceField):
+    widget = MemoSelect
+
+
+class MemoTypedChoiceField(SharedChoices, forms.TypedChoiceField):
+    widget = MemoSelect
 
 
 class StyledChoices(forms.CheckboxSelectMultiple):

@@ -9,7 +9,7 @@ from accounts.choices import ServiceType
 from accounts.models import Organisation
 from casework.forms import TEXT_LIMIT
 from core import provinces
-from core.forms import MemoSelect, StyledFormMixin
+from core.forms import MemoChoiceField, MemoTypedChoiceField, StyledFormMixin, share_choices
 from referrals.choices import DeclineReason, Outcome, ReferralStatus, Urgency
 from referrals.models import SHAREABLE
 
@@ -120,28 +120,21 @@ class ReassignForm(StyledFormMixin, forms.Form):
 
 
 class QueueFilterForm(forms.Form):
-    status = forms.ChoiceField(
-        label=_("Status"), choices=BLANK + ReferralStatus.choices, required=False, widget=MemoSelect
-    )
-    urgency = forms.ChoiceField(label=_("Urgency"), choices=BLANK + Urgency.choices, required=False, widget=MemoSelect)
+    status = MemoChoiceField(label=_("Status"), choices=BLANK + ReferralStatus.choices, required=False)
+    urgency = MemoChoiceField(label=_("Urgency"), choices=BLANK + Urgency.choices, required=False)
     overdue = forms.BooleanField(label=_("Overdue only"), required=False)
     # The organisations' ids (the choices are the organisations, read once for both in __init__): a model choice
     # field copied and iterated its queryset for each select, on a page coordinators reload all day.
-    from_org = forms.TypedChoiceField(label=_("From"), coerce=int, required=False, empty_value=None, widget=MemoSelect)
-    to_org = forms.TypedChoiceField(label=_("To"), coerce=int, required=False, empty_value=None, widget=MemoSelect)
-    province = forms.ChoiceField(
-        label=_("Province of origin"), choices=BLANK + provinces.CHOICES, required=False, widget=MemoSelect
-    )
-    service = forms.ChoiceField(
-        label=_("Service"), choices=BLANK + ServiceType.choices, required=False, widget=MemoSelect
-    )
-    show = forms.ChoiceField(
+    from_org = MemoTypedChoiceField(label=_("From"), coerce=int, required=False, empty_value=None)
+    to_org = MemoTypedChoiceField(label=_("To"), coerce=int, required=False, empty_value=None)
+    province = MemoChoiceField(label=_("Province of origin"), choices=BLANK + provinces.CHOICES, required=False)
+    service = MemoChoiceField(label=_("Service"), choices=BLANK + ServiceType.choices, required=False)
+    show = MemoChoiceField(
         label=_("Show"),
         choices=[("open", _("Open referrals")), ("finished", _("Finished referrals")), ("all", _("All referrals"))],
         required=False,
-        widget=MemoSelect,
     )
-    sort = forms.ChoiceField(
+    sort = MemoChoiceField(
         label=_("Sort by"),
         choices=[
             ("urgency", _("Urgency, then longest waiting")),
@@ -149,7 +142,6 @@ class QueueFilterForm(forms.Form):
             ("newest", _("Newest first")),
         ],
         required=False,
-        widget=MemoSelect,
     )
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -160,5 +152,4 @@ class QueueFilterForm(forms.Form):
         # Both organisation selects list the same organisations: read them once (the querysets still validate).
         rows = Organisation.objects.values_list("pk", "name", "code")  # as Organisation.__str__ writes them
         organisations = [("", "—")] + [(pk, f"{name} ({code})") for pk, name, code in rows]
-        self.fields["from_org"].choices = organisations
-        self.fields["to_org"].choices = organisations
+        share_choices(organisations, self.fields["from_org"], self.fields["to_org"])  # type: ignore[arg-type]

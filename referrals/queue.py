@@ -4,9 +4,9 @@ One statement written out (core/sql.py) for the page: the ORM's filtered, annota
 condition cost more to build than PostgreSQL took to run them, on a page coordinators reload all day. The urgency's
 rank and the open statuses are written as the queue's indexes are (referrals.models: ``urgency_rank``,
 ``QUEUE_OPEN``), so that a page reads its 25 rows along an index instead of sorting every match. The rows carry only
-what the table shows (referrals/templatetags/referral_tables.queue_rows); the cases' columns of the summary are read
-after the page is cut (selectors.summaries_of). ``tests/referrals/test_queue_statement.py`` compares every filter
-and order with the ORM's.
+what the table shows (referrals/templatetags/referral_tables.queue_rows); the case's province of origin, the one
+column of the summary a row shows, is joined after the page is cut (joined before, every matching referral's case
+was read). ``tests/referrals/test_queue_statement.py`` compares every filter and order with the ORM's.
 """
 
 from __future__ import annotations
@@ -80,6 +80,7 @@ class Row(ReferralReadings):
     answered_at: datetime | None
     consent_override: bool
     urgency_rank: int
+    province: str  # the case's province of origin (a code; "" when not known)
 
 
 def _where(filters: QueueFilters) -> tuple[list[str], list[Any], bool]:
@@ -135,11 +136,14 @@ def page(filters: QueueFilters, cursor: str = "", size: int = 25) -> pagination.
     organisation = sql.table(Organisation)
     case = f" INNER JOIN {sql.table(Case)} c ON c.id = r.case_id" if with_case else ""
     order = ", ".join(f"{EXPRESSIONS[name]}{' DESC' if descending else ''}" for name, _kind, descending in keys)
+    cut = ", ".join(f"p.{name}{' DESC' if descending else ''}" for name, _kind, descending in keys)
     statement = (
-        "SELECT r.id, r.reference, r.case_id, f.code, t.code, r.services, r.urgency, r.status, r.deadline,"  # noqa: S608
-        f" r.sent_at, r.answered_at, r.consent_override, {URGENCY_RANK} FROM {sql.table(Referral)} r"
+        "SELECT p.*, k.origin_province FROM (SELECT r.id AS pk, r.reference, r.case_id, f.code AS from_code,"  # noqa: S608
+        " t.code AS to_code, r.services, r.urgency, r.status, r.deadline, r.sent_at, r.answered_at,"
+        f" r.consent_override, {URGENCY_RANK} AS urgency_rank FROM {sql.table(Referral)} r"
         f" INNER JOIN {organisation} f ON f.id = r.from_org_id INNER JOIN {organisation} t ON t.id = r.to_org_id"
-        f"{case}{' WHERE ' + ' AND '.join(conditions) if conditions else ''} ORDER BY {order} LIMIT %s"
+        f"{case}{' WHERE ' + ' AND '.join(conditions) if conditions else ''} ORDER BY {order} LIMIT %s) p"
+        f" INNER JOIN {sql.table(Case)} k ON k.id = p.case_id ORDER BY {cut}"
     )
     services: Any = Referral._meta.get_field("services")
     rows = [
@@ -157,8 +161,9 @@ def page(filters: QueueFilters, cursor: str = "", size: int = 25) -> pagination.
             sql.as_aware(answered_at) if answered_at is not None else None,
             bool(override),
             rank,
+            province or "",
         )
-        for pk, reference, case_id, from_code, to_code, codes, urgency, status, deadline, sent_at, answered_at, override, rank in sql.rows(  # noqa: E501
+        for pk, reference, case_id, from_code, to_code, codes, urgency, status, deadline, sent_at, answered_at, override, rank, province in sql.rows(  # noqa: E501
             statement, [*params, size + 1]
         )
     ]

@@ -16,7 +16,6 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
-from django.db import connection
 from django.db.models import F, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
@@ -27,7 +26,7 @@ from audit import access_log
 from casework import access as case_access
 from casework.models import Case
 from casework.vault import Vault
-from core import provinces, sql
+from core import provinces
 from core.fields import choice_label
 from core.registry import Hooks
 from referrals.choices import ReferralStatus
@@ -100,26 +99,6 @@ def _summary(referral: Referral, province: str, gender: str, age_band: str, expl
     )
 
 
-def summaries_of(referrals: list[Referral]) -> list[Summary]:
-    """``summary_of`` for each referral of a page, the columns of their cases read in one statement written out
-    (core/sql.py; never a ciphertext): the page's cases only, after the sort and the limit (joined before them,
-    every matching referral's case was read, a scan of the cases table at 100,000 cases), no case instance built."""
-    ids = list({r.case_id for r in referrals})
-    if not ids:
-        return []
-    marks = ", ".join(["%s"] * len(ids))
-    field: Any = Case._meta.get_field
-    columns = ", ".join(field(name).column for name in QUEUE_CASE_FIELDS)
-    statement = f"SELECT {columns} FROM {sql.table(Case)} WHERE id IN ({marks})"  # noqa: S608 (names, not values)
-    prep = Case._meta.pk.get_db_prep_value
-    exploitation = field("exploitation_types")
-    by_id = {
-        sql.as_uuid(pk): (province, gender, age_band, exploitation.to_python(types))
-        for pk, province, gender, age_band, types in sql.rows(statement, [prep(pk, connection) for pk in ids])
-    }
-    return [_summary(r, *by_id[r.case_id]) for r in referrals]
-
-
 def of_case(case: Any) -> list[Referral]:
     """The referrals of one case, newest first (for its owner, through the case gate)."""
     return list(with_codes(Referral.objects.filter(case=case).select_related("to_org")).order_by("-sent_at"))
@@ -136,10 +115,6 @@ def with_codes(referrals: QuerySet[Referral]) -> QuerySet[Referral]:
     """The organisations' codes as ``from_code`` and ``to_code`` (what a referrals table shows of them), joined in
     the same statement without building an organisation per row."""
     return referrals.annotate(from_code=F("from_org__code"), to_code=F("to_org__code"))
-
-
-# What a row of the queue reads of the case: its summary (summaries_of), never a ciphertext column.
-QUEUE_CASE_FIELDS = ("id", "origin_province", "gender", "age_band", "exploitation_types")
 
 
 # Capacity statuses belong to network (a higher app), which registers its lookup here from its ready():

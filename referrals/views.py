@@ -299,12 +299,8 @@ def coordinator_queue(request: AuthedRequest) -> HttpResponse:
     query = request.GET.copy()
     query.pop("after", None)
     rows = [
-        {
-            "referral": r,
-            "summary": summary,
-            "declined_emergency": r.status == ReferralStatus.DECLINED and r.urgency == Urgency.EMERGENCY,
-        }
-        for r, summary in zip(page.items, selectors.summaries_of(page.items), strict=True)
+        {"referral": r, "declined_emergency": r.status == ReferralStatus.DECLINED and r.urgency == Urgency.EMERGENCY}
+        for r in page.items
     ]
     return render(
         request, "referrals/queue.html", {"form": form, "page": page, "rows": rows, "query": query.urlencode()}

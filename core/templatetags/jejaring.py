@@ -21,12 +21,21 @@ def duration(value: timedelta | None) -> str:
     seconds = value.days * 86400 + value.seconds
     if seconds < SHORT:
         return _short(get_language(), max(seconds, 0) // 60)
-    now = timezone.now()
-    return timesince(now - value, now, depth=2)
+    # Longer, Django counts the months of the calendar back from now: kept per language and minute of now (the
+    # words name months, weeks and days, which a minute's difference at either end does not change but at a
+    # boundary, where the short path rounds the same way).
+    minute = int(timezone.now().timestamp()) // 60
+    return _long(get_language(), minute, seconds // 60)
 
 
 SHORT = 28 * 86400
 _AT = datetime(2001, 1, 1, tzinfo=UTC)
+
+
+@functools.lru_cache(maxsize=4096)
+def _long(language: str | None, minute: int, minutes: int) -> str:
+    now = datetime.fromtimestamp(minute * 60, tz=UTC)
+    return timesince(now - timedelta(minutes=minutes), now, depth=2)  # the active language is ``language``
 
 
 @functools.lru_cache(maxsize=4096)

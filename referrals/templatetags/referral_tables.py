@@ -18,11 +18,13 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext
 
+from casework.models import Case
 from core.dates import Formatter
+from core.fields import choice_label
 from core.templatetags.fast_url import fast_reverse
 from core.templatetags.jejaring import duration
 from referrals.choices import Urgency
-from referrals.models import STATUS_LABELS, URGENCY_LABELS
+from referrals.models import STATUS_LABELS, URGENCY_LABELS, Referral
 
 register = template.Library()
 
@@ -112,8 +114,9 @@ QUEUE_ROW = (
 
 @register.simple_tag
 def queue_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
-    """The coordinators' queue: one ``<tr>`` per row of referrals.views.coordinator_queue (the referral, its
-    non-identifying summary, whether it is an emergency declined)."""
+    """The coordinators' queue: one ``<tr>`` per row of referrals.views.coordinator_queue (the referral as
+    referrals.queue.Row reads it, with its case's province of origin; whether it is an emergency declined). Of the
+    non-identifying summary (referrals.selectors.Summary) a row shows the services, the urgency and the province."""
     escape = html.escape
     labels = {
         "l_referral": escape(gettext("Referral")),
@@ -129,12 +132,14 @@ def queue_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
     )
     override_badge = ' <span class="badge text-bg-warning">{}</span>'.format(escape(gettext("without consent")))
     overdue = ' · <strong class="text-danger">{}</strong>'.format(escape(gettext("overdue")))
-    statuses, _urgencies = _labels()
+    statuses, urgencies = _labels()
+    services_of = Referral._meta.get_field("services").labels  # type: ignore[attr-defined]
+    province_field = Case._meta.get_field("origin_province")
     out = []
     for row in rows:
-        referral, summary, declined = row["referral"], row["summary"], row["declined_emergency"]
+        referral, declined = row["referral"], row["declined_emergency"]
         is_overdue = referral.is_overdue
-        urgency = escape(summary.urgency)
+        urgency = urgencies[referral.urgency]
         if referral.urgency == Urgency.EMERGENCY:
             urgency = EMERGENCY.format(urgency)
         waited = f"{escape(duration(referral.waited))} / {escape(duration(referral.allowed_time))}"
@@ -147,11 +152,11 @@ def queue_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
                 badges=(declined_badge if declined else "") + (override_badge if referral.consent_override else ""),
                 from_code=escape(_code(referral, "from")),
                 to_code=escape(_code(referral, "to")),
-                services=", ".join(escape(str(service)) for service in summary.services),
+                services=", ".join(escape(service) for service in services_of(referral.services)),
                 urgency=urgency,
                 status=statuses[referral.status],
                 waited=waited + (overdue if is_overdue else ""),
-                province=escape(str(summary.province)),
+                province=escape(choice_label(province_field, referral.province) or "—"),
                 **labels,
             )
         )

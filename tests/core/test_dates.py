@@ -57,3 +57,28 @@ def test_a_duration_is_what_timesince_writes(value, language):
         expected = timesince(now - value, now, depth=2)
         assert duration(value) == expected
         assert duration(value) == expected  # the second time from the memo
+
+
+@settings(max_examples=80, deadline=None)
+@given(
+    minutes=st.integers(min_value=28 * 24 * 60, max_value=3 * 366 * 24 * 60),
+    now=st.datetimes(min_value=datetime.datetime(2020, 1, 1), max_value=datetime.datetime(2030, 12, 31)),
+    language=st.sampled_from(["id", "en"]),
+)
+def test_a_long_duration_counts_the_calendar_months_back_from_now(minutes, now, language):
+    """Past four weeks the words name calendar months back from now, as timesince writes them (kept per language
+    and minute of now: at a whole minute they are timesince's own)."""
+    from unittest import mock
+
+    from django.utils.timesince import timesince
+
+    from core.templatetags.jejaring import duration
+
+    now = now.replace(second=0, microsecond=0, tzinfo=datetime.UTC)
+    value = datetime.timedelta(minutes=minutes)
+    with translation.override(language), mock.patch("django.utils.timezone.now", return_value=now):
+        expected = timesince(now - value, now, depth=2)
+        assert duration(value) == expected
+        assert duration(value) == expected
+    if minutes >= 366 * 24 * 60:
+        assert ("year" if language == "en" else "tahun") in expected

@@ -5,7 +5,7 @@ from django import forms
 from django.utils import translation
 from django.utils.translation import gettext_lazy as _
 
-from core.forms import MemoSelect
+from core.forms import MemoChoiceField, MemoSelect, MemoTypedChoiceField, share_choices
 
 CHOICES = [("", "—"), ("open", _("Open referrals")), ("all", _("All referrals")), ("x<y", 'A "quoted" & <b>')]
 
@@ -49,3 +49,22 @@ def test_grouped_choices_are_rendered_as_ever():
     grouped = [("Jawa", [("31", "DKI Jakarta"), ("32", "Jawa Barat")]), ("", "—")]
     memo, plain = _pair({"memo": "32", "plain": "32"}, grouped)
     assert memo == plain and "<optgroup" in memo
+
+
+class Vocabulary(forms.Form):
+    memo = MemoChoiceField(choices=CHOICES, required=False)
+    organisation = MemoTypedChoiceField(coerce=int, required=False, empty_value=None)
+    plain = forms.TypedChoiceField(coerce=int, required=False, empty_value=None)
+
+
+def test_copies_share_the_vocabulary_and_one_forms_choices_never_reach_another():
+    first, second = Vocabulary({"memo": "all", "organisation": "2"}), Vocabulary({"memo": "nope", "organisation": "2"})
+    assert first.fields["memo"].choices is second.fields["memo"].choices  # shared, not copied
+    share_choices([("", "—"), (1, "Org Satu (OS1)"), (2, "Org Dua (OD2)")], first.fields["organisation"])
+    share_choices([("", "—"), (1, "Org Satu (OS1)")], second.fields["organisation"], second.fields["plain"])
+    assert first.is_valid() and first.cleaned_data == {"memo": "all", "organisation": 2, "plain": None}
+    assert not second.is_valid()
+    assert set(second.errors) == {"memo", "organisation"}  # the second's own choices: neither value is among them
+    assert "Org Dua" in str(first["organisation"]) and "Org Dua" not in str(second["organisation"])
+    assert "Org Satu" in str(second["plain"])
+    assert Vocabulary().fields["organisation"].choices == []  # the class's own field is untouched

@@ -126,10 +126,11 @@ def test_every_filter_and_order_pages_through_what_python_selects(request, netwo
             referral.sent_at,
             referral.services,
         )
-        assert (row.from_code, row.to_code, row.case_id) == (
+        assert (row.from_code, row.to_code, row.case_id, row.province) == (
             referral.from_org.code,
             referral.to_org.code,
             referral.case_id,
+            referral.case.origin_province,
         )
         assert (row.is_overdue, row.consent_override, row.allowed_time) == (
             referral.is_overdue,

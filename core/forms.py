@@ -88,8 +88,8 @@ class SharedChoices:
     deeply (they are replaced whole, never changed in place); with MemoSelect as its widget."""
 
     def __deepcopy__(self, memo: dict[int, Any]) -> Any:
-        field = forms.Field.__deepcopy__(self, memo)  # type: ignore[arg-type]
-        field._choices = self._choices  # type: ignore[attr-defined]
+        field = forms.Field.__deepcopy__(self, memo)
+        field._choices = self._choices
         return field
 
 
@@ -98,7 +98,7 @@ def share_choices(choices: Any, *fields: forms.ChoiceField) -> None:
     again for the field and for its widget."""
     normalised = normalize_choices(choices)
     for field in fields:
-        field._choices = field.widget._choices = normalised  # type: ignore[attr-defined]
+        field._choices = field.widget._choices = normalised
 
 
 class MemoChoiceField(SharedChoices, forms.ChoiceField):

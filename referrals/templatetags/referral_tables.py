@@ -133,7 +133,7 @@ def queue_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
     override_badge = ' <span class="badge text-bg-warning">{}</span>'.format(escape(gettext("without consent")))
     overdue = ' · <strong class="text-danger">{}</strong>'.format(escape(gettext("overdue")))
     statuses, urgencies = _labels()
-    services_of = Referral._meta.get_field("services").labels  # type: ignore[attr-defined]
+    services_of = Referral._meta.get_field("services").labels
     province_field = Case._meta.get_field("origin_province")
     out = []
     for row in rows:

@@ -263,6 +263,8 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     # the custom ones, plans it once too (the case list's and home's statements cost 1.5-2.5 ms to plan). Django turns
     # prepared statements off by default for poolers in transaction mode (PgBouncer without max_prepared_statements):
     # behind one, set DATABASE_PREPARE_THRESHOLD=0 ("off").
+    # core/postgresql: Django's backend, with psycopg's own (C) loader of timestamps.
+    DATABASES["default"]["ENGINE"] = "core.postgresql"
     _threshold = env_int("DATABASE_PREPARE_THRESHOLD", 5)
     DATABASES["default"].setdefault("OPTIONS", {}).update(
         server_side_binding=True, prepare_threshold=_threshold or None

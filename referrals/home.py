@@ -22,14 +22,15 @@ SHOWN = 5
 def _waiting(user: User) -> tuple[int, int, list[tuple[Any, ...]]]:
     """How many referrals await my organisation's answer and how many I sent still wait, and the ``SHOWN`` of the
     first kind due soonest, in two statements written out (core/sql.py), each on the organisation's own rows
-    (the to_org and sent_by indexes)."""
+    (referrals_incoming_idx, in the deadline's order; the sent_by index)."""
     organisation_id = user.membership.organisation_id  # may_reach_cases: an active membership
     sent = ReferralStatus.SENT.value
+    table = sql.table(Referral)
     counts = (
-        "SELECT COUNT(*) FILTER (WHERE to_org_id = %s), COUNT(*) FILTER (WHERE sent_by_id = %s)"  # noqa: S608
-        f" FROM {sql.table(Referral)} WHERE status = %s AND (to_org_id = %s OR sent_by_id = %s)"
+        f"SELECT (SELECT COUNT(*) FROM {table} WHERE to_org_id = %s AND status = %s),"  # noqa: S608
+        f" (SELECT COUNT(*) FROM {table} WHERE sent_by_id = %s AND status = %s)"
     )
-    incoming, sent_by_me = sql.rows(counts, [organisation_id, user.pk, sent, organisation_id, user.pk])[0]
+    incoming, sent_by_me = sql.rows(counts, [organisation_id, sent, user.pk, sent])[0]
     soonest = (
         f"SELECT r.id, r.reference, o.code, r.deadline FROM {sql.table(Referral)} r"  # noqa: S608 (names, not values)
         f" INNER JOIN {sql.table(Organisation)} o ON o.id = r.from_org_id"

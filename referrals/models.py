@@ -121,6 +121,9 @@ class Referral(ChoiceLabels, ReferralReadings, models.Model):
         indexes = [
             models.Index(fields=["status", "deadline"]),
             models.Index(fields=["to_org", "status", "-sent_at"]),
+            # What awaits an organisation's answer, the nearest deadline first (the inbox, the home panel): read in
+            # its order from the organisation's own entries, and counted from them alone.
+            models.Index(fields=["to_org", "status", "deadline", "id"], name="referrals_incoming_idx"),
             models.Index(fields=["from_org", "-sent_at"]),
             models.Index(fields=["-sent_at", "-id"]),
             # The coordinators' queue filtered by status (overdue: sent) walks this in the order it shows.

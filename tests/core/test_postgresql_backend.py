@@ -1,0 +1,57 @@
+"""core/postgresql: timestamps read with psycopg's own loader are the values Django's loader gives, aware and in UTC,
+through the ORM and through statements written out (core/sql.py) alike."""
+
+import datetime
+
+import pytest
+from django.db import connection, connections
+from psycopg.pq import Format
+
+from audit.models import AccessLog
+from core import sql
+
+pytestmark = [pytest.mark.postgres, pytest.mark.django_db]
+
+TIMES = [
+    "2026-01-01 00:00:00+07",  # another offset: given in UTC
+    "2026-06-30 23:59:59.999999+00",
+    "1999-12-31 17:00:00.5-05:30",
+    "2024-02-29 12:00:00+00",
+]
+
+
+def _django_loader_reads(statement, params):
+    """The same statement read with Django's own loader (registered on the connection by Django)."""
+    with connection.cursor() as wrapper:
+        raw = wrapper.cursor
+        raw.adapters.register_loader(
+            "timestamptz", connection.connection.adapters.get_loader(raw.adapters.types["timestamptz"].oid, Format.TEXT)
+        )
+        raw.execute(statement, params)
+        return raw.fetchall()
+
+
+def test_a_cursor_reads_timestamps_with_psycopgs_loader_and_gets_what_django_gets():
+    connection.ensure_connection()
+    assert connection.vendor == "postgresql" and type(connections["default"]).__module__ == "core.postgresql.base"
+    with connection.cursor() as wrapper:
+        loader = wrapper.cursor.adapters.get_loader(wrapper.cursor.adapters.types["timestamptz"].oid, Format.TEXT)
+    assert loader.__module__.startswith("psycopg_binary")  # the C loader, not Django's
+    statement = "SELECT " + ", ".join(["%s::timestamptz"] * len(TIMES)) + ", NULL::timestamptz, now()"
+    ours = sql.rows(statement, TIMES)[0]
+    theirs = _django_loader_reads(statement, TIMES)[0]
+    assert ours[:-1] == theirs[:-1]
+    for value in [*ours[: len(TIMES)], ours[-1]]:
+        assert value.tzinfo is datetime.UTC
+    assert ours[0] == datetime.datetime(2025, 12, 31, 17, 0, tzinfo=datetime.UTC)
+    assert ours[2] == datetime.datetime(1999, 12, 31, 22, 30, 0, 500000, tzinfo=datetime.UTC)
+    assert ours[len(TIMES)] is None
+
+
+def test_the_orm_gives_aware_utc_times_that_round_trip(alice):
+    from audit import access_log
+
+    entry = AccessLog.objects.get(pk=access_log.record(AccessLog.Event.ACCESS_DENIED, actor=alice).pk)
+    assert entry.at.tzinfo is datetime.UTC
+    again = AccessLog.objects.get(pk=entry.pk, at=entry.at)  # the value read back finds its own row
+    assert again.at == entry.at

@@ -67,6 +67,18 @@ def named(user_id: int, organisation_id: int, permission_id: int) -> tuple[str, 
     return _named_on_own("%s"), [user_id, organisation_id, permission_id]
 
 
+def own_by_rule(case: str, user_id: int, organisation_id: int, group_id: int, full_view: int) -> tuple[str, list]:
+    """A case of the organisation (alias ``case``) that the user may open by the owner's rule (access.own_visible):
+    not restricted and the user a member of the organisation's group, or restricted and the user named on it."""
+    members = table(User.groups.through)
+    named, named_params = _named_on_own("%s"), [user_id, organisation_id, full_view]
+    return (
+        f"((NOT {case}.is_restricted AND EXISTS (SELECT 1 FROM {members} m WHERE m.user_id = %s AND m.group_id = %s))"  # noqa: S608
+        f" OR ({case}.is_restricted AND {case}.id IN ({named})))",
+        [user_id, group_id, *named_params],
+    )
+
+
 def probes(case: str, owner: str, user_id: int, organisation_id: int, permission_ids: list[int]) -> tuple[str, list]:
     """Whether the user holds one of the permissions on the case in column ``case`` (owned by the organisation in
     column ``owner``): through a group, or named on a case of the user's own organisation. Two EXISTS probes of the

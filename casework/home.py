@@ -30,12 +30,12 @@ RECENT_SHOWN = 8
 
 def _open_case_figures(user: User) -> dict[str, int]:
     """Every follow-up and risk figure of the open cases the user may see (selectors.visible_cases), in one
-    statement written out (core/sql.py): the two disjoint parts of those cases (access.cases_with_parts: the
-    organisation's own, read from an index, and those shared with it, read from its group's summary grants:
-    access.shared_from), counted together."""
+    statement written out (core/sql.py): the two disjoint parts of those cases (as access.cases_with_parts: the
+    organisation's own, read from an index and asked of the owner's rule: access.own_visible, and those shared with
+    it, read from its group's summary grants: access.shared_from), counted together."""
     today = connection.ops.adapt_datefield_value(timezone.localdate())
-    own, own_params = access.granted_ids(user, *access.VISIBLE)
-    columns = f"SELECT next_follow_up, assigned_to_id, risk_level FROM {sql.table(Case)} WHERE status <> %s"  # noqa: S608
+    own, own_params = access.own_visible(user, "o")  # by the owner's rule: no hash of the organisation's grants
+    columns = f"SELECT next_follow_up, assigned_to_id, risk_level FROM {sql.table(Case)} o WHERE status <> %s"  # noqa: S608
     shared_from, shared_params = access.shared_from(user, "s")  # the summary grants of the organisation's group
     shared = f"SELECT s.next_follow_up, s.assigned_to_id, s.risk_level FROM {shared_from} AND s.status <> %s"  # noqa: S608
     figures: dict[str, tuple[str, list[Any]]] = {
@@ -47,7 +47,7 @@ def _open_case_figures(user: User) -> dict[str, int]:
     }
     counts = ", ".join(f"COUNT(*) FILTER (WHERE {condition})" for condition, _params in figures.values())
     statement = (
-        f"SELECT {counts} FROM ({columns} AND owner_id = %s AND id IN ({own})"  # noqa: S608 (names, not values)
+        f"SELECT {counts} FROM ({columns} AND owner_id = %s AND {own}"  # noqa: S608 (names, not values)
         f" UNION ALL {shared}) AS visible"
     )
     params = [p for _condition, condition_params in figures.values() for p in condition_params]

@@ -166,11 +166,11 @@ class Case(ChoiceLabels, models.Model):
         indexes = [
             models.Index(fields=["owner", "-created_at"]),
             models.Index(fields=["status", "next_follow_up"]),
-            # An organisation's cases counted without reading them (the caseworker's home, access.cases_with_parts):
+            # An organisation's cases counted without reading them (the caseworker's home, access.own_visible):
             # index-only on PostgreSQL, a plain index on (owner, status) elsewhere.
             models.Index(
                 fields=["owner", "status"],
-                include=["id", "next_follow_up", "risk_level", "assigned_to"],
+                include=["id", "next_follow_up", "risk_level", "assigned_to", "is_restricted"],
                 name="casework_case_owner_open",
             ),
         ]

@@ -20,14 +20,15 @@ from django.utils.functional import cached_property
 from psycopg import adapters, pq
 from psycopg.pq import Format
 
-_LOADER = adapters.get_loader(base.TIMESTAMPTZ_OID, Format.TEXT)
+TIMESTAMPTZ = adapters.types["timestamptz"].oid
+_LOADER = adapters.get_loader(TIMESTAMPTZ, Format.TEXT)
 
 
 class DatabaseWrapper(base.DatabaseWrapper):
     def create_cursor(self, name: Any = None) -> Any:
         cursor = super().create_cursor(name)
         if self._psycopg_reads_timestamps:
-            cursor.adapters.register_loader(base.TIMESTAMPTZ_OID, _LOADER)
+            cursor.adapters.register_loader(TIMESTAMPTZ, _LOADER)
         return cursor
 
     @cached_property

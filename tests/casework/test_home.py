@@ -238,3 +238,40 @@ def test_recently_opened_cases_are_the_visible_ones_among_the_views_shared_and_n
     assert set(recent()) == visible & {own.reference, shared.reference, named_elsewhere.reference}
     referral_services.referral_complete(actor=bob, referral=referral, outcome="service_given")
     assert recent() == [own.reference]
+
+
+def test_every_figure_counts_the_open_cases_the_gate_lets_each_user_see(
+    alice, anna, bob, accepted, restricted_case, client_for
+):
+    """The own part is asked of the owner's rule (access.own_visible), not of the grants: each figure equals the
+    count over the gate's visible cases, for the user named on a restricted case, a colleague who is not, and the
+    organisation a case is referred to; and the gate's word wins once the rule changes (a case restricted later)."""
+    from casework import home, selectors
+    from casework import services as case_services
+
+    made = _cases(alice, anna)
+    Case.objects.filter(pk=restricted_case.pk).update(next_follow_up=timezone.localdate(), risk_level="high")
+    today = timezone.localdate()
+
+    def expected(user):
+        cases = [c for c in selectors.visible_cases(user) if c.status != "closed"]
+        mine = [c for c in cases if c.assigned_to_id == user.pk]
+        return {
+            "today_mine": sum(c.next_follow_up == today for c in mine),
+            "overdue_mine": sum(c.next_follow_up is not None and c.next_follow_up < today for c in mine),
+            "today_all": sum(c.next_follow_up == today for c in cases),
+            "overdue_all": sum(c.next_follow_up is not None and c.next_follow_up < today for c in cases),
+            **{f"risk_{level}": sum(c.risk_level == level for c in cases) for level in ("high", "medium", "low")},
+        }
+
+    def check():
+        for user in (alice, anna, bob):
+            assert home._open_case_figures(user) == expected(user), user.username
+
+    check()
+    assert home._open_case_figures(alice)["risk_high"] == home._open_case_figures(anna)["risk_high"] + 1
+    before = home._open_case_figures(anna)["risk_high"]
+    # alice's case, restricted to her: anna no longer sees it.
+    case_services.case_set_restriction(actor=alice, case=made[0], is_restricted=True, named_users=[alice])
+    check()
+    assert home._open_case_figures(anna)["risk_high"] == before - 1

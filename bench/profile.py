@@ -16,6 +16,7 @@ import os
 import pstats
 import sys
 import time
+from typing import Any
 
 from bench import database_url, environment
 
@@ -27,6 +28,12 @@ def main(argv: list[str]) -> None:
     parser.add_argument("--top", type=int, default=30, help="functions shown per sort (default 30)")
     parser.add_argument("--sql", action="store_true", help="print each statement in full (else its first 160 chars)")
     parser.add_argument("--no-profile", action="store_true", help="statements only")
+    parser.add_argument(
+        "--plans",
+        action="store_true",
+        help="after each page, how PostgreSQL planned its prepared statements on this connection (a statement"
+        " planned anew on every run, custom_plans growing, pays its planning time each request)",
+    )
     parser.add_argument("--only", default="", metavar="REGEX", help="show only the functions whose path matches")
     parser.add_argument(
         "--callers", action="append", default=[], metavar="PATTERN", help="also print who calls the functions matching"
@@ -77,6 +84,8 @@ def main(argv: list[str]) -> None:
             f"--- {args.requests} requests: {wall:.2f} ms each, "
             f"{(time.process_time() - cpu) / args.requests * 1000:.2f} ms of it CPU here (no profiler)"
         )
+        if args.plans:
+            _print_plans(connection)
         if args.no_profile:
             continue
         profiler = cProfile.Profile()
@@ -99,6 +108,22 @@ def main(argv: list[str]) -> None:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_callers(pattern)
             print(out.getvalue())
+
+
+def _print_plans(connection: Any) -> None:
+    """PostgreSQL's prepared statements of this connection so far (every page run before included): generic and
+    custom plans made, and the statement."""
+    if connection.vendor != "postgresql":
+        return
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT generic_plans, custom_plans, left(regexp_replace(statement, '\\s+', ' ', 'g'), 110)"
+            " FROM pg_prepared_statements ORDER BY custom_plans DESC, generic_plans DESC"
+        )
+        found = cursor.fetchall()
+    print("  generic  custom  statement")
+    for generic, custom, statement in found:
+        print(f"  {generic:>7} {custom:>7}  {statement}")
 
 
 if __name__ == "__main__":

@@ -22,15 +22,16 @@ def home_panel(user: User) -> dict[str, Any]:
     # pinned, published_at), then the newest three of those six: ordered by the date alone, the database sorted
     # every published practice to find three. Written out (core/sql.py): the ORM's union cost more to build than
     # to run, on a page every member opens.
+    published, shown = sql.literal(Status.PUBLISHED), sql.literal(HOME_SHOWN)  # constants written in (sql.literal)
     newest = (
         f"SELECT id, title, published_at FROM {sql.table(Practice)}"  # noqa: S608 (names, not values)
-        " WHERE status = %s AND pinned = %s ORDER BY published_at DESC, id DESC LIMIT %s"
+        f" WHERE status = {published} AND pinned = %s ORDER BY published_at DESC, id DESC LIMIT {shown}"
     )
     statement = (
         f"SELECT * FROM ({newest}) AS pinned UNION ALL SELECT * FROM ({newest}) AS others"  # noqa: S608
-        " ORDER BY published_at DESC, id DESC LIMIT %s"
+        f" ORDER BY published_at DESC, id DESC LIMIT {shown}"
     )
-    params = [Status.PUBLISHED.value, True, HOME_SHOWN, Status.PUBLISHED.value, False, HOME_SHOWN, HOME_SHOWN]
+    params = [True, False]
     latest = [
         {"pk": sql.as_uuid(pk), "title": title, "published_at": sql.as_aware(published_at)}
         for pk, title, published_at in sql.rows(statement, params)

@@ -24,19 +24,19 @@ def _waiting(user: User) -> tuple[int, int, list[tuple[Any, ...]]]:
     first kind due soonest, in two statements written out (core/sql.py), each on the organisation's own rows
     (referrals_incoming_idx, in the deadline's order; the sent_by index)."""
     organisation_id = user.membership.organisation_id  # may_reach_cases: an active membership
-    sent = ReferralStatus.SENT.value
+    sent = sql.literal(ReferralStatus.SENT)  # constants written in (sql.literal), ids as parameters
     table = sql.table(Referral)
     counts = (
-        f"SELECT (SELECT COUNT(*) FROM {table} WHERE to_org_id = %s AND status = %s),"  # noqa: S608
-        f" (SELECT COUNT(*) FROM {table} WHERE sent_by_id = %s AND status = %s)"
+        f"SELECT (SELECT COUNT(*) FROM {table} WHERE to_org_id = %s AND status = {sent}),"  # noqa: S608
+        f" (SELECT COUNT(*) FROM {table} WHERE sent_by_id = %s AND status = {sent})"
     )
-    incoming, sent_by_me = sql.rows(counts, [organisation_id, sent, user.pk, sent])[0]
+    incoming, sent_by_me = sql.rows(counts, [organisation_id, user.pk], generic=True)[0]
     soonest = (
-        f"SELECT r.id, r.reference, o.code, r.deadline FROM {sql.table(Referral)} r"  # noqa: S608 (names, not values)
+        f"SELECT r.id, r.reference, o.code, r.deadline FROM {table} r"  # noqa: S608 (names, not values)
         f" INNER JOIN {sql.table(Organisation)} o ON o.id = r.from_org_id"
-        " WHERE r.status = %s AND r.to_org_id = %s ORDER BY r.deadline, r.id LIMIT %s"
+        f" WHERE r.status = {sent} AND r.to_org_id = %s ORDER BY r.deadline, r.id LIMIT {sql.literal(SHOWN)}"
     )
-    return incoming or 0, sent_by_me or 0, sql.rows(soonest, [sent, organisation_id, SHOWN])
+    return incoming or 0, sent_by_me or 0, sql.rows(soonest, [organisation_id])
 
 
 def panel_data(request: HttpRequest) -> dict[str, Any]:

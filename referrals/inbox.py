@@ -40,14 +40,14 @@ class Row(ReferralReadings):
 
 
 def _part(number: int, where: str, order: str, *, with_case: bool = False) -> str:
-    """One list: its number, the row's columns, cut to its size (the last parameter) in its order."""
+    """One list: its number, the row's columns, cut to its size in its order (constants written in: sql.literal)."""
     organisation = sql.table(Organisation)
     case = f" INNER JOIN {sql.table(Case)} k ON k.id = r.case_id" if with_case else ""
     return (
         f"SELECT * FROM (SELECT {number} AS list, r.id, r.reference, f.code AS from_code, t.code AS to_code,"  # noqa: S608
         f" r.urgency, r.status, r.deadline, r.sent_at FROM {sql.table(Referral)} r"
         f" INNER JOIN {organisation} f ON f.id = r.from_org_id INNER JOIN {organisation} t ON t.id = r.to_org_id"
-        f"{case} WHERE {where} ORDER BY {order} LIMIT %s) part{number}"
+        f"{case} WHERE {where} ORDER BY {order} LIMIT {sql.literal(SIZE[LISTS[number]])}) part{number}"
     )
 
 
@@ -62,8 +62,12 @@ def lists(user: User) -> dict[str, list[Row]]:
     named, named_params = case_access.named_cases_sql(user)
     statement = " UNION ALL ".join(
         [
-            _part(0, "r.to_org_id = %s AND r.status = %s", "r.deadline, r.id"),
-            _part(1, "r.to_org_id = %s AND r.status = %s", "r.sent_at DESC, r.id DESC"),
+            _part(0, f"r.to_org_id = %s AND r.status = {sql.literal(ReferralStatus.SENT)}", "r.deadline, r.id"),
+            _part(
+                1,
+                f"r.to_org_id = %s AND r.status = {sql.literal(ReferralStatus.ACCEPTED)}",
+                "r.sent_at DESC, r.id DESC",
+            ),
             _part(
                 2,
                 f"r.from_org_id = %s AND (NOT k.is_restricted OR r.case_id IN ({named}))",
@@ -72,10 +76,10 @@ def lists(user: User) -> dict[str, list[Row]]:
             ),
         ]
     )
-    params: list[Any] = [organisation_id, ReferralStatus.SENT.value, SIZE["incoming"]]
-    params += [organisation_id, ReferralStatus.ACCEPTED.value, SIZE["in_progress"]]
-    params += [organisation_id, *named_params, SIZE["outgoing"]]
-    for number, pk, reference, from_code, to_code, urgency, status, deadline, sent_at in sql.rows(statement, params):
+    params: list[Any] = [organisation_id, organisation_id, organisation_id, *named_params]
+    for number, pk, reference, from_code, to_code, urgency, status, deadline, sent_at in sql.rows(
+        statement, params, generic=True
+    ):
         found[LISTS[number]].append(
             Row(
                 sql.as_uuid(pk),

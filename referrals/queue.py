@@ -48,18 +48,12 @@ SORTS: dict[str, list[tuple[str, str, bool]]] = {
 }
 
 
-def _literal(value: str) -> str:
-    """A vocabulary's code written into the statement (the indexes' expressions name them so); never user input."""
-    assert value.replace("_", "").isalnum(), value
-    return f"'{value}'"
-
-
 # referrals.models.urgency_rank and the open queue's partial index, as SQL.
 URGENCY_RANK = (
-    f"CASE WHEN r.urgency = {_literal(Urgency.EMERGENCY)} THEN 0"
-    f" WHEN r.urgency = {_literal(Urgency.URGENT)} THEN 1 ELSE 2 END"
+    f"CASE WHEN r.urgency = {sql.literal(Urgency.EMERGENCY)} THEN 0"
+    f" WHEN r.urgency = {sql.literal(Urgency.URGENT)} THEN 1 ELSE 2 END"
 )
-OPEN = f"({', '.join(_literal(status) for status in QUEUE_OPEN)})"
+OPEN = f"({', '.join(sql.literal(status) for status in QUEUE_OPEN)})"
 EXPRESSIONS = {"urgency_rank": URGENCY_RANK, "sent_at": "r.sent_at", "pk": "r.id"}
 
 
@@ -142,7 +136,8 @@ def page(filters: QueueFilters, cursor: str = "", size: int = 25) -> pagination.
         " t.code AS to_code, r.services, r.urgency, r.status, r.deadline, r.sent_at, r.answered_at,"
         f" r.consent_override, {URGENCY_RANK} AS urgency_rank FROM {sql.table(Referral)} r"
         f" INNER JOIN {organisation} f ON f.id = r.from_org_id INNER JOIN {organisation} t ON t.id = r.to_org_id"
-        f"{case}{' WHERE ' + ' AND '.join(conditions) if conditions else ''} ORDER BY {order} LIMIT %s) p"
+        f"{case}{' WHERE ' + ' AND '.join(conditions) if conditions else ''}"
+        f" ORDER BY {order} LIMIT {sql.literal(size + 1)}) p"
         f" INNER JOIN {sql.table(Case)} k ON k.id = p.case_id ORDER BY {cut}"
     )
     services: Any = Referral._meta.get_field("services")
@@ -164,7 +159,7 @@ def page(filters: QueueFilters, cursor: str = "", size: int = 25) -> pagination.
             province or "",
         )
         for pk, reference, case_id, from_code, to_code, codes, urgency, status, deadline, sent_at, answered_at, override, rank, province in sql.rows(  # noqa: E501
-            statement, [*params, size + 1]
+            statement, params
         )
     ]
     more = len(rows) > size

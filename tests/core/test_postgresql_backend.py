@@ -55,3 +55,35 @@ def test_the_orm_gives_aware_utc_times_that_round_trip(alice):
     assert entry.at.tzinfo is datetime.UTC
     again = AccessLog.objects.get(pk=entry.pk, at=entry.at)  # the value read back finds its own row
     assert again.at == entry.at
+
+
+STATEMENT = "SELECT current_setting('plan_cache_mode'), COUNT(*) FROM audit_accesslog WHERE actor_id = %s"
+
+
+def _setting():
+    return sql.rows("SELECT current_setting('plan_cache_mode')", [])[0][0]
+
+
+@pytest.mark.django_db(transaction=True)  # autocommit, as a request's statements run
+def test_a_statement_run_generic_is_planned_once_and_the_setting_is_its_alone(alice):
+    from django.db import transaction
+    from django.db.utils import DataError
+
+    expected = sql.rows("SELECT COUNT(*) FROM audit_accesslog WHERE actor_id = %s", [alice.pk])[0][0]
+    for _ in range(8):  # past psycopg's prepare threshold
+        assert sql.rows(STATEMENT, [alice.pk], generic=True) == [("force_generic_plan", expected)]
+        assert _setting() == "auto"
+    plans = sql.rows(
+        "SELECT generic_plans, custom_plans FROM pg_prepared_statements WHERE statement LIKE %s",
+        ["SELECT current_setting('plan_cache_mode'), COUNT(*)%"],
+    )
+    assert plans and plans[0][0] > 0 and plans[0][1] == 0
+    with transaction.atomic():
+        assert sql.rows(STATEMENT, [alice.pk], generic=True)[0][0] == "force_generic_plan"
+        assert _setting() == "auto"  # put back within the transaction, for what follows in it
+    with pytest.raises(DataError), transaction.atomic():
+        sql.rows("SELECT 1 / %s::int", [0], generic=True)
+    assert _setting() == "auto"
+    with pytest.raises(DataError):
+        sql.rows("SELECT 1 / %s::int", [0], generic=True)  # autocommit: the pipeline's transaction rolled back
+    assert _setting() == "auto"

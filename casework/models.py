@@ -173,6 +173,14 @@ class Case(ChoiceLabels, models.Model):
                 include=["id", "next_follow_up", "risk_level", "assigned_to", "is_restricted"],
                 name="casework_case_owner_open",
             ),
+            # An organisation's open high-risk cases, oldest first (the needs page's cases without a service:
+            # selectors.high_risk_unserved), read from their own entries rather than from all the organisation's.
+            models.Index(
+                fields=["owner", "created_at"],
+                include=["id", "reference"],
+                condition=models.Q(risk_level="high") & ~models.Q(status="closed"),
+                name="casework_case_high_open",
+            ),
         ]
 
     def __str__(self) -> str:

@@ -13,7 +13,7 @@ from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Count, Exists, OuterRef, Q, QuerySet, Window
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
@@ -371,24 +371,6 @@ def statistics_service_rows() -> QuerySet[Any]:
     )
 
 
-def high_risk_unserved(organisation: Organisation, *, hours: int = 48, shown: int = 20) -> list[dict[str, Any]]:
-    """The oldest ``shown`` open high-risk cases of one organisation, opened more than ``hours`` ago, with no service
-    planned or given, each with ``total``: how many there are in all. For that organisation's own eyes: references."""
-    from casework.choices import RiskLevel, ServiceStatus
-
-    since = timezone.now() - timedelta(hours=hours)
-    served = ServiceRecord.objects.filter(case=OuterRef("pk")).exclude(status=ServiceStatus.CANCELLED)
-    rows = (
-        Case.objects.filter(owner=organisation, risk_level=RiskLevel.HIGH, created_at__lte=since)
-        .exclude(status="closed")
-        .filter(~Exists(served))
-        .annotate(total=Window(Count("id")))
-        .order_by("created_at")
-        .values("id", "reference", "created_at", "total")
-    )
-    return list(rows[:shown])
-
-
 def high_risk_unserved_count(*, hours: int = 48) -> int:
     """The same, network-wide and statistics-consented only: a count, shown under the disclosure rule."""
     from casework.choices import RiskLevel, ServiceStatus
@@ -403,8 +385,8 @@ def high_risk_unserved_count(*, hours: int = 48) -> int:
     )
 
 
-# The attachments' and intake drafts' reads live beside (casework/attachment_selectors.py, draft_selectors.py);
-# views reach them through this module.
+# The attachments', intake drafts' and unserved cases' reads live beside (casework/attachment_selectors.py,
+# draft_selectors.py, unserved_sql.py); views reach them through this module.
 from casework.attachment_selectors import (  # noqa: E402, F401
     AttachmentView,
     attachment_of,
@@ -412,3 +394,4 @@ from casework.attachment_selectors import (  # noqa: E402, F401
     case_attachments,
 )
 from casework.draft_selectors import intake_draft_fields, intake_draft_of  # noqa: E402, F401
+from casework.unserved_sql import high_risk_unserved  # noqa: E402, F401

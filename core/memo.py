@@ -23,3 +23,26 @@ class Memo(Generic[T]):
                 self._found.clear()
             found = self._found[key] = build()
         return found
+
+
+class Derived(Generic[T]):
+    """What is derived, per language, from an object another memo keeps (the same object for every request until
+    the next refresh: a table of network figures): markup or sentences built once. Kept by the object's identity,
+    the object held with its value, so that a new object at an old one's address is never given the old value."""
+
+    def __init__(self, size: int = 64) -> None:
+        self._found: dict[tuple[int, str | None], tuple[object, T]] = {}
+        self._size = size
+
+    def get(self, source: object, build: Callable[[], T]) -> T:
+        from django.utils.translation import get_language
+
+        key = (id(source), get_language())
+        found = self._found.get(key)
+        if found is not None and found[0] is source:
+            return found[1]
+        if len(self._found) >= self._size:
+            self._found.clear()
+        value = build()
+        self._found[key] = (source, value)
+        return value

@@ -140,20 +140,27 @@ def offered_by(user: User) -> set[Any]:
 
 
 def gaps(*, marker: str | None = None) -> list[dict[str, Any]]:
-    """Province x service where referrals asked for a service this year and no active member there offers it."""
+    """Province x service where referrals asked for a service this year and no active member there offers it. The
+    same for every request until the next refresh or a change of what the members offer: kept under both."""
     period = default_period()
-    table = province_table(period, "requested", marker=marker)
+    marker = refresh_marker() if marker is None else marker
     offered: dict[str, set[str]] = defaultdict(set)
     for province, services in Organisation.objects.filter(is_active=True).values_list("province", "services"):
         offered[province] |= set(services or [])
-    labels = _labels("requested")
-    found = []
-    for code, name in provinces.CHOICES:
-        for service in ServiceType.values:
-            figure = table.cells[(code, service)]
-            if (figure.hidden or figure.value) and service not in offered[code]:
-                found.append({"province": name, "service": labels[service], "requested": figure})
-    return found
+    offers = tuple(sorted((province, tuple(sorted(services))) for province, services in offered.items()))
+
+    def build() -> list[dict[str, Any]]:
+        table = province_table(period, "requested", marker=marker)
+        labels = _labels("requested")
+        found = []
+        for code, name in provinces.CHOICES:
+            for service in ServiceType.values:
+                figure = table.cells[(code, service)]
+                if (figure.hidden or figure.value) and service not in offered[code]:
+                    found.append({"province": name, "service": labels[service], "requested": figure})
+        return found
+
+    return _remember((marker, rule(), period.code, "gaps", offers), build)  # type: ignore[arg-type]
 
 
 def gap_texts(found: list[dict[str, Any]]) -> list[str]:
@@ -189,8 +196,7 @@ def needs_signals(*, marker: str | None = None) -> dict[str, Any]:
         "declined": _declined_rows(marker),
         "overdue": [(labels[s], f) for s, f in overdue.values.items() if f.hidden or f.value],
         "unserved": unserved_figure(marker=marker),
-        "gaps": (found := gaps(marker=marker)),
-        "gap_texts": gap_texts(found),
+        "gaps": gaps(marker=marker),  # in words: gap_texts (network_tables.gap_items)
     }
 
 

@@ -12,10 +12,12 @@ from django.template.loader import render_to_string
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from core.memo import Memo
+from core.memo import Derived, Memo
+from network.selectors import gap_texts
 
 register = template.Library()
 _TABS: Memo[SafeString] = Memo()
+_DERIVED: Derived[SafeString] = Derived()
 
 
 @register.simple_tag(takes_context=True)
@@ -29,16 +31,27 @@ def network_tabs(context: template.Context) -> SafeString:
 
 
 @register.simple_tag
-def declined_rows(rows: Iterable[dict[str, Any]]) -> SafeString:
-    """``<tr>`` per row of network.selectors.needs_signals()["declined"]: province, service, the figure."""
+def declined_rows(rows: list[dict[str, Any]]) -> SafeString:
+    """``<tr>`` per row of network.selectors.needs_signals()["declined"]: province, service, the figure. The rows are
+    the same list until the next refresh (selectors._declined_rows): written once per language."""
     escape = html.escape
-    return mark_safe(  # noqa: S308  (every value is escaped)
-        "".join(
-            f"<tr><td>{escape(str(row['province']))}</td><td>{escape(str(row['service']))}</td>"
-            f'<td class="text-end">{escape(str(row["figure"]))}</td></tr>'
-            for row in rows
-        )
+    return _DERIVED.get(
+        rows,
+        lambda: mark_safe(  # noqa: S308  (every value is escaped)
+            "".join(
+                f"<tr><td>{escape(str(row['province']))}</td><td>{escape(str(row['service']))}</td>"
+                f'<td class="text-end">{escape(str(row["figure"]))}</td></tr>'
+                for row in rows
+            )
+        ),
     )
+
+
+@register.simple_tag
+def gap_items(found: list[dict[str, Any]]) -> SafeString:
+    """``<li>`` per gap of network.selectors.gaps() as its sentence (selectors.gap_texts), escaped: the same list
+    until the next refresh or a change of what the members offer, written once per language."""
+    return _DERIVED.get(found, lambda: list_items(gap_texts(found)))
 
 
 @register.simple_tag

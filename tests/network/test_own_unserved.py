@@ -28,6 +28,13 @@ def test_only_the_own_organisations_unserved_high_risk_cases_are_listed_oldest_f
 
     monkeypatch.setattr(views, "UNSERVED_SHOWN", 2)
     oldest, older, old = (_aged(open_case(alice, risk_level="high"), days) for days in (9, 6, 3))
+    # A cancelled service is no service: that case is among them (the third oldest of four).
+    cancelled = _aged(open_case(alice, risk_level="high"), 4)
+    service_record_add(
+        actor=alice, case=cancelled, service_type="shelter", provider=alice.organisation, status="cancelled"
+    )
+    closed = _aged(open_case(alice, risk_level="high"), 7)
+    Case.objects.filter(pk=closed.pk).update(status="closed")
     served = _aged(open_case(alice, risk_level="high"), 5)
     service_record_add(actor=alice, case=served, service_type="medical", provider=alice.organisation, status="planned")
     _aged(open_case(alice, risk_level="low"), 5)  # not high risk
@@ -37,10 +44,11 @@ def test_only_the_own_organisations_unserved_high_risk_cases_are_listed_oldest_f
     page = client_for(alice).get(reverse("network:needs"))
     assert page.status_code == 200
     assert page.context["own_unserved_references"] == [oldest.reference, older.reference]
-    assert page.context["own_unserved_total"] == 3
+    assert page.context["own_unserved_total"] == 4
     text = page.content.decode()
     assert 'data-testid="own-unserved-more"' in text
     assert old.reference not in text and served.reference not in text and elsewhere.reference not in text
+    assert cancelled.reference not in text and closed.reference not in text  # beyond the page; closed: never
 
     theirs = client_for(bob).get(reverse("network:needs"))
     assert theirs.context["own_unserved_references"] == [elsewhere.reference]

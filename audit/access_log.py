@@ -118,8 +118,13 @@ def _append(entry: AccessLog) -> None:
     statements = _statements()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_CHAIN_LOCK, entry.chain])
-        cursor.execute(statements.last_entry, [entry.chain])
+            # The transaction's start, the chain's turn and the read of its end sent together (one round trip
+            # instead of three), run one after the other: the read's snapshot is taken once the turn is ours.
+            with connection.wrap_database_errors, connection.connection.pipeline():
+                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_CHAIN_LOCK, entry.chain])
+                cursor.execute(statements.last_entry, [entry.chain])
+        else:
+            cursor.execute(statements.last_entry, [entry.chain])
         last = cursor.fetchone()
         entry.at = timezone.now()  # taken in the chain's turn, so that times never go back along a chain
         entry.seq, entry.prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)

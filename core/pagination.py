@@ -42,14 +42,22 @@ def page_of(items: list[Any], size: int, cursor: str, *, time_field: str) -> Pag
 
 def keyset_page(rows: QuerySet[Any], cursor: str = "", *, time_field: str, size: int = 25) -> Page:
     """``rows`` must be ordered by (time_field, pk) descending, and its pk must be a UUID."""
+    return page_of(
+        list(rows_after(rows, cursor, time_field=time_field)[: size + 1]), size, cursor, time_field=time_field
+    )
+
+
+def rows_after(rows: QuerySet[Any], cursor: str, *, time_field: str) -> QuerySet[Any]:
+    """The rows after the cursor (all of them without one), for ``keyset_page`` or a caller reading them its way
+    (as values) before ``page_of``."""
     position = position_after(cursor)
-    if position is not None:
-        at, pk = position
-        # The first condition is implied by the other two; it lets an index on the time start at the cursor.
-        rows = rows.filter(
-            Q(**{f"{time_field}__lte": at}) & (Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "pk__lt": pk}))
-        )
-    return page_of(list(rows[: size + 1]), size, cursor, time_field=time_field)
+    if position is None:
+        return rows
+    at, pk = position
+    # The first condition is implied by the other two; it lets an index on the time start at the cursor.
+    return rows.filter(
+        Q(**{f"{time_field}__lte": at}) & (Q(**{f"{time_field}__lt": at}) | Q(**{time_field: at, "pk__lt": pk}))
+    )
 
 
 # --- Keyset pages in any order of (integer | time | UUID) keys ---------------------------------------------------

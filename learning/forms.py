@@ -11,7 +11,7 @@ from django.utils.translation import gettext_lazy as _
 from accounts.choices import ServiceType
 from casework.choices import ExploitationType
 from core import provinces
-from core.forms import DateInputField, StyledFormMixin
+from core.forms import DateInputField, MemoChoiceField, MemoTypedChoiceField, StyledFormMixin, share_choices
 from learning.choices import (
     CHECKLIST,
     OUTCOMES,
@@ -63,15 +63,17 @@ class ChecklistForm(StyledFormMixin, forms.Form):
 
 class LibraryFilterForm(StyledFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), max_length=200, required=False)
-    topic = forms.ChoiceField(label=_("Topic"), choices=[("", _("All topics")), *Topic.choices], required=False)
-    province = forms.ChoiceField(
+    # The vocabularies' choices shared by every copy of the form (core.forms.SharedChoices), not copied per request.
+    topic = MemoChoiceField(label=_("Topic"), choices=[("", _("All topics")), *Topic.choices], required=False)
+    province = MemoChoiceField(
         label=_("Province"), choices=[("", _("All provinces")), *provinces.CHOICES], required=False
     )
-    organisation = forms.TypedChoiceField(label=_("Organisation"), coerce=int, required=False, empty_value=None)
+    organisation = MemoTypedChoiceField(label=_("Organisation"), coerce=int, required=False, empty_value=None)
 
     def __init__(self, *args: Any, organisations: Any = (), **kwargs: Any) -> None:
+        """``organisations``: (id, name) pairs (selectors.library_organisations)."""
         super().__init__(*args, **kwargs)
-        self.fields["organisation"].choices = [("", _("All organisations"))] + [(o.pk, o.name) for o in organisations]
+        share_choices([("", _("All organisations")), *organisations], self.fields["organisation"])  # type: ignore[arg-type]
 
 
 class CommentForm(StyledFormMixin, forms.Form):

@@ -95,10 +95,39 @@ def _search(rows: QuerySet[Practice], q: str) -> QuerySet[Practice]:
 LIBRARY_ROW = "id title summary topic province pinned published_at helpful_count organisation__name".split()  # noqa: SIM905
 
 
+@dataclass(frozen=True, slots=True)
+class _Named:
+    name: str
+
+
+@dataclass(frozen=True, slots=True)
+class LibraryRow:
+    """A published practice as a library row shows it, read as values (no model instances: a page built 60)."""
+
+    pk: Any
+    title: str
+    summary: str
+    topic: str
+    province: str
+    pinned: bool
+    published_at: Any
+    helpful_count: int
+    organisation: _Named
+
+
+def _rows(rows: QuerySet[Practice]) -> list[LibraryRow]:
+    return [
+        LibraryRow(pk, title, summary, topic, province, pinned, published, helpful, _Named(organisation))
+        for pk, title, summary, topic, province, pinned, published, helpful, organisation in rows.values_list(
+            *LIBRARY_ROW
+        )
+    ]
+
+
 def library(user: User, filters: LibraryFilters, cursor: str = "", size: int = PAGE_SIZE) -> dict[str, Any]:
     """Published practices: the pinned ones first (on the first page, when no search narrows), then one keyset
     page in order of publication. A search on PostgreSQL uses the stored search vector and its GIN index."""
-    rows = Practice.objects.filter(status=Status.PUBLISHED).select_related("organisation").only(*LIBRARY_ROW)
+    rows = Practice.objects.filter(status=Status.PUBLISHED)
     if filters.topic:
         rows = rows.filter(topic=filters.topic)
     if filters.province:
@@ -108,25 +137,41 @@ def library(user: User, filters: LibraryFilters, cursor: str = "", size: int = P
     if filters.q:
         rows = _search(rows, filters.q)
     narrowed = bool(filters.q or filters.topic or filters.province or filters.organisation)
-    pinned: list[Practice] = []
+    pinned: list[LibraryRow] = []
     if not narrowed:
         if not cursor:
-            pinned = list(rows.filter(pinned=True).order_by("-published_at", "-id")[:10])
+            pinned = _rows(rows.filter(pinned=True).order_by("-published_at", "-id")[:10])
         rows = rows.filter(pinned=False)
-    page = pagination.keyset_page(rows.order_by("-published_at", "-id"), cursor, time_field="published_at", size=size)
+    after = pagination.rows_after(rows.order_by("-published_at", "-id"), cursor, time_field="published_at")
+    page = pagination.page_of(_rows(after[: size + 1]), size, cursor, time_field="published_at")
     return {"pinned": pinned, "page": page}
 
 
-def own_unpublished(user: User) -> QuerySet[Practice]:
+@dataclass(frozen=True, slots=True)
+class Unpublished:
+    """A practice of the user's organisation not published, as the library lists it (no model instance built)."""
+
+    pk: Any
+    title: str
+    status: str
+    updated_at: Any
+
+    @property
+    def status_label(self) -> str:
+        return str(Status(self.status).label)
+
+
+def own_unpublished(user: User) -> list[Unpublished]:
     """The practices of the user's organisation not (or no longer) published: its drafts, in review, archived."""
     if user.organisation is None:
-        return Practice.objects.none()
-    return (
+        return []
+    rows = (
         Practice.objects.filter(organisation=user.organisation)
         .exclude(status=Status.PUBLISHED)
-        .only("id", "title", "status", "updated_at")
-        .order_by("-updated_at")[:50]
+        .order_by("-updated_at")
+        .values_list("id", "title", "status", "updated_at")[:50]
     )
+    return [Unpublished(*row) for row in rows]
 
 
 def review_queue(user: User) -> dict[str, Any]:
@@ -177,8 +222,9 @@ def events_of_practice(user: User, practice: Practice) -> list[LearningEvent]:
     return list(practice.events.all()) if is_member(user) else []
 
 
-def library_organisations() -> QuerySet[Organisation]:
-    return Organisation.objects.filter(is_active=True).order_by("name").only("id", "name")
+def library_organisations() -> list[tuple[int, str]]:
+    """The active organisations as (id, name), for the library's filter."""
+    return list(Organisation.objects.filter(is_active=True).order_by("name").values_list("id", "name"))
 
 
 TOPICS = Topic.choices

@@ -311,8 +311,10 @@ def consent_of(case: Case, consent_id: Any) -> Consent | None:
     return Consent.objects.filter(case=case, pk=consent_id).first()
 
 
-def case_consents(case: Case) -> list[Consent]:
-    return list(Consent.objects.filter(case=case).select_related("recorded_by"))
+def case_consents(case: Case, *, recorders: bool = True) -> list[Consent]:
+    """The case's consents; ``recorders``: with who recorded each (the consents page; the summary shows none)."""
+    consents = Consent.objects.filter(case=case)
+    return list(consents.select_related("recorded_by") if recorders else consents)
 
 
 def active_consent(case: Case, kind: str) -> Consent | None:

@@ -32,7 +32,8 @@ class Vault:
 
     @classmethod
     def for_case(cls, case: Case) -> Vault:
-        return cls(case.pk)
+        """The case's vault; with the wrapped key already read with the case (fetch.case_with_people), if it was."""
+        return cls(case.pk, getattr(case, "wrapped_key", None))
 
     @classmethod
     def new(cls, case_id: uuid.UUID) -> Vault:
@@ -85,3 +86,4 @@ def destroy_case_key(case: Case) -> None:
     untouched. A backup taken before this moment still holds the wrapped key: it becomes unreadable once the master
     key that wrapped it is retired (rotate_master_key, then remove the old key from JEJARING_MASTER_KEYS)."""
     CaseKey.objects.filter(case=case).update(wrapped="", master_key_id="", destroyed_at=timezone.now())
+    case.__dict__.pop("wrapped_key", None)  # the copy read with the case goes with it

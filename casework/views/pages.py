@@ -34,7 +34,7 @@ def case_detail(request: AuthedRequest, case_id: str) -> HttpResponse:
         case,
         "summary",
         "casework/case_summary.html",
-        consents=selectors.case_consents(case) if case.access.full else [],
+        consents=selectors.case_consents(case, recorders=False) if case.access.full else [],
         due=selectors.follow_up_due(case),
         sensitive=selectors.case_sensitive(case),
     )

@@ -33,3 +33,22 @@ def test_the_case_its_owner_and_caseworker_are_the_orms(alice):
 
 def test_no_case_for_an_id_that_names_none(db):
     assert case_with_people(uuid.uuid4()) is None
+
+
+def test_the_wrapped_key_read_with_the_case_opens_its_data_and_goes_when_the_key_is_destroyed(alice):
+    from casework import crypto
+    from casework.models import CaseKey
+    from casework.vault import CASE, Vault, destroy_case_key
+
+    case = open_case(alice, name="Contoh Fiktif")
+    ours = case_with_people(case.pk)
+    assert ours.wrapped_key == CaseKey.objects.get(case=case).wrapped and ours.wrapped_key
+    assert Vault.for_case(ours).key() == Vault(case.pk).key()  # the same data key as read from its own row
+    assert (
+        Vault.for_case(ours).open_json(CASE, "identity_enc", case.pk, ours.identity_enc)["full_name"] == "Contoh Fiktif"
+    )
+    destroy_case_key(ours)
+    assert not hasattr(ours, "wrapped_key")
+    with pytest.raises(crypto.KeyDestroyed):
+        Vault.for_case(ours).key()
+    assert case_with_people(case.pk).wrapped_key == ""

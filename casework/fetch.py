@@ -39,5 +39,5 @@ def case_with_people(case_id: uuid.UUID) -> Case | None:
     case = sql.instance(Case, row[: sizes[0]])
     Case.owner.field.set_cached_value(case, sql.instance(Organisation, row[sizes[0] : sizes[0] + sizes[1]]))
     Case.assigned_to.field.set_cached_value(case, sql.instance(User, row[sizes[0] + sizes[1] : -1]))
-    case.wrapped_key = row[-1]  # type: ignore[attr-defined]  # None: no key row (Vault.key says so)
+    case.wrapped_key = row[-1]  # None: no key row (Vault.key says so)
     return case

@@ -99,3 +99,38 @@ def test_an_empty_search_says_why_beside_the_box(client_for, alice, case_a):
     # The page answers a POST to /cases/search/: its filter form and page links must lead back to the list.
     assert f'method="get" action="{reverse("casework:case_list")}"' in html
     assert client_for(alice).get(reverse("casework:case_list"), {"status": "open"}).status_code == 200
+
+
+def test_a_name_finds_exactly_the_cases_whose_identity_the_gate_shows_each_user(alice, anna, bob, accepted):
+    """For the owner, a colleague not named on a restricted case, the organisation a case was referred to
+    (identity shared) and after that referral's end, a name finds what the gate's identity section allows, no more
+    and no fewer; a stale named grant on another organisation's case counts for nothing."""
+    from casework import access
+    from casework.models import CaseUserObjectPermission
+    from referrals import services as referral_services
+
+    name = "Serupa Fiktifwati"
+    plain = open_case(alice, name=name)
+    restricted = open_case(alice, name=name, restricted=True, named=[alice])
+    of_bob = open_case(bob, name=name)
+    referred = accepted.case
+    referred.refresh_from_db()
+    identity = {"full_name": name, "nik": "", "aliases": []}
+    services.case_update(actor=alice, case=referred, expected_version=referred.version, identity=identity)
+    view = access._perm(access.FULL_VIEW)
+    CaseUserObjectPermission.objects.create(content_object=plain, user=bob, permission=view)  # stale: not bob's org
+
+    def found(user):
+        return set(selectors.search_case_ids(user, "serupa FIKTIFWATI"))
+
+    def allowed(user):
+        cases = selectors.visible_cases(user, section="identity").filter(
+            pk__in=[c.pk for c in (plain, restricted, of_bob, referred)]
+        )
+        return set(cases.values_list("pk", flat=True))
+
+    assert found(alice) == allowed(alice) == {plain.pk, restricted.pk, referred.pk}
+    assert found(anna) == allowed(anna) == {plain.pk, referred.pk}
+    assert found(bob) == allowed(bob) == {of_bob.pk, referred.pk}
+    referral_services.referral_complete(actor=bob, referral=accepted, outcome="service_given")
+    assert found(bob) == allowed(bob)

@@ -18,7 +18,7 @@ from accounts.models import Organisation, User
 from casework import access, grant_sql
 from casework.choices import CaseStatus
 from casework.models import Case
-from core.sql import rows, table
+from core.sql import literal, rows, table
 
 # What a row of the list shows (casework/templatetags/case_rows.py), and nothing else, where the ORM reads the page
 # (the other databases): reading and converting every column of 25 cases and their people cost a tenth of it.
@@ -142,14 +142,17 @@ def page_rows(
         f" LEFT OUTER JOIN {table(User)} u ON u.id = c.assigned_to_id"
         # The organisation's own cases, newest first along (owner, created_at), each asked of its grants.
         f" WHERE c.id IN ((SELECT o.id FROM {cases} o WHERE o.owner_id = %s AND {granted}{own_where}{own_after}"
-        " ORDER BY o.created_at DESC, o.id DESC LIMIT %s)"
+        f" ORDER BY o.created_at DESC, o.id DESC LIMIT {literal(size)})"
         # The cases shared with it: its group's summary grants, newest first along the grant index.
         f" UNION ALL (SELECT s.id FROM {shared}{shared_where}{shared_after}"
-        " ORDER BY g.case_created_at DESC, s.id DESC LIMIT %s))"
-        " ORDER BY c.created_at DESC, c.id DESC LIMIT %s"
+        f" ORDER BY g.case_created_at DESC, s.id DESC LIMIT {literal(size)}))"
+        f" ORDER BY c.created_at DESC, c.id DESC LIMIT {literal(size)}"
     )
-    params = [organisation.pk, *granted_params, *own_params, *own_after_params, size]
-    params += [*shared_with, *shared_params, *shared_after_params, size, size]
+    # The plain list (no filter) is planned once per connection (core.sql._generic: it was planned anew on every
+    # request, 3.7 ms against 1.4 to run); a filtered one is planned for its values, which may be rare ones.
+    plain = not (own_where or shared_where)
+    params = [organisation.pk, *granted_params, *own_params, *own_after_params]
+    params += [*shared_with, *shared_params, *shared_after_params]
     return [
         ListedCase(
             pk=pk,
@@ -178,5 +181,5 @@ def page_rows(
             username,
             first_name,
             last_name,
-        ) in rows(statement, params)
+        ) in rows(statement, params, generic=plain)
     ]

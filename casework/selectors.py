@@ -32,7 +32,7 @@ from casework.models import (
     ServiceRecord,
 )
 from casework.vault import CASE, NOTE, SERVICE, Vault
-from core import pagination
+from core import pagination, sql
 from core.pagination import Page
 
 ACTIONS = {"view", "change"} | {f"view_{section}" for section in Section.values}
@@ -222,9 +222,8 @@ def duplicate_matches(
     if exclude is not None:
         rows = rows.exclude(case=exclude)
     by_org: dict[int, DuplicateMatch] = {}
-    for case_id, reference, owner_id, kind in rows.values_list(
-        "case_id", "case__reference", "case__owner_id", "kind"
-    ).distinct():
+    found = rows.values_list("case_id", "case__reference", "case__owner_id", "kind").distinct()
+    for case_id, reference, owner_id, kind in sql.generic_values(found):  # planned once per connection
         match = by_org.setdefault(owner_id, DuplicateMatch(organisation=Organisation(pk=owner_id)))
         if kind not in match.kinds:
             match.kinds.append(kind)

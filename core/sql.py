@@ -53,6 +53,16 @@ def rows(sql: str, params: list[Any], *, generic: bool = False) -> list[tuple[An
         return cursor.fetchall()
 
 
+def generic_values(queryset: Any) -> list[tuple[Any, ...]]:
+    """The rows of a ``values_list`` queryset run with its generic plan on PostgreSQL (``rows(generic=True)``), for
+    an ORM query PostgreSQL planned anew on every run; its columns must be ones psycopg gives as the ORM would (ids,
+    codes, numbers, UUIDs, times): no field's own conversion is applied. Elsewhere, the queryset as the ORM runs it."""
+    if connection.vendor != "postgresql":
+        return list(queryset)
+    statement, params = queryset.query.get_compiler(using=queryset.db).as_sql()
+    return rows(statement, list(params), generic=True)
+
+
 def _generic(cursor: Any, sql: str, params: list[Any]) -> None:
     """Run a statement of the busiest pages with its generic plan. PostgreSQL plans a prepared statement anew for
     each run while the plans for the values seen cost less than its generic plan, and for an organisation smaller

@@ -87,3 +87,15 @@ def test_a_statement_run_generic_is_planned_once_and_the_setting_is_its_alone(al
     with pytest.raises(DataError):
         sql.rows("SELECT 1 / %s::int", [0], generic=True)  # autocommit: the pipeline's transaction rolled back
     assert _setting() == "auto"
+
+
+def test_a_querysets_values_run_generic_are_the_orms(alice):
+    from casework.models import BlindIndex
+    from tests.cases import open_case
+
+    for number in range(3):
+        open_case(alice, nik=f"340401410199000{number}", phones=["+62 812-0000-000" + str(number)])
+    found = BlindIndex.objects.values_list("case_id", "case__reference", "case__owner_id", "kind").distinct()
+    ours = sql.generic_values(found.order_by("case__reference", "kind"))
+    assert ours == list(found.order_by("case__reference", "kind")) and len(ours) >= 6
+    assert sql.generic_values(found.filter(kind="none")) == []

@@ -105,8 +105,11 @@ def record(
         ip_address=client_ip(request),
         chain=chain,
     )
-    with transaction.atomic(savepoint=False):
-        _append(entry)
+    if connection.vendor == "postgresql" and connection.get_autocommit() and not connection.in_atomic_block:
+        _append_alone(entry)
+    else:
+        with transaction.atomic(savepoint=False):
+            _append(entry)
     entry._state.adding = False
     return entry
 
@@ -114,24 +117,56 @@ def record(
 def _append(entry: AccessLog) -> None:
     """Take the chain's turn, read its last entry and insert this one after it: three statements on one cursor,
     without the ORM's query building and model saving, which cost as much again. The columns are the model's,
-    converted by its fields."""
+    converted by its fields. Inside the caller's transaction."""
     statements = _statements()
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
-            # The transaction's start, the chain's turn and the read of its end sent together (one round trip
-            # instead of three), run one after the other: the read's snapshot is taken once the turn is ours.
+            # The chain's turn and the read of its end sent together (one round trip instead of two), run one after
+            # the other: the read's snapshot is taken once the turn is ours.
             with connection.wrap_database_errors, connection.connection.pipeline():
-                cursor.execute("SELECT pg_advisory_xact_lock(%s, %s)", [_CHAIN_LOCK, entry.chain])
+                cursor.execute(_LOCK, [_CHAIN_LOCK, entry.chain])
                 cursor.execute(statements.last_entry, [entry.chain])
         else:
             cursor.execute(statements.last_entry, [entry.chain])
-        last = cursor.fetchone()
-        entry.at = timezone.now()  # taken in the chain's turn, so that times never go back along a chain
-        entry.seq, entry.prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
-        entry.hash = entry_digest(entry, entry.prev_hash)
-        values = [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in statements.fields]
-        cursor.execute(statements.insert, values)
+        cursor.execute(statements.insert, _placed(entry, cursor.fetchone(), statements))
         entry.pk = cursor.fetchone()[0]
+
+
+def _append_alone(entry: AccessLog) -> None:
+    """``_append`` as the entry's own transaction, outside any other, on PostgreSQL: BEGIN, the chain's turn and the
+    read of its end in one round trip, the insert and COMMIT in a second (Django's transaction took a round trip
+    for each of the five, 0.3 ms of a page that logs a view). On any failure before the COMMIT is through, the
+    transaction is rolled back, as Django's would be."""
+    statements = _statements()
+    connection.ensure_connection()
+    raw = connection.connection
+    with connection.cursor() as cursor:
+        try:
+            with connection.wrap_database_errors, raw.pipeline():
+                cursor.execute("BEGIN")
+                cursor.execute(_LOCK, [_CHAIN_LOCK, entry.chain])
+                cursor.execute(statements.last_entry, [entry.chain])
+            values = _placed(entry, cursor.fetchone(), statements)
+            with connection.wrap_database_errors, raw.pipeline():
+                cursor.execute(statements.insert, values)
+                raw.cursor().execute("COMMIT")  # its own cursor: the insert's row stays to be read
+        except BaseException:
+            if not raw.closed:
+                raw.rollback()
+            raise
+        entry.pk = cursor.fetchone()[0]
+
+
+_LOCK = "SELECT pg_advisory_xact_lock(%s, %s)"
+
+
+def _placed(entry: AccessLog, last: Any, statements: _Statements) -> list[Any]:
+    """The entry's place after the chain's last entry (its seq, time, previous hash and hash) and its columns'
+    values for the insert."""
+    entry.at = timezone.now()  # taken in the chain's turn, so that times never go back along a chain
+    entry.seq, entry.prev_hash = (last[0] + 1, last[1]) if last else (1, GENESIS)
+    entry.hash = entry_digest(entry, entry.prev_hash)
+    return [field.get_db_prep_save(getattr(entry, field.attname), connection) for field in statements.fields]
 
 
 @dataclass(frozen=True)

@@ -337,3 +337,28 @@ def test_concurrent_writers_of_one_chain_outside_a_transaction_lose_nothing(alic
     assert [seq for seq, _at in rows] == list(range(1, 241)), "no lost entry, no fork"
     assert [at for _seq, at in rows] == sorted(at for _seq, at in rows), "times never go back along a chain"
     assert access_log.verify_chain().ok
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_written_on_its_own_is_rolled_back_whole_when_it_fails(alice, monkeypatch):
+    """Outside a transaction an entry is its own (access_log._append_alone: BEGIN, the lock, the read, the insert
+    and COMMIT in two round trips): a failure before COMMIT leaves no entry, no open transaction and no lock held."""
+    from psycopg.pq import TransactionStatus
+
+    before = AccessLog.objects.count()
+    first = access_log.record(AccessLog.Event.SEARCHED, actor=alice)
+    assert AccessLog.objects.get(pk=first.pk).hash == first.hash and first.seq >= 1
+
+    def broken(entry, prev_hash):
+        raise RuntimeError("the key is not at hand")
+
+    monkeypatch.setattr(access_log, "entry_digest", broken)
+    with pytest.raises(RuntimeError):
+        access_log.record(AccessLog.Event.SEARCHED, actor=alice)
+    assert connection.connection.info.transaction_status == TransactionStatus.IDLE
+    monkeypatch.undo()
+    assert at_once(lambda actor: write(3, actor), (alice,)) == []  # another connection takes the chain's turn
+    again = access_log.record(AccessLog.Event.SEARCHED, actor=alice)
+    assert AccessLog.objects.count() == before + 1 + 3 + 1
+    assert again.seq == first.seq + 4 and access_log.verify_chain().ok

@@ -9,7 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import ServiceType
 from core import provinces
-from core.forms import DateInputField, StyledFormMixin
+from core.forms import DateInputField, MemoChoiceField, StyledFormMixin, share_choices
 from network import selectors
 from network.models import CapacityLevel, ChallengeCategory, NeedUrgency
 
@@ -34,25 +34,26 @@ def period_choices(
 class MapForm(StyledFormMixin, forms.Form):
     """The map's switchers: every value from a fixed list."""
 
-    metric = forms.ChoiceField(label=_("Show"), choices=list(selectors.METRICS.items()), required=False)
-    category = forms.ChoiceField(label=_("Category"), required=False)
-    period = forms.ChoiceField(label=_("Period"), required=False)
+    # The choices shared by every copy of the form, or set once per request (core.forms: not copied, not
+    # normalised twice), on a page every member opens.
+    metric = MemoChoiceField(label=_("Show"), choices=list(selectors.METRICS.items()), required=False)
+    category = MemoChoiceField(label=_("Category"), required=False)
+    period = MemoChoiceField(label=_("Period"), required=False)
 
     def __init__(self, *args: Any, marker: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = period_choices(marker=marker)
+        share_choices(period_choices(marker=marker), self.fields["period"])  # type: ignore[arg-type]
         metric = (self.data.get("metric") if self.is_bound else "") or "origin"
-        self.fields["category"].choices = selectors.category_choices(
-            metric if metric in selectors.METRICS else "origin"
-        ) or [("", _("All"))]
+        categories = selectors.category_choices(metric if metric in selectors.METRICS else "origin")
+        share_choices(categories or [("", _("All"))], self.fields["category"])  # type: ignore[arg-type]
 
 
 class PeriodForm(StyledFormMixin, forms.Form):
-    period = forms.ChoiceField(label=_("Period"), required=False)
+    period = MemoChoiceField(label=_("Period"), required=False)
 
     def __init__(self, *args: Any, marker: str | None = None, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
-        self.fields["period"].choices = period_choices(marker=marker)
+        share_choices(period_choices(marker=marker), self.fields["period"])  # type: ignore[arg-type]
 
 
 class ChallengeForm(StyledFormMixin, forms.Form):

@@ -147,9 +147,9 @@ def _append_alone(entry: AccessLog) -> None:
                 cursor.execute(_LOCK, [_CHAIN_LOCK, entry.chain])
                 cursor.execute(statements.last_entry, [entry.chain])
             values = _placed(entry, cursor.fetchone(), statements)
-            with connection.wrap_database_errors, raw.pipeline():
+            with raw.cursor() as ender, connection.wrap_database_errors, raw.pipeline():
                 cursor.execute(statements.insert, values)
-                raw.cursor().execute("COMMIT")  # its own cursor: the insert's row stays to be read
+                ender.execute("COMMIT")  # its own cursor: the insert's row stays to be read
         except BaseException:
             if not raw.closed:
                 raw.rollback()

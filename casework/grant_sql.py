@@ -67,14 +67,17 @@ def named(user_id: int, organisation_id: int, permission_id: int) -> tuple[str, 
     return _named_on_own("%s"), [user_id, organisation_id, permission_id]
 
 
+def _member_of() -> str:
+    """Whether the user sits in the group (the user's id, then the group's: the parameters)."""
+    return f"EXISTS (SELECT 1 FROM {table(User.groups.through)} m WHERE m.user_id = %s AND m.group_id = %s)"  # noqa: S608
+
+
 def own_by_rule(case: str, user_id: int, organisation_id: int, group_id: int, full_view: int) -> tuple[str, list]:
     """A case of the organisation (alias ``case``) that the user may open by the owner's rule (access.own_visible):
     not restricted and the user a member of the organisation's group, or restricted and the user named on it."""
-    members = table(User.groups.through)
     named, named_params = _named_on_own("%s"), [user_id, organisation_id, full_view]
     return (
-        f"((NOT {case}.is_restricted AND EXISTS (SELECT 1 FROM {members} m WHERE m.user_id = %s AND m.group_id = %s))"  # noqa: S608
-        f" OR ({case}.is_restricted AND {case}.id IN ({named})))",
+        f"((NOT {case}.is_restricted AND {_member_of()}) OR ({case}.is_restricted AND {case}.id IN ({named})))",
         [user_id, group_id, *named_params],
     )
 
@@ -96,11 +99,10 @@ def shared_with(case: str, user_id: int, organisation_id: int, group_id: int, pe
     ``case``, its grant as ``g``) and its parameters: the organisation's group's grants of the permission (the
     summary: access.shared_from) on cases of other organisations, the user a member of the group. Read along
     the grant index (``casework_grant_newest``), newest case first (``g.case_created_at``)."""
-    members = table(User.groups.through)
     sql = (
-        f"{table(CaseGroupObjectPermission)} g INNER JOIN {table(Case)} {case} ON {case}.id = g.content_object_id"  # noqa: S608
+        f"{table(CaseGroupObjectPermission)} g INNER JOIN {table(Case)} {case} ON {case}.id = g.content_object_id"
         " WHERE g.group_id = %s AND g.permission_id = %s"
-        f" AND EXISTS (SELECT 1 FROM {members} m WHERE m.user_id = %s AND m.group_id = %s) AND {case}.owner_id <> %s"
+        f" AND {_member_of()} AND {case}.owner_id <> %s"
     )
     return sql, [group_id, permission_id, user_id, group_id, organisation_id]
 

@@ -7,6 +7,8 @@ from __future__ import annotations
 from collections.abc import Callable, Hashable
 from typing import Generic, TypeVar
 
+from django.utils.translation import get_language
+
 T = TypeVar("T")
 
 
@@ -35,8 +37,6 @@ class Derived(Generic[T]):
         self._size = size
 
     def get(self, source: object, build: Callable[[], T]) -> T:
-        from django.utils.translation import get_language
-
         key = (id(source), get_language())
         found = self._found.get(key)
         if found is not None and found[0] is source:

@@ -72,8 +72,7 @@ def _generic(cursor: Any, sql: str, params: list[Any]) -> None:
     the end of the transaction, implicit in autocommit (the pipeline's), and is put back to the default by the
     third statement when in one; if the statement fails, the transaction is rolled back and the setting with it."""
     raw = connection.connection
-    setting = raw.cursor()
-    with connection.wrap_database_errors, raw.pipeline():  # a failure at the pipeline's end, as Django's error
+    with raw.cursor() as setting, connection.wrap_database_errors, raw.pipeline():  # a failure at its end: Django's
         setting.execute("SET LOCAL plan_cache_mode = force_generic_plan")
         cursor.execute(sql, params)
         setting.execute("SET LOCAL plan_cache_mode TO DEFAULT")

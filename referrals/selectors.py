@@ -84,18 +84,15 @@ class Summary:
 
 def summary_of(referral: Referral) -> Summary:
     case = referral.case
-    return _summary(referral, case.origin_province, case.gender, case.age_band, case.exploitation_types)
-
-
-def _summary(referral: Referral, province: str, gender: str, age_band: str, exploitation: Any) -> Summary:
     field: Any = Case._meta.get_field
+    services: Any = Referral._meta.get_field("services")
     return Summary(
-        services=Referral._meta.get_field("services").labels(referral.services),
+        services=services.labels(referral.services),
         urgency=referral.urgency_label,
-        province=choice_label(field("origin_province"), province) or "—",
-        gender=choice_label(field("gender"), gender),
-        age_band=choice_label(field("age_band"), age_band),
-        exploitation=field("exploitation_types").labels(exploitation),
+        province=choice_label(field("origin_province"), case.origin_province) or "—",
+        gender=choice_label(field("gender"), case.gender),
+        age_band=choice_label(field("age_band"), case.age_band),
+        exploitation=field("exploitation_types").labels(case.exploitation_types),
     )
 
 

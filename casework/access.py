@@ -236,14 +236,14 @@ def cases_with(user: User, *codenames: str) -> QuerySet[Case]:
     return Case.objects.filter(pk__in=_granted_sql(user, codenames))
 
 
-def shared_from(user: User, case: str) -> tuple[str, list[Any]]:
-    """The cases shared with the user's organisation that the visible permissions (``VISIBLE``) reach, as the FROM
-    and WHERE of a statement written out, the case under alias ``case`` (grant_sql.shared_with), and its
-    parameters: the summary's grants find them all (``_shared_codenames``). The caller has checked
-    ``may_reach_cases``."""
+def shared_from(user: User, case: str, codenames: tuple[str, ...] = VISIBLE) -> tuple[str, list[Any]]:
+    """The cases shared with the user's organisation that these permissions reach (by default ``VISIBLE``), as the
+    FROM and WHERE of a statement written out, the case under alias ``case`` (grant_sql.shared_with), and its
+    parameters: one section's grants find them all (``_shared_codenames``: the summary for ``VISIBLE``, the
+    section itself for the whole case or that section). The caller has checked ``may_reach_cases``."""
     organisation = user.membership.organisation  # may_reach_cases: an active membership, read with the user
-    (summary,) = permission_ids(*_shared_codenames(VISIBLE))
-    return grant_sql.shared_with(case, user.pk, organisation.pk, organisation.group_id, summary)
+    (section,) = permission_ids(*_shared_codenames(codenames))
+    return grant_sql.shared_with(case, user.pk, organisation.pk, organisation.group_id, section)
 
 
 def own_visible(user: User, case: str) -> tuple[str, list[Any]]:
@@ -252,7 +252,8 @@ def own_visible(user: User, case: str) -> tuple[str, list[Any]]:
     granted to the organisation's group, of which the user is a member (accounts.services.sync_groups), a restricted
     one to its named users only (``tests/casework/test_shared_grants.py`` holds the grants to that rule). Counting
     the organisation's cases this way reads no grant of theirs but the user's named ones (the home's figures hashed
-    all 2,226 grants of a 2,000-case organisation). The caller has checked ``may_reach_cases``."""
+    all 2,226 grants of a 2,000-case organisation). The same answers for any one section of an own case: the
+    owner's grants are the whole case or nothing. The caller has checked ``may_reach_cases``."""
     organisation = user.membership.organisation
     return grant_sql.own_by_rule(case, user.pk, organisation.pk, organisation.group_id, permission_ids(FULL_VIEW)[0])
 

@@ -20,7 +20,7 @@ from django.utils import timezone
 from accounts.models import Organisation, User
 from audit import access_log
 from audit.models import AccessLog
-from casework import access, crypto, fetch, list_sql
+from casework import access, crypto, fetch, list_sql, search_sql
 from casework.access import CaseAccess
 from casework.models import (
     ENCRYPTED_SECTIONS,
@@ -161,22 +161,26 @@ def search_case_ids(user: User, query: str, *, request: HttpRequest | None = Non
 
 
 def _by_index(user: User, kind: str, digest: str, section: str) -> set[uuid.UUID]:
+    if connection.vendor == "postgresql" and access.may_reach_cases(user):  # casework/search_sql.py
+        return {pk for pk, _identity, _wrapped in search_sql.candidates(user, kind, [digest], section)}
     matching = BlindIndex.objects.filter(kind=kind, digest=digest).values("case_id")
     return set(visible_cases(user, section=section).filter(pk__in=matching).values_list("pk", flat=True))
 
 
 def _by_name(user: User, tokens: set[str]) -> set[uuid.UUID]:
     """Every word typed must be a whole word of the name or an alias (blind indexes cannot match prefixes). Name
-    digests are truncated, so candidates are decrypted and checked."""
-    candidates = visible_cases(user, section=Section.IDENTITY)
-    for token in tokens:
-        # Probe the (case, kind, digest) index from the user's own cases: a truncated digest matches thousands of
-        # rows across the network, but only a few among the cases one can see.
-        ((_kind, digest),) = crypto.digests(names=token)
-        candidates = candidates.filter(
-            Exists(BlindIndex.objects.filter(case_id=OuterRef("pk"), kind=BlindIndex.Kind.NAME, digest=digest))
-        )
-    rows = list(candidates.values_list("id", "identity_enc", "key__wrapped")[:500])
+    digests are truncated, so candidates are decrypted and checked. On PostgreSQL one statement written out reads
+    the organisation's own rows of a digest and the cases shared with it (casework/search_sql.py)."""
+    digests = [digest for token in sorted(tokens) for (_kind, digest) in crypto.digests(names=token)]
+    if connection.vendor == "postgresql" and access.may_reach_cases(user):
+        rows = search_sql.candidates(user, BlindIndex.Kind.NAME, digests, Section.IDENTITY)
+    else:
+        candidates = visible_cases(user, section=Section.IDENTITY)
+        for digest in digests:
+            candidates = candidates.filter(
+                Exists(BlindIndex.objects.filter(case_id=OuterRef("pk"), kind=BlindIndex.Kind.NAME, digest=digest))
+            )
+        rows = list(candidates.values_list("id", "identity_enc", "key__wrapped")[: search_sql.CANDIDATES])
     matches: set[uuid.UUID] = set()
     for case_id, identity_enc, wrapped in rows:
         identity = Vault(case_id, wrapped).open_json(CASE, "identity_enc", case_id, identity_enc)

@@ -51,7 +51,9 @@ def _reindex(case: Case, identity: dict[str, Any], contact: dict[str, Any], *, n
     )
     if not new:
         BlindIndex.objects.filter(case=case).delete()
-    BlindIndex.objects.bulk_create(BlindIndex(case=case, kind=kind, digest=digest) for kind, digest in digests)
+    BlindIndex.objects.bulk_create(
+        BlindIndex(case=case, owner_id=case.owner_id, kind=kind, digest=digest) for kind, digest in digests
+    )
 
 
 def _check_assignee(case: Case, assignee: User | None, named: Iterable[User]) -> None:

@@ -101,36 +101,66 @@ def test_an_empty_search_says_why_beside_the_box(client_for, alice, case_a):
     assert client_for(alice).get(reverse("casework:case_list"), {"status": "open"}).status_code == 200
 
 
-def test_a_name_finds_exactly_the_cases_whose_identity_the_gate_shows_each_user(alice, anna, bob, accepted):
-    """For the owner, a colleague not named on a restricted case, the organisation a case was referred to
-    (identity shared) and after that referral's end, a name finds what the gate's identity section allows, no more
-    and no fewer; a stale named grant on another organisation's case counts for nothing."""
+@pytest.mark.parametrize(
+    ("typed", "section"),
+    [("serupa FIKTIFWATI", "identity"), ("3404 0141 0199 0007", "identity"), ("+62 812 5555 0007", "contact")],
+)
+def test_a_search_finds_exactly_the_cases_whose_section_the_gate_shows_each_user(
+    alice, anna, bob, accepted, typed, section
+):
+    """For the owner, a colleague not named on a restricted case, the organisation a case was referred to (its
+    identity shared, not its contact) and after that referral's end, a name, a NIK or a phone finds what the gate's
+    section allows, no more and no fewer; a stale named grant on another organisation's case counts for nothing."""
     from casework import access
     from casework.models import CaseUserObjectPermission
     from referrals import services as referral_services
 
-    name = "Serupa Fiktifwati"
-    plain = open_case(alice, name=name)
-    restricted = open_case(alice, name=name, restricted=True, named=[alice])
-    of_bob = open_case(bob, name=name)
+    person = {"name": "Serupa Fiktifwati", "nik": "3404014101990007", "phones": ["0812 5555 0007"]}
+    plain = open_case(alice, **person)
+    restricted = open_case(alice, **person, restricted=True, named=[alice])
+    of_bob = open_case(bob, **person)
     referred = accepted.case
     referred.refresh_from_db()
-    identity = {"full_name": name, "nik": "", "aliases": []}
-    services.case_update(actor=alice, case=referred, expected_version=referred.version, identity=identity)
+    identity = {"full_name": person["name"], "nik": person["nik"], "aliases": []}
+    services.case_update(
+        actor=alice,
+        case=referred,
+        expected_version=referred.version,
+        identity=identity,
+        contact={"phones": person["phones"]},
+    )
     view = access._perm(access.FULL_VIEW)
     CaseUserObjectPermission.objects.create(content_object=plain, user=bob, permission=view)  # stale: not bob's org
 
     def found(user):
-        return set(selectors.search_case_ids(user, "serupa FIKTIFWATI"))
+        return set(selectors.search_case_ids(user, typed))
 
     def allowed(user):
-        cases = selectors.visible_cases(user, section="identity").filter(
+        cases = selectors.visible_cases(user, section=section).filter(
             pk__in=[c.pk for c in (plain, restricted, of_bob, referred)]
         )
         return set(cases.values_list("pk", flat=True))
 
     assert found(alice) == allowed(alice) == {plain.pk, restricted.pk, referred.pk}
     assert found(anna) == allowed(anna) == {plain.pk, referred.pk}
-    assert found(bob) == allowed(bob) == {of_bob.pk, referred.pk}
+    shared = {"identity": {referred.pk}, "contact": set()}[section]  # the referral shares identity only
+    assert found(bob) == allowed(bob) == {of_bob.pk} | shared
     referral_services.referral_complete(actor=bob, referral=accepted, outcome="service_given")
-    assert found(bob) == allowed(bob)
+    assert found(bob) == allowed(bob) == {of_bob.pk}
+
+
+def test_a_cases_blind_indexes_carry_its_owner_when_opened_and_edited(alice, bob):
+    """The search by name reads the owner copied onto the blind indexes (casework/search_sql.py): every row, of every
+    kind, carries the case's owner, after the case is opened and after its identity and contact are edited."""
+    from casework.models import BlindIndex
+
+    case = open_case(alice, name="Serupa Fiktifwati", nik="3404014101990003", phones=["0812 1111 2222"])
+    other = open_case(bob, name="Serupa Fiktifwati")
+    case.refresh_from_db()
+    identity = {"full_name": "Lain Rekaanwati", "nik": "3404014101990004", "aliases": ["Serupa"]}
+    services.case_update(actor=alice, case=case, expected_version=case.version, identity=identity)
+    rows = BlindIndex.objects.filter(case__in=[case, other])
+    assert {kind for kind in rows.values_list("kind", flat=True)} == {"name", "nik", "phone"}
+    assert set(rows.values_list("case_id", "owner_id")) == {(case.pk, case.owner_id), (other.pk, other.owner_id)}
+    assert set(selectors.search_case_ids(alice, "lain serupa")) == {case.pk}
+    assert set(selectors.search_case_ids(bob, "serupa fiktifwati")) == {other.pk}

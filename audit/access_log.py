@@ -65,10 +65,31 @@ def entry_digest(entry: AccessLog, prev_hash: str) -> str:
     return keyed.entry_digest(entry, prev_hash)
 
 
-def chain_of(organisation_id: int | None) -> int:
-    """Each organisation's entries form their own chain; entries of no organisation (failed sign-ins of unknown
-    accounts, the system) chain 0."""
-    return organisation_id or 0
+SHARD_BITS = 32  # a chain's id: its organisation's id in the low 32 bits, its shard above
+
+
+def chain_of(organisation_id: int | None, shard: int = 0) -> int:
+    """Each organisation's entries form ``JEJARING_LOG_CHAINS`` chains of their own (its shards), so that its
+    writers at the same moment seldom wait for each other; entries of no organisation (failed sign-ins of unknown
+    accounts, the system) are organisation 0's. Shard 0's id is the organisation's id, as before there were
+    shards; shard k adds k × 2**32 (organisation ids stay below 2**32)."""
+    return (organisation_id or 0) + (shard << SHARD_BITS)
+
+
+def organisation_of_chain(chain: int) -> int:
+    """The organisation whose entries a chain holds (0: none)."""
+    return chain & ((1 << SHARD_BITS) - 1)
+
+
+def _shard() -> int:
+    """Which of its organisation's chains an entry joins: the database session's own (its backend's process id,
+    modulo ``JEJARING_LOG_CHAINS``), so that concurrent writers, each on its own session, spread over the chains and
+    one writer's entries in a transaction stay on one. SQLite has a single writer: one chain."""
+    chains = int(settings.JEJARING_LOG_CHAINS)
+    if chains <= 1 or connection.vendor != "postgresql":
+        return 0
+    connection.ensure_connection()
+    return int(connection.connection.info.backend_pid) % chains
 
 
 def record(
@@ -84,8 +105,9 @@ def record(
     """Append one entry to the access log, chained to the previous entry of its organisation's chain.
 
     Writers of one chain are serialised (an advisory lock on the chain id on PostgreSQL, held until the transaction
-    ends; SQLite's single writer elsewhere), so a chain never forks; the unique (chain, seq) would refuse a fork
-    anyway. Outside a transaction the entry is its own (BEGIN, lock, read, insert, COMMIT); inside the caller's it
+    ends; SQLite's single writer elsewhere), so a chain never forks; writers of one organisation at the same moment
+    mostly write different chains (``_shard``), so that a busy organisation's pages do not queue for one lock. The
+    unique (chain, seq) would refuse a fork anyway. Outside a transaction the entry is its own (BEGIN, lock, read, insert, COMMIT); inside the caller's it
     joins it without a savepoint of its own (the lock makes the insert safe).
 
     Not lock-free: a writer that read the chain's end and inserted after it, retrying when another took the place
@@ -93,7 +115,7 @@ def record(
     nine races running in the concurrent test, so that some would have failed. The lock guarantees each its turn.
     """
     organisation = actor.organisation if actor is not None and actor.is_authenticated else None
-    chain = chain_of(organisation.pk if organisation is not None else None)
+    chain = chain_of(organisation.pk if organisation is not None else None, _shard())
     entry = AccessLog(
         event=event,
         actor=actor if actor is not None and actor.is_authenticated else None,
@@ -124,7 +146,7 @@ def _append(entry: AccessLog) -> None:
             # The chain's turn and the read of its end sent together (one round trip instead of two), run one after
             # the other: the read's snapshot is taken once the turn is ours.
             with connection.wrap_database_errors, connection.connection.pipeline():
-                cursor.execute(_LOCK, [_CHAIN_LOCK, entry.chain])
+                cursor.execute(_LOCK, [_CHAIN_LOCK, _lock_key(entry.chain)])
                 cursor.execute(statements.last_entry, [entry.chain])
         else:
             cursor.execute(statements.last_entry, [entry.chain])
@@ -144,7 +166,7 @@ def _append_alone(entry: AccessLog) -> None:
         try:
             with connection.wrap_database_errors, raw.pipeline():
                 cursor.execute("BEGIN")
-                cursor.execute(_LOCK, [_CHAIN_LOCK, entry.chain])
+                cursor.execute(_LOCK, [_CHAIN_LOCK, _lock_key(entry.chain)])
                 cursor.execute(statements.last_entry, [entry.chain])
             values = _placed(entry, cursor.fetchone(), statements)
             with raw.cursor() as ender, connection.wrap_database_errors, raw.pipeline():
@@ -158,6 +180,13 @@ def _append_alone(entry: AccessLog) -> None:
 
 
 _LOCK = "SELECT pg_advisory_xact_lock(%s, %s)"
+
+
+def _lock_key(chain: int) -> int:
+    """The chain's lock, a 32-bit key as PostgreSQL's two-key advisory locks take: shard 0's is its organisation's
+    id (the key before there were shards, so that old and new writers of that chain share it), shard k's adds
+    k × 2**20. Two chains that met on one key would only wait for each other; a chain never has two keys."""
+    return (organisation_of_chain(chain) + ((chain >> SHARD_BITS) << 20)) % 2**31
 
 
 def _placed(entry: AccessLog, last: Any, statements: _Statements) -> list[Any]:

@@ -38,6 +38,9 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "--callers", action="append", default=[], metavar="PATTERN", help="also print who calls the functions matching"
     )
+    parser.add_argument(
+        "--callees", action="append", default=[], metavar="PATTERN", help="also print what the functions matching call"
+    )
     args = parser.parse_args(argv)
     os.environ.update(environment(database_url()))
 
@@ -91,8 +94,8 @@ def main(argv: list[str]) -> None:
         profiler = cProfile.Profile()
         started = time.perf_counter()
         profiler.enable()
-        for iteration in range(args.requests):
-            queries._send(client, page.build(fixture, worker, 4 + iteration))
+        for iteration in range(args.requests):  # new iterations: an intake repeated would be a duplicate
+            queries._send(client, page.build(fixture, worker, 4 + args.requests + iteration))
         profiler.disable()
         seconds = time.perf_counter() - started
         print(f"--- {args.requests} requests, {seconds / args.requests * 1000:.2f} ms each (with the profiler on)")
@@ -107,6 +110,10 @@ def main(argv: list[str]) -> None:
         for pattern in args.callers:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_callers(pattern)
+            print(out.getvalue())
+        for pattern in args.callees:
+            out = io.StringIO()
+            pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_callees(pattern)
             print(out.getvalue())
 
 

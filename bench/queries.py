@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import time
 from typing import Any
+from urllib.parse import urlencode
 
 from django.db import connection, transaction
 from django.test import Client
@@ -25,7 +26,11 @@ LABELS = CASE_LABELS
 
 
 def _send(client: Client, request: Request) -> Any:
-    response = client.post(request.path, request.form or {}) if request.method == "POST" else client.get(request.path)
+    if request.method == "POST":  # form-encoded, as a browser and the load generator (bench.load) send a form
+        body = urlencode(request.form or {}, doseq=True)
+        response = client.post(request.path, body, content_type="application/x-www-form-urlencoded")
+    else:
+        response = client.get(request.path)
     for name in DROPPED_COOKIES:  # as the load generator does (bench.load): no page here shows them
         client.cookies.pop(name, None)
     return response

@@ -517,6 +517,9 @@ CELERY_BROKER_CONNECTION_RETRY_ON_STARTUP = True
 CELERY_TIMEZONE = TIME_ZONE
 # The access log's signed anchors: how often, and the file (kept by the backups) each is also appended to.
 JEJARING_LOG_ANCHOR_MINUTES = env_int("JEJARING_LOG_ANCHOR_MINUTES", 10, minimum=1)
+# How many chains each organisation's access-log entries are spread over, so that its pages at the same moment do
+# not all wait for one chain's lock (audit.access_log._shard). More chains, more heads in each anchor.
+JEJARING_LOG_CHAINS = env_int("JEJARING_LOG_CHAINS", 4, minimum=1)
 JEJARING_LOG_ANCHOR_FILE = env("JEJARING_LOG_ANCHOR_FILE", "" if TESTING else str(VAR_DIR / "access-log-anchors.log"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")
 CELERY_BEAT_SCHEDULE = {

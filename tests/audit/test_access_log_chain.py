@@ -7,6 +7,7 @@ import hashlib
 import json
 
 import pytest
+from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
@@ -19,6 +20,11 @@ from tests.threads import at_once
 def write(n, actor=None):
     for i in range(n):
         access_log.record(AccessLog.Event.SEARCHED, actor=actor, detail=f"results={i}")
+
+
+def own_chain(organisation_id):
+    """The chain this test's database session writes an organisation's entries to (one of its shards)."""
+    return access_log.chain_of(organisation_id, access_log._shard())
 
 
 def behind_the_apps_back(sql, params=()):
@@ -122,7 +128,7 @@ def test_an_intact_log_is_verified_and_anchored(alice, bob, capsys):
     assert "28 entries" in capsys.readouterr().out
     assert AccessLogVerification.objects.get().ok
     anchor = AccessLogAnchor.objects.get()
-    chains = {str(alice.organisation.pk): 15, str(bob.organisation.pk): 10, "0": 3}
+    chains = {str(own_chain(alice.organisation.pk)): 15, str(own_chain(bob.organisation.pk)): 10, str(own_chain(0)): 3}
     assert {chain: head[0] for chain, head in anchor.heads.items()} == chains
 
 
@@ -132,7 +138,7 @@ def test_each_organisation_has_its_own_chain(alice, anna, bob):
     write(2, bob)
     write(1, anna)
     rows = list(AccessLog.objects.order_by("id").values_list("chain", "seq"))
-    a, b = alice.organisation.pk, bob.organisation.pk
+    a, b = own_chain(alice.organisation.pk), own_chain(bob.organisation.pk)
     assert rows == [(a, 1), (a, 2), (b, 1), (b, 2), (a, 3)]
 
 
@@ -298,14 +304,53 @@ def test_the_chain_key_is_not_in_the_database(alice, settings):
     assert not access_log.verify_chain().ok
 
 
+def chains_of(organisation):
+    """{chain: [seq, ...]} of an organisation's entries, each chain's seqs in order."""
+    found = {}
+    rows = AccessLog.objects.filter(organisation=organisation).order_by("chain", "seq").values_list("chain", "seq")
+    for chain, seq in rows:
+        found.setdefault(chain, []).append(seq)
+    return found
+
+
+def assert_whole(organisation, count):
+    """The organisation's ``count`` entries, on its own chains only, each chain from 1 without a gap or a fork."""
+    chains = chains_of(organisation)
+    assert sum(len(seqs) for seqs in chains.values()) == count, "no lost entry"
+    for chain, seqs in chains.items():
+        assert access_log.organisation_of_chain(chain) == organisation.pk
+        assert chain >> access_log.SHARD_BITS < django_settings.JEJARING_LOG_CHAINS
+        assert seqs == list(range(1, len(seqs) + 1)), "no gap, no fork"
+    return chains
+
+
 @pytest.mark.django_db(transaction=True)
 def test_two_writers_at_once_leave_valid_chains(alice, bob, anna):
     errors = at_once(lambda actor: write(40, actor), (alice, bob, anna), timeout=120)
     assert errors == []
     assert AccessLog.objects.filter(event=AccessLog.Event.SEARCHED).count() == 120
-    for chain, count in [(alice.organisation.pk, 80), (bob.organisation.pk, 40)]:
-        seqs = list(AccessLog.objects.filter(chain=chain).order_by("seq").values_list("seq", flat=True))
-        assert seqs == list(range(1, count + 1)), "no lost entry, no fork"
+    assert_whole(alice.organisation, 80)
+    assert_whole(bob.organisation, 40)
+    assert access_log.verify_chain().ok
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db
+def test_an_entry_joins_the_chain_of_its_organisation_and_database_session(alice, bob, settings):
+    """On PostgreSQL an organisation's entries are spread over JEJARING_LOG_CHAINS chains by database session (its
+    backend's process id): one session's entries stay on one chain; with one chain, the organisation's id."""
+    if connection.vendor != "postgresql":
+        pytest.fail("run with DATABASE_URL pointing to PostgreSQL")
+    shard = connection.connection.info.backend_pid % settings.JEJARING_LOG_CHAINS
+    entries = [access_log.record(AccessLog.Event.SEARCHED, actor=actor) for actor in (alice, bob, alice)]
+    assert [entry.chain for entry in entries] == [
+        access_log.chain_of(alice.organisation.pk, shard),
+        access_log.chain_of(bob.organisation.pk, shard),
+        access_log.chain_of(alice.organisation.pk, shard),
+    ]
+    assert entries[0].chain == alice.organisation.pk + (shard << 32)
+    settings.JEJARING_LOG_CHAINS = 1
+    assert access_log.record(AccessLog.Event.SEARCHED, actor=alice).chain == alice.organisation.pk
     assert access_log.verify_chain().ok
 
 
@@ -327,11 +372,12 @@ def test_concurrent_writers_on_postgresql_lose_nothing_and_do_not_wait_across_or
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_concurrent_writers_of_one_chain_outside_a_transaction_lose_nothing(alice, anna):
-    """Four threads of one organisation writing in step, each entry its own transaction: no entry lost, no fork,
-    times in order along the chain, no writer refused."""
+def test_concurrent_writers_of_one_chain_outside_a_transaction_lose_nothing(alice, anna, settings):
+    """Four threads of one organisation writing in step to its one chain, each entry its own transaction: no entry
+    lost, no fork, times in order along the chain, no writer refused."""
     if connection.vendor != "postgresql":
         pytest.fail("run with DATABASE_URL pointing to PostgreSQL")
+    settings.JEJARING_LOG_CHAINS = 1
     assert at_once(lambda actor: write(60, actor), (alice, anna, alice, anna)) == []
     rows = list(AccessLog.objects.filter(chain=alice.organisation.pk).order_by("seq").values_list("seq", "at"))
     assert [seq for seq, _at in rows] == list(range(1, 241)), "no lost entry, no fork"
@@ -341,11 +387,33 @@ def test_concurrent_writers_of_one_chain_outside_a_transaction_lose_nothing(alic
 
 @pytest.mark.postgres
 @pytest.mark.django_db(transaction=True)
-def test_an_entry_written_on_its_own_is_rolled_back_whole_when_it_fails(alice, monkeypatch):
+def test_concurrent_writers_of_one_organisation_on_its_chains_lose_nothing(alice, anna, settings):
+    """The same on the organisation's several chains, the writers inside transactions and outside: every entry on
+    one of its chains, each chain whole and in time order, the whole log verified."""
+    if connection.vendor != "postgresql":
+        pytest.fail("run with DATABASE_URL pointing to PostgreSQL")
+    settings.JEJARING_LOG_CHAINS = 4
+
+    def inside(actor):
+        for i in range(30):
+            with transaction.atomic():
+                access_log.record(AccessLog.Event.CASE_VIEWED, actor=actor, detail=f"n={i}")
+
+    assert at_once(lambda actor: write(30, actor) or inside(actor), (alice, anna, alice, anna)) == []
+    for chain in assert_whole(alice.organisation, 240):
+        times = list(AccessLog.objects.filter(chain=chain).order_by("seq").values_list("at", flat=True))
+        assert times == sorted(times), "times never go back along a chain"
+    assert access_log.verify_chain().ok
+
+
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_written_on_its_own_is_rolled_back_whole_when_it_fails(alice, monkeypatch, settings):
     """Outside a transaction an entry is its own (access_log._append_alone: BEGIN, the lock, the read, the insert
     and COMMIT in two round trips): a failure before COMMIT leaves no entry, no open transaction and no lock held."""
     from psycopg.pq import TransactionStatus
 
+    settings.JEJARING_LOG_CHAINS = 1  # one chain: the other connection below must wait for its lock if it is held
     before = AccessLog.objects.count()
     first = access_log.record(AccessLog.Event.SEARCHED, actor=alice)
     assert AccessLog.objects.get(pk=first.pk).hash == first.hash and first.seq >= 1

@@ -37,6 +37,9 @@ from network.selectors.figures import (
     service_series,
     unserved_figure,
 )
+from network.selectors.figures import (
+    offers as offers_by_province,
+)
 
 # --- Challenges ------------------------------------------------------------------------------------------------
 
@@ -144,9 +147,7 @@ def gaps(*, marker: str | None = None) -> list[dict[str, Any]]:
     same for every request until the next refresh or a change of what the members offer: kept under both."""
     period = default_period()
     marker = refresh_marker() if marker is None else marker
-    offered: dict[str, set[str]] = defaultdict(set)
-    for province, services in Organisation.objects.filter(is_active=True).values_list("province", "services"):
-        offered[province] |= set(services or [])
+    offered = offers_by_province()
     offers = tuple(sorted((province, tuple(sorted(services))) for province, services in offered.items()))
 
     def build() -> list[dict[str, Any]]:

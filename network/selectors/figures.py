@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
@@ -14,7 +15,7 @@ from django.utils.translation import gettext_lazy as _
 
 from accounts.choices import Role, ServiceType
 from accounts.models import Organisation, User
-from core import provinces
+from core import provinces, sql
 from core.memo import Memo
 from network.aggregation import COLUMNS, MULTI_VALUED, NOT_RECORDED, NOW, PROVINCE_ROWS, TOTAL
 from network.disclosure import Figure, Period, Rule, Series, Table, available_periods, protect_series, protect_table
@@ -363,8 +364,19 @@ def _province_view(code: str, period: Period, marker: str) -> dict[str, Any]:
     }
 
 
+def offers(province: str | None = None) -> dict[str, set[str]]:
+    """What the active members offer, by province (one province, or all): read on every request that shows it (a
+    change of what a member offers shows at once), in one statement written out. The ORM's reading of the same few
+    rows cost a millisecond of query building and ordering, three times the statement."""
+    field = Organisation._meta.get_field("services")
+    statement = f"SELECT province, services FROM {sql.table(Organisation)} WHERE is_active"  # noqa: S608 (names)
+    found: dict[str, set[str]] = defaultdict(set)
+    params = [] if province is None else [province]
+    for code, services in sql.rows(statement + ("" if province is None else " AND province = %s"), params):
+        found[code] |= set(field.to_python(services))
+    return found
+
+
 def offered_services(code: str) -> list[str]:
-    offered: set[str] = set()
-    for services in Organisation.objects.filter(is_active=True, province=code).values_list("services", flat=True):
-        offered |= set(services or [])
+    offered = offers(code)[code]
     return [str(label) for value, label in ServiceType.choices if value in offered]

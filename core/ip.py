@@ -23,12 +23,21 @@ def ipware_options(proxy_count: int) -> dict[str, Any]:
 
 
 def client_ip(request: Any) -> str | None:
+    """The request's client address, worked out once per request (kept on it: the access log, the lockouts and the
+    flags each ask)."""
     if request is None:
         return None
     meta = getattr(request, "META", None)
     if meta is None:
         return None
+    kept = getattr(request, "_jj_client_ip", _UNSET)
+    if kept is not _UNSET:
+        return kept  # type: ignore[return-value]
     address, _routable = get_client_ip(request, **ipware_options(int(settings.JEJARING_PROXY_COUNT)))
     if address is None:  # a header with fewer hops than configured: not the proxies' doing
         address = meta.get("REMOTE_ADDR") or None
+    request._jj_client_ip = address
     return address
+
+
+_UNSET = object()

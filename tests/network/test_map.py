@@ -190,3 +190,31 @@ def test_the_figures_part_is_kept_per_refresh_and_language_and_never_holds_the_u
     for_alice.post(reverse("accounts:set_language"), {"language": "en", "next": "/"})
     english = for_alice.get(reverse("network:map")).content.decode()
     assert "What the map shows" in english and "What the map shows" not in first
+
+
+def test_the_province_page_shows_what_its_active_members_offer_and_a_change_at_once(client_for, alice, bob, figures):
+    """Organisation B (province 53) offers shelter and legal aid; what it offers is read on each request, so a
+    change shows on the very next page, and an organisation made inactive offers nothing."""
+    from django.utils import translation
+
+    from accounts.choices import ServiceType
+    from accounts.models import Organisation
+    from network.selectors import figures as figures_selectors
+
+    def offered(viewer):
+        html = client_for(viewer).get(reverse("network:province", args=["53"])).content.decode()
+        return html.split('data-testid="offered">')[1].split("</p>")[0]
+
+    def labels(*codes):
+        with translation.override("id"):
+            return ", ".join(str(label) for value, label in ServiceType.choices if value in codes)
+
+    assert offered(bob) == offered(alice) == labels(ServiceType.SHELTER, ServiceType.LEGAL_AID)
+    Organisation.objects.filter(pk=bob.organisation.pk).update(services=[ServiceType.MEDICAL])
+    assert offered(bob) == labels(ServiceType.MEDICAL)
+    assert figures_selectors.offers()["53"] == {ServiceType.MEDICAL}
+    assert figures_selectors.offers("53") == {"53": {ServiceType.MEDICAL}}
+    Organisation.objects.filter(pk=bob.organisation.pk).update(is_active=False)
+    with translation.override("id"):
+        assert offered(alice) == translation.gettext("No member in this province offers a service.")
+    assert "53" not in figures_selectors.offers() and figures_selectors.offers("53")["53"] == set()

@@ -177,7 +177,7 @@ class Case(ChoiceLabels, models.Model):
             # selectors.high_risk_unserved), read from their own entries rather than from all the organisation's.
             models.Index(
                 fields=["owner", "created_at"],
-                include=["id", "reference"],
+                include=["id", "reference", "is_restricted"],
                 condition=models.Q(risk_level="high") & ~models.Q(status="closed"),
                 name="casework_case_high_open",
             ),

@@ -197,7 +197,7 @@ def challenge_moderate(request: AuthedRequest, challenge_id: str) -> HttpRespons
 def _needs_page(request: AuthedRequest) -> HttpResponse:
     organisation = request.user.organisation
     own_unserved = (
-        case_selectors.high_risk_unserved(organisation, shown=UNSERVED_SHOWN)
+        case_selectors.high_risk_unserved(request.user, shown=UNSERVED_SHOWN)
         if organisation is not None and request.user.role == Role.CASEWORKER
         else []
     )

@@ -54,3 +54,19 @@ def test_only_the_own_organisations_unserved_high_risk_cases_are_listed_oldest_f
     assert theirs.context["own_unserved_references"] == [elsewhere.reference]
     assert 'data-testid="own-unserved-more"' not in theirs.content.decode()
     assert oldest.reference not in theirs.content.decode()
+
+
+def test_a_restricted_case_is_listed_to_its_named_caseworkers_only(alice, anna, client_for):
+    """A restricted case is for its named caseworkers alone: a colleague who is not named neither sees its
+    reference nor finds it in the count, like everywhere else its existence would show."""
+    plain = _aged(open_case(alice, risk_level="high"), 6)
+    restricted = _aged(open_case(alice, risk_level="high", restricted=True, named=[alice]), 8)
+
+    named = client_for(alice).get(reverse("network:needs"))
+    assert named.context["own_unserved_references"] == [restricted.reference, plain.reference]
+    assert named.context["own_unserved_total"] == 2
+
+    colleague = client_for(anna).get(reverse("network:needs"))
+    assert colleague.context["own_unserved_references"] == [plain.reference]
+    assert colleague.context["own_unserved_total"] == 1
+    assert restricted.reference not in colleague.content.decode()

@@ -246,6 +246,14 @@ def shared_from(user: User, case: str, codenames: tuple[str, ...] = VISIBLE) -> 
     return grant_sql.shared_with(case, user.pk, organisation.pk, organisation.group_id, section)
 
 
+def shared_to(user: User, case: str, codenames: tuple[str, ...] = VISIBLE) -> tuple[str, list[Any]]:
+    """``shared_from`` as a condition on one case (alias ``case``) and its parameters, asked of a few candidates
+    (grant_sql.shared_to). The caller has checked ``may_reach_cases``."""
+    organisation = user.membership.organisation
+    (section,) = permission_ids(*_shared_codenames(codenames))
+    return grant_sql.shared_to(case, user.pk, organisation.pk, organisation.group_id, section)
+
+
 def own_visible(user: User, case: str) -> tuple[str, list[Any]]:
     """Whether the user may open a case of the organisation's own (alias ``case``; VISIBLE), as a condition and its
     parameters, written from the rule ``grant_owner`` keeps instead of from the grants: a case not restricted is

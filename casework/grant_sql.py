@@ -107,6 +107,20 @@ def shared_with(case: str, user_id: int, organisation_id: int, group_id: int, pe
     return sql, [group_id, permission_id, user_id, group_id, organisation_id]
 
 
+def shared_to(case: str, user_id: int, organisation_id: int, group_id: int, permission_id: int) -> tuple[str, list]:
+    """``shared_with`` as a condition on one case (alias ``case``), for a statement that asks it of a few candidate
+    rows: the organisation's group's grant of the permission on it, probed on the grant table's unique index, the
+    user a member of the group, the case another organisation's."""
+    grant = (
+        f"EXISTS (SELECT 1 FROM {table(CaseGroupObjectPermission)} g WHERE g.group_id = %s"  # noqa: S608 (names)
+        f" AND g.permission_id = %s AND g.content_object_id = {case}.id)"
+    )
+    return (
+        f"({grant} AND {_member_of()} AND {case}.owner_id <> %s)",
+        [group_id, permission_id, user_id, group_id, organisation_id],
+    )
+
+
 def held(user_id: int, organisation_id: int, case_id: Any) -> list[int]:
     """The ids of the permissions the user holds on one case: named (on a case of the organisation only) or through
     one of the user's groups (access.codenames_for)."""

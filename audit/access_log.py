@@ -107,8 +107,8 @@ def record(
     Writers of one chain are serialised (an advisory lock on the chain id on PostgreSQL, held until the transaction
     ends; SQLite's single writer elsewhere), so a chain never forks; writers of one organisation at the same moment
     mostly write different chains (``_shard``), so that a busy organisation's pages do not queue for one lock. The
-    unique (chain, seq) would refuse a fork anyway. Outside a transaction the entry is its own (BEGIN, lock, read, insert, COMMIT); inside the caller's it
-    joins it without a savepoint of its own (the lock makes the insert safe).
+    unique (chain, seq) would refuse a fork anyway. Outside a transaction the entry is its own (BEGIN, lock, read,
+    insert, COMMIT); inside the caller's it joins it without a savepoint of its own (the lock makes the insert safe).
 
     Not lock-free: a writer that read the chain's end and inserted after it, retrying when another took the place
     first, needed two statements instead of five, but writers of one chain in step (a busy organisation) lost up to

@@ -39,6 +39,11 @@ from notifications.models import Reminder
 
 KIND = "accounts.audit_flag"
 BATCH = 5000
+# Entries are read in the order of their ids once they are this old. An id is taken when an entry is inserted, but
+# the entry is seen only when its transaction commits, and writers of different chains commit in any order: read at
+# once, an entry committed a moment after a later one would be passed by and never read. A page's transaction lasts
+# milliseconds; one still open after a minute would be left unread.
+SETTLE = timedelta(seconds=60)
 WINDOW = timedelta(hours=1)
 ACTIVE_EVENTS = {
     AccessLog.Event.SIGNED_IN,
@@ -133,6 +138,9 @@ def scan(now: datetime) -> int:
     with transaction.atomic():
         state, _created = AuditScanState.objects.select_for_update().get_or_create(pk=1)
         entries = list(AccessLog.objects.filter(id__gt=state.last_entry_id).order_by("id")[:BATCH])
+        settled = now - SETTLE
+        young = next((i for i, entry in enumerate(entries) if entry.at > settled), None)
+        entries = entries[:young]  # up to the first entry too young to be read: it and those after it wait
         if not entries:
             return 0
         new_flags = [flag for flag in _detect(entries) if flag is not None]

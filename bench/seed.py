@@ -270,7 +270,9 @@ class _Batch:
         self.cases.append(case)
         wrapped = vault._wrapped or ""
         self.keys.append(CaseKey(case=case, wrapped=wrapped, master_key_id=crypto.master_key_id_of(wrapped)))
-        self.indexes += [BlindIndex(case=case, owner_id=case.owner_id, kind=k, digest=d) for k, d in digests(identity, contact)]
+        self.indexes += [
+            BlindIndex(case=case, owner_id=case.owner_id, kind=k, digest=d) for k, d in digests(identity, contact)
+        ]
         if case.is_restricted:  # granted to named caseworkers (the one who opened it and a colleague), not the group
             for user in {actor, rng.choice(self.staff)}:
                 self.user_grants += [

@@ -113,3 +113,23 @@ def test_each_flag_is_explained_on_the_flags_page(client_for, dave, alice, setti
     assert AuditFlag.objects.get().explanation[:20] in page
     for kind in AuditFlag.Kind:
         assert AuditFlag(kind=kind).explanation, kind
+
+
+def test_the_scan_reads_entries_once_settled_and_never_passes_one_by(alice):
+    """An entry is read once it is a minute old, in the order of ids, up to the first one still too young: an entry
+    with a later id but an earlier time (another chain's writer, committed first) waits with it, so that the scan's
+    place never moves past an entry it has not read."""
+    from audit.flags import SETTLE
+    from audit.models import AuditScanState
+
+    def place():
+        return AuditScanState.objects.get(pk=1).last_entry_id
+
+    first = log(AccessLog.Event.SEARCHED, alice, at(10, 0), detail="results=1")
+    young = log(AccessLog.Event.SEARCHED, alice, at(10, 5), detail="results=1")
+    earlier_time = log(AccessLog.Event.SEARCHED, alice, at(10, 1), detail="results=1")
+    assert first.pk < young.pk < earlier_time.pk
+    scan_at(at(10, 5) + SETTLE / 2)
+    assert place() == first.pk, "the young entry and the one after it wait"
+    scan_at(at(10, 5) + SETTLE)
+    assert place() == earlier_time.pk

@@ -42,7 +42,9 @@ BATCH = 5000
 # Entries are read in the order of their ids once they are this old. An id is taken when an entry is inserted, but
 # the entry is seen only when its transaction commits, and writers of different chains commit in any order: read at
 # once, an entry committed a moment after a later one would be passed by and never read. A page's transaction lasts
-# milliseconds; one still open after a minute would be left unread.
+# milliseconds; one still open after a minute would be left unread. An entry stamped ahead of the scan's clock (a
+# writer's clock ahead of the worker's) is read at once, as before: its age cannot be told, and the scan must not
+# wait on a wrong clock.
 SETTLE = timedelta(seconds=60)
 WINDOW = timedelta(hours=1)
 ACTIVE_EVENTS = {
@@ -139,7 +141,7 @@ def scan(now: datetime) -> int:
         state, _created = AuditScanState.objects.select_for_update().get_or_create(pk=1)
         entries = list(AccessLog.objects.filter(id__gt=state.last_entry_id).order_by("id")[:BATCH])
         settled = now - SETTLE
-        young = next((i for i, entry in enumerate(entries) if entry.at > settled), None)
+        young = next((i for i, entry in enumerate(entries) if settled < entry.at <= now), None)
         entries = entries[:young]  # up to the first entry too young to be read: it and those after it wait
         if not entries:
             return 0

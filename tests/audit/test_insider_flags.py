@@ -118,7 +118,7 @@ def test_each_flag_is_explained_on_the_flags_page(client_for, dave, alice, setti
 def test_the_scan_reads_entries_once_settled_and_never_passes_one_by(alice):
     """An entry is read once it is a minute old, in the order of ids, up to the first one still too young: an entry
     with a later id but an earlier time (another chain's writer, committed first) waits with it, so that the scan's
-    place never moves past an entry it has not read."""
+    place never moves past an entry it has not read. One stamped ahead of the scan's clock does not hold it up."""
     from audit.flags import SETTLE
     from audit.models import AuditScanState
 
@@ -133,3 +133,6 @@ def test_the_scan_reads_entries_once_settled_and_never_passes_one_by(alice):
     assert place() == first.pk, "the young entry and the one after it wait"
     scan_at(at(10, 5) + SETTLE)
     assert place() == earlier_time.pk
+    ahead = log(AccessLog.Event.SEARCHED, alice, at(12, 0), detail="results=1")  # a writer's clock ahead
+    scan_at(at(10, 7))
+    assert place() == ahead.pk, "an entry stamped ahead of the scan's clock is read at once"

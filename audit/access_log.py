@@ -66,6 +66,7 @@ def entry_digest(entry: AccessLog, prev_hash: str) -> str:
 
 
 SHARD_BITS = 32  # a chain's id: its organisation's id in the low 32 bits, its shard above
+MAX_CHAINS = 64  # JEJARING_LOG_CHAINS at most (config/settings.py): lock keys stay distinct below 2**20 organisations
 
 
 def chain_of(organisation_id: int | None, shard: int = 0) -> int:
@@ -73,7 +74,10 @@ def chain_of(organisation_id: int | None, shard: int = 0) -> int:
     writers at the same moment seldom wait for each other; entries of no organisation (failed sign-ins of unknown
     accounts, the system) are organisation 0's. Shard 0's id is the organisation's id, as before there were
     shards; shard k adds k × 2**32 (organisation ids stay below 2**32)."""
-    return (organisation_id or 0) + (shard << SHARD_BITS)
+    organisation_id = organisation_id or 0
+    if not 0 <= organisation_id < 1 << SHARD_BITS or not 0 <= shard < MAX_CHAINS:
+        raise ValueError("an organisation id below 2**32 and a shard below MAX_CHAINS")
+    return organisation_id + (shard << SHARD_BITS)
 
 
 def organisation_of_chain(chain: int) -> int:

@@ -42,10 +42,11 @@ BATCH = 5000
 # Entries are read in the order of their ids once they are this old. An id is taken when an entry is inserted, but
 # the entry is seen only when its transaction commits, and writers of different chains commit in any order: read at
 # once, an entry committed a moment after a later one would be passed by and never read. A page's transaction lasts
-# milliseconds; one still open after a minute would be left unread. An entry stamped ahead of the scan's clock (a
-# writer's clock ahead of the worker's) is read at once, as before: its age cannot be told, and the scan must not
-# wait on a wrong clock.
+# milliseconds; one still open after a minute would be left unread. An entry stamped a little ahead of the scan's
+# clock (a web host's clock ahead of the worker's) is young too; one stamped more than SKEW ahead is read at once,
+# as before: its age cannot be told, and the scan must not wait on a clock that is wrong.
 SETTLE = timedelta(seconds=60)
+SKEW = timedelta(minutes=5)
 WINDOW = timedelta(hours=1)
 ACTIVE_EVENTS = {
     AccessLog.Event.SIGNED_IN,
@@ -140,8 +141,11 @@ def scan(now: datetime) -> int:
     with transaction.atomic():
         state, _created = AuditScanState.objects.select_for_update().get_or_create(pk=1)
         entries = list(AccessLog.objects.filter(id__gt=state.last_entry_id).order_by("id")[:BATCH])
-        settled = now - SETTLE
-        young = next((i for i, entry in enumerate(entries) if settled < entry.at <= now), None)
+        # The clock read now, not the dispatch's ``now``: entries written while this scan waited for its turn are
+        # young, not ahead of it.
+        read_at = timezone.now()
+        settled, ahead = read_at - SETTLE, read_at + SKEW
+        young = next((i for i, entry in enumerate(entries) if settled < entry.at <= ahead), None)
         entries = entries[:young]  # up to the first entry too young to be read: it and those after it wait
         if not entries:
             return 0

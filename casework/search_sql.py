@@ -42,7 +42,8 @@ def candidates(user: User, kind: str, digests: list[str], section: str) -> list[
     seen = (access.FULL_VIEW, access.SECTION_PERMISSIONS[Section(section)])
     own = (
         f"SELECT {columns} FROM {table(BlindIndex)} b INNER JOIN {table(Case)} c ON c.id = b.case_id"  # noqa: S608
-        f" WHERE b.kind = {name} AND b.digest = %s AND b.owner_id = %s{carries('b.case_id', rest)} AND {own_rule}"
+        f" WHERE b.kind = {name} AND b.digest = %s AND b.owner_id = %s AND c.owner_id = b.owner_id"
+        f"{carries('b.case_id', rest)} AND {own_rule}"
     )
     organisation_id = user.membership.organisation_id  # may_reach_cases: an active membership
     params: list[Any] = [first, organisation_id, *rest, *own_params]

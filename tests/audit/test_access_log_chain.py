@@ -430,3 +430,12 @@ def test_an_entry_written_on_its_own_is_rolled_back_whole_when_it_fails(alice, m
     again = access_log.record(AccessLog.Event.SEARCHED, actor=alice)
     assert AccessLog.objects.count() == before + 1 + 3 + 1
     assert again.seq == first.seq + 4 and access_log.verify_chain().ok
+
+
+def test_a_chain_id_holds_its_organisation_and_shard_within_their_bounds():
+    assert access_log.chain_of(7, 3) == 7 + (3 << 32) and access_log.organisation_of_chain(7 + (3 << 32)) == 7
+    assert access_log.chain_of(None) == 0
+    with pytest.raises(ValueError):
+        access_log.chain_of(1 << 32)
+    with pytest.raises(ValueError):
+        access_log.chain_of(7, access_log.MAX_CHAINS)

@@ -118,7 +118,8 @@ def test_each_flag_is_explained_on_the_flags_page(client_for, dave, alice, setti
 def test_the_scan_reads_entries_once_settled_and_never_passes_one_by(alice):
     """An entry is read once it is a minute old, in the order of ids, up to the first one still too young: an entry
     with a later id but an earlier time (another chain's writer, committed first) waits with it, so that the scan's
-    place never moves past an entry it has not read. One stamped ahead of the scan's clock does not hold it up."""
+    place never moves past an entry it has not read. One stamped a little ahead of the scan's clock waits too; one
+    stamped far ahead (a wrong clock) does not hold the scan up."""
     from audit.flags import SETTLE
     from audit.models import AuditScanState
 
@@ -133,6 +134,25 @@ def test_the_scan_reads_entries_once_settled_and_never_passes_one_by(alice):
     assert place() == first.pk, "the young entry and the one after it wait"
     scan_at(at(10, 5) + SETTLE)
     assert place() == earlier_time.pk
-    ahead = log(AccessLog.Event.SEARCHED, alice, at(12, 0), detail="results=1")  # a writer's clock ahead
+    slightly_ahead = log(AccessLog.Event.SEARCHED, alice, at(10, 9), detail="results=1")  # a clock ahead by 2 min
     scan_at(at(10, 7))
-    assert place() == ahead.pk, "an entry stamped ahead of the scan's clock is read at once"
+    assert place() == earlier_time.pk, "an entry stamped a little ahead of the scan's clock is young"
+    scan_at(at(10, 9) + SETTLE)
+    assert place() == slightly_ahead.pk
+    far_ahead = log(AccessLog.Event.SEARCHED, alice, at(12, 0), detail="results=1")  # a clock that is wrong
+    scan_at(at(10, 11))
+    assert place() == far_ahead.pk, "an entry stamped far ahead of the scan's clock does not hold it up"
+
+
+def test_entries_written_while_the_scan_waited_for_its_turn_are_young(alice, monkeypatch):
+    """The dispatch's time is taken before the scan waits for its turn: the entries written meanwhile are measured
+    against the clock at the read, so that an entry still uncommitted below them is not passed by."""
+    from audit import flags
+    from audit.models import AuditScanState
+
+    old = log(AccessLog.Event.SEARCHED, alice, at(10, 0), detail="results=1")
+    written_meanwhile = log(AccessLog.Event.SEARCHED, alice, at(10, 3), detail="results=1")
+    with time_machine.travel(at(10, 3), tick=False):
+        flags.scan(at(9, 53))  # the dispatch began ten minutes before the read (a long wait for its turn)
+    assert AuditScanState.objects.get(pk=1).last_entry_id == old.pk
+    assert written_meanwhile.pk > old.pk

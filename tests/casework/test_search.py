@@ -164,3 +164,14 @@ def test_a_cases_blind_indexes_carry_its_owner_when_opened_and_edited(alice, bob
     assert set(rows.values_list("case_id", "owner_id")) == {(case.pk, case.owner_id), (other.pk, other.owner_id)}
     assert set(selectors.search_case_ids(alice, "lain serupa")) == {case.pk}
     assert set(selectors.search_case_ids(bob, "serupa fiktifwati")) == {other.pk}
+
+
+def test_a_blind_index_copied_with_the_wrong_owner_finds_nothing_for_that_organisation(alice, bob):
+    """The owner copied onto the blind indexes narrows the search; it never decides access on its own: rows that
+    named another organisation (a copy gone wrong) give that organisation nothing."""
+    from casework.models import BlindIndex
+
+    case = open_case(alice, name="Serupa Fiktifwati", nik="3404014101990008")
+    BlindIndex.objects.filter(case=case).update(owner=bob.organisation)
+    assert selectors.search_case_ids(bob, "serupa fiktifwati") == []
+    assert selectors.search_case_ids(bob, "3404014101990008") == []

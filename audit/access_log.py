@@ -22,6 +22,7 @@ from django.utils import timezone
 
 from accounts.models import User
 from audit import chain as keyed
+from audit.chain import chain_of
 from audit.models import AccessLog, AccessLogAnchor, AccessLogVerification
 from core.ip import client_ip as _client_ip
 
@@ -63,26 +64,6 @@ def record_refusal(
 def entry_digest(entry: AccessLog, prev_hash: str) -> str:
     """The keyed hash of one entry, chained to the previous entry of its chain (audit.chain)."""
     return keyed.entry_digest(entry, prev_hash)
-
-
-SHARD_BITS = 32  # a chain's id: its organisation's id in the low 32 bits, its shard above
-MAX_CHAINS = 64  # JEJARING_LOG_CHAINS at most (config/settings.py): lock keys stay distinct below 2**20 organisations
-
-
-def chain_of(organisation_id: int | None, shard: int = 0) -> int:
-    """Each organisation's entries form ``JEJARING_LOG_CHAINS`` chains of their own (its shards), so that its
-    writers at the same moment seldom wait for each other; entries of no organisation (failed sign-ins of unknown
-    accounts, the system) are organisation 0's. Shard 0's id is the organisation's id, as before there were
-    shards; shard k adds k × 2**32 (organisation ids stay below 2**32)."""
-    organisation_id = organisation_id or 0
-    if not 0 <= organisation_id < 1 << SHARD_BITS or not 0 <= shard < MAX_CHAINS:
-        raise ValueError("an organisation id below 2**32 and a shard below MAX_CHAINS")
-    return organisation_id + (shard << SHARD_BITS)
-
-
-def organisation_of_chain(chain: int) -> int:
-    """The organisation whose entries a chain holds (0: none)."""
-    return chain & ((1 << SHARD_BITS) - 1)
 
 
 def _shard() -> int:
@@ -150,7 +131,7 @@ def _append(entry: AccessLog) -> None:
             # The chain's turn and the read of its end sent together (one round trip instead of two), run one after
             # the other: the read's snapshot is taken once the turn is ours.
             with connection.wrap_database_errors, connection.connection.pipeline():
-                cursor.execute(_LOCK, [_CHAIN_LOCK, _lock_key(entry.chain)])
+                cursor.execute(_LOCK, [_CHAIN_LOCK, keyed.lock_key(entry.chain)])
                 cursor.execute(statements.last_entry, [entry.chain])
         else:
             cursor.execute(statements.last_entry, [entry.chain])
@@ -170,7 +151,7 @@ def _append_alone(entry: AccessLog) -> None:
         try:
             with connection.wrap_database_errors, raw.pipeline():
                 cursor.execute("BEGIN")
-                cursor.execute(_LOCK, [_CHAIN_LOCK, _lock_key(entry.chain)])
+                cursor.execute(_LOCK, [_CHAIN_LOCK, keyed.lock_key(entry.chain)])
                 cursor.execute(statements.last_entry, [entry.chain])
             values = _placed(entry, cursor.fetchone(), statements)
             with raw.cursor() as ender, connection.wrap_database_errors, raw.pipeline():
@@ -184,13 +165,6 @@ def _append_alone(entry: AccessLog) -> None:
 
 
 _LOCK = "SELECT pg_advisory_xact_lock(%s, %s)"
-
-
-def _lock_key(chain: int) -> int:
-    """The chain's lock, a 32-bit key as PostgreSQL's two-key advisory locks take: shard 0's is its organisation's
-    id (the key before there were shards, so that old and new writers of that chain share it), shard k's adds
-    k × 2**20. Two chains that met on one key would only wait for each other; a chain never has two keys."""
-    return (organisation_of_chain(chain) + ((chain >> SHARD_BITS) << 20)) % 2**31
 
 
 def _placed(entry: AccessLog, last: Any, statements: _Statements) -> list[Any]:

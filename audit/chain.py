@@ -70,3 +70,32 @@ def anchor_signature(at_iso: str, heads: dict[str, list[Any]], prev_signature: s
 
 def same(a: str, b: str) -> bool:
     return hmac.compare_digest(a.encode(), b.encode())
+
+
+# --- Which chain: an organisation's, and its shard -----------------------------------------------------------
+
+SHARD_BITS = 32  # a chain's id: its organisation's id in the low 32 bits, its shard above
+MAX_CHAINS = 64  # JEJARING_LOG_CHAINS at most (config/settings.py): lock keys stay distinct below 2**20 organisations
+
+
+def chain_of(organisation_id: int | None, shard: int = 0) -> int:
+    """Each organisation's entries form ``JEJARING_LOG_CHAINS`` chains of their own (its shards), so that its
+    writers at the same moment seldom wait for each other; entries of no organisation (failed sign-ins of unknown
+    accounts, the system) are organisation 0's. Shard 0's id is the organisation's id, as before there were
+    shards; shard k adds k × 2**32 (organisation ids stay below 2**32)."""
+    organisation_id = organisation_id or 0
+    if not 0 <= organisation_id < 1 << SHARD_BITS or not 0 <= shard < MAX_CHAINS:
+        raise ValueError("an organisation id below 2**32 and a shard below MAX_CHAINS")
+    return organisation_id + (shard << SHARD_BITS)
+
+
+def organisation_of_chain(chain: int) -> int:
+    """The organisation whose entries a chain holds (0: none)."""
+    return chain & ((1 << SHARD_BITS) - 1)
+
+
+def lock_key(chain: int) -> int:
+    """The chain's lock, a 32-bit key as PostgreSQL's two-key advisory locks take: shard 0's is its organisation's
+    id (the key before there were shards, so that old and new writers of that chain share it), shard k's adds
+    k × 2**20. Two chains that met on one key would only wait for each other; a chain never has two keys."""
+    return (organisation_of_chain(chain) + ((chain >> SHARD_BITS) << 20)) % 2**31

@@ -65,7 +65,7 @@ class AccessLog(models.Model):
     object_ref = models.CharField(_("reference"), max_length=40, blank=True)
     detail = models.CharField(_("detail"), max_length=200, blank=True)
     ip_address = models.GenericIPAddressField(_("address"), null=True, blank=True)
-    # The log is many chains, a few per organisation (0: entries of no organisation; audit.access_log.chain_of),
+    # The log is many chains, a few per organisation (0: entries of no organisation; audit.chain.chain_of),
     # so that writers of different organisations never wait on each other and writers of one seldom do; each
     # entry is the next ``seq`` of its chain, keyed (HMAC-SHA256 under JEJARING_LOG_KEY) over its content and its
     # predecessor's hash. Signed anchors tie the chains' heads together.

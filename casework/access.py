@@ -241,17 +241,21 @@ def shared_from(user: User, case: str, codenames: tuple[str, ...] = VISIBLE) -> 
     FROM and WHERE of a statement written out, the case under alias ``case`` (grant_sql.shared_with), and its
     parameters: one section's grants find them all (``_shared_codenames``: the summary for ``VISIBLE``, the
     section itself for the whole case or that section). The caller has checked ``may_reach_cases``."""
-    organisation = user.membership.organisation  # may_reach_cases: an active membership, read with the user
-    (section,) = permission_ids(*_shared_codenames(codenames))
-    return grant_sql.shared_with(case, user.pk, organisation.pk, organisation.group_id, section)
+    return grant_sql.shared_with(case, *_shared_by(user, codenames))
 
 
 def shared_to(user: User, case: str, codenames: tuple[str, ...] = VISIBLE) -> tuple[str, list[Any]]:
     """``shared_from`` as a condition on one case (alias ``case``) and its parameters, asked of a few candidates
     (grant_sql.shared_to). The caller has checked ``may_reach_cases``."""
-    organisation = user.membership.organisation
+    return grant_sql.shared_to(case, *_shared_by(user, codenames))
+
+
+def _shared_by(user: User, codenames: tuple[str, ...]) -> tuple[int, int, int, int]:
+    """The user's, the organisation's and its group's ids, and the one permission whose grants find every case
+    shared with the organisation that these permissions reach."""
+    organisation = user.membership.organisation  # may_reach_cases: an active membership, read with the user
     (section,) = permission_ids(*_shared_codenames(codenames))
-    return grant_sql.shared_to(case, user.pk, organisation.pk, organisation.group_id, section)
+    return user.pk, organisation.pk, organisation.group_id, section
 
 
 def own_visible(user: User, case: str) -> tuple[str, list[Any]]:

@@ -8,16 +8,16 @@ from __future__ import annotations
 
 import re
 import uuid
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Any
 
 from django.db import connection
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404, HttpRequest
 from django.utils import timezone
 
-from accounts.models import Organisation, User
+from accounts.models import User
 from audit import access_log
 from audit.models import AccessLog
 from casework import access, crypto, fetch, list_sql, search_sql
@@ -32,7 +32,7 @@ from casework.models import (
     ServiceRecord,
 )
 from casework.vault import CASE, NOTE, SERVICE, Vault
-from core import pagination, sql
+from core import pagination
 from core.pagination import Page
 
 ACTIONS = {"view", "change"} | {f"view_{section}" for section in Section.values}
@@ -190,64 +190,6 @@ def _by_name(user: User, tokens: set[str]) -> set[uuid.UUID]:
     return matches
 
 
-# --- Duplicate check across the network ------------------------------------------------------------------------
-
-
-@dataclass
-class DuplicateMatch:
-    organisation: Organisation
-    kinds: list[str] = field(default_factory=list)
-    # Cases of the asker's own organisation that the gate lets them open: shown with reference and link.
-    cases: list[Case] = field(default_factory=list)
-    # The holder's cases behind the match, for the notice to the holder (casework.services.duplicate_holders_notify);
-    # never shown to the asker.
-    holder_cases: list[tuple[uuid.UUID, str]] = field(default_factory=list)
-
-
-def duplicate_matches(
-    user: User,
-    *,
-    nik: str = "",
-    passport: str = "",
-    phones: list[str] | None = None,
-    exclude: Case | None = None,
-    request: HttpRequest | None = None,
-) -> list[DuplicateMatch]:
-    """Which organisations already hold a case with this NIK, passport or phone: the organisation and the kind of
-    identifier only, and, for cases of the user's own organisation that the gate lets them open, the case. The check
-    is logged with its outcome (matches=N), never the identifiers."""
-    wanted = crypto.digests(nik=nik, passport=passport, phones=phones or [])
-    if not wanted:
-        return []
-    condition = Q()
-    for kind, digest in wanted:
-        condition |= Q(kind=kind, digest=digest)
-    rows = BlindIndex.objects.filter(condition)
-    if exclude is not None:
-        rows = rows.exclude(case=exclude)
-    by_org: dict[int, DuplicateMatch] = {}
-    found = rows.values_list("case_id", "case__reference", "case__owner_id", "kind").distinct()
-    for case_id, reference, owner_id, kind in sql.generic_values(found):  # planned once per connection
-        match = by_org.setdefault(owner_id, DuplicateMatch(organisation=Organisation(pk=owner_id)))
-        if kind not in match.kinds:
-            match.kinds.append(kind)
-        if (case_id, reference) not in match.holder_cases:
-            match.holder_cases.append((case_id, reference))
-    organisations = Organisation.objects.in_bulk(list(by_org))
-    for owner_id, match in by_org.items():
-        match.organisation = organisations[owner_id]
-    own = by_org.get(user.organisation.pk) if user.organisation is not None else None
-    if own is not None:
-        candidates = Case.objects.select_related("owner").defer(*ENCRYPTED_SECTIONS)
-        own.cases = [
-            case
-            for case in candidates.filter(pk__in=[pk for pk, _ref in own.holder_cases]).order_by("reference")
-            if access.access_for(user, case).allows("view")
-        ]
-    access_log.record(AccessLog.Event.DUPLICATE_CHECKED, actor=user, request=request, detail=f"matches={len(by_org)}")
-    return sorted(by_org.values(), key=lambda m: m.organisation.name)
-
-
 # --- Decrypted reads for a case the user has opened ------------------------------------------------------------
 
 
@@ -399,4 +341,5 @@ from casework.attachment_selectors import (  # noqa: E402, F401
     case_attachments,
 )
 from casework.draft_selectors import intake_draft_fields, intake_draft_of  # noqa: E402, F401
+from casework.duplicate_selectors import DuplicateMatch, duplicate_matches  # noqa: E402, F401
 from casework.unserved_sql import high_risk_unserved  # noqa: E402, F401

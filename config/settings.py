@@ -520,7 +520,7 @@ JEJARING_LOG_ANCHOR_MINUTES = env_int("JEJARING_LOG_ANCHOR_MINUTES", 10, minimum
 # How many chains each organisation's access-log entries are spread over, so that its pages at the same moment do
 # not all wait for one chain's lock (audit.access_log._shard). More chains, more heads in each anchor.
 JEJARING_LOG_CHAINS = env_int("JEJARING_LOG_CHAINS", 4, minimum=1)
-if JEJARING_LOG_CHAINS > 64:  # audit.access_log.MAX_CHAINS
+if JEJARING_LOG_CHAINS > 64:  # audit.chain.MAX_CHAINS
     raise ImproperlyConfigured(f"JEJARING_LOG_CHAINS must be at most 64, not {JEJARING_LOG_CHAINS}")
 JEJARING_LOG_ANCHOR_FILE = env("JEJARING_LOG_ANCHOR_FILE", "" if TESTING else str(VAR_DIR / "access-log-anchors.log"))
 CELERY_BEAT_SCHEDULE_FILENAME = str(VAR_DIR / "celerybeat-schedule")

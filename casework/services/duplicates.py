@@ -12,7 +12,7 @@ from casework import reminders as case_reminders
 from notifications import reminders
 
 if TYPE_CHECKING:
-    from casework.selectors import DuplicateMatch
+    from casework.duplicate_selectors import DuplicateMatch
 
 
 def duplicate_holders_notify(*, actor: User, matches: Iterable[DuplicateMatch]) -> int:

@@ -24,7 +24,7 @@ def write(n, actor=None):
 
 def own_chain(organisation_id):
     """The chain this test's database session writes an organisation's entries to (one of its shards)."""
-    return access_log.chain_of(organisation_id, access_log._shard())
+    return keyed.chain_of(organisation_id, access_log._shard())
 
 
 def behind_the_apps_back(sql, params=()):
@@ -318,8 +318,8 @@ def assert_whole(organisation, count):
     chains = chains_of(organisation)
     assert sum(len(seqs) for seqs in chains.values()) == count, "no lost entry"
     for chain, seqs in chains.items():
-        assert access_log.organisation_of_chain(chain) == organisation.pk
-        assert chain >> access_log.SHARD_BITS < django_settings.JEJARING_LOG_CHAINS
+        assert keyed.organisation_of_chain(chain) == organisation.pk
+        assert chain >> keyed.SHARD_BITS < django_settings.JEJARING_LOG_CHAINS
         assert seqs == list(range(1, len(seqs) + 1)), "no gap, no fork"
     return chains
 
@@ -344,9 +344,9 @@ def test_an_entry_joins_the_chain_of_its_organisation_and_database_session(alice
     shard = connection.connection.info.backend_pid % settings.JEJARING_LOG_CHAINS
     entries = [access_log.record(AccessLog.Event.SEARCHED, actor=actor) for actor in (alice, bob, alice)]
     assert [entry.chain for entry in entries] == [
-        access_log.chain_of(alice.organisation.pk, shard),
-        access_log.chain_of(bob.organisation.pk, shard),
-        access_log.chain_of(alice.organisation.pk, shard),
+        keyed.chain_of(alice.organisation.pk, shard),
+        keyed.chain_of(bob.organisation.pk, shard),
+        keyed.chain_of(alice.organisation.pk, shard),
     ]
     assert entries[0].chain == alice.organisation.pk + (shard << 32)
     settings.JEJARING_LOG_CHAINS = 1
@@ -433,9 +433,9 @@ def test_an_entry_written_on_its_own_is_rolled_back_whole_when_it_fails(alice, m
 
 
 def test_a_chain_id_holds_its_organisation_and_shard_within_their_bounds():
-    assert access_log.chain_of(7, 3) == 7 + (3 << 32) and access_log.organisation_of_chain(7 + (3 << 32)) == 7
-    assert access_log.chain_of(None) == 0
+    assert keyed.chain_of(7, 3) == 7 + (3 << 32) and keyed.organisation_of_chain(7 + (3 << 32)) == 7
+    assert keyed.chain_of(None) == 0
     with pytest.raises(ValueError):
-        access_log.chain_of(1 << 32)
+        keyed.chain_of(1 << 32)
     with pytest.raises(ValueError):
-        access_log.chain_of(7, access_log.MAX_CHAINS)
+        keyed.chain_of(7, keyed.MAX_CHAINS)

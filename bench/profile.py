@@ -41,6 +41,14 @@ def main(argv: list[str]) -> None:
     parser.add_argument(
         "--callees", action="append", default=[], metavar="PATTERN", help="also print what the functions matching call"
     )
+    parser.add_argument(
+        "--time",
+        action="append",
+        default=[],
+        metavar="MODULE:FUNCTION",
+        help="time these functions (wall and CPU per request, without the profiler), e.g."
+        " casework.services.cases:case_open",
+    )
     args = parser.parse_args(argv)
     os.environ.update(environment(database_url()))
 
@@ -79,14 +87,17 @@ def main(argv: list[str]) -> None:
             sql = query["sql"] if args.sql else query["sql"][:160]
             print(f"{number:3}. {query['time']:>6}s  {sql}")
         # Without the profiler: wall time, and this process's CPU time (the rest is waiting on PostgreSQL and Redis).
+        timers = _Timers(args.time)
         started, cpu = time.perf_counter(), time.process_time()
         for iteration in range(args.requests):
             queries._send(client, page.build(fixture, worker, 4 + iteration))
         wall = (time.perf_counter() - started) / args.requests * 1000
+        timers.remove()
         print(
             f"--- {args.requests} requests: {wall:.2f} ms each, "
             f"{(time.process_time() - cpu) / args.requests * 1000:.2f} ms of it CPU here (no profiler)"
         )
+        timers.report(args.requests)
         if args.plans:
             _print_plans(connection)
         if args.no_profile:
@@ -115,6 +126,51 @@ def main(argv: list[str]) -> None:
             out = io.StringIO()
             pstats.Stats(profiler, stream=out).strip_dirs().sort_stats("cumulative").print_callees(pattern)
             print(out.getvalue())
+
+
+class _Timers:
+    """Functions wrapped to add up their wall and CPU time (a call inside another timed one counts in both)."""
+
+    def __init__(self, names: list[str]) -> None:
+        import importlib
+
+        self.wrapped: list[tuple[Any, str, Any]] = []
+        self.totals: dict[str, list[float]] = {}
+        for name in names:
+            module_name, _, attribute = name.partition(":")
+            owner: Any = importlib.import_module(module_name)
+            *path, leaf = attribute.split(".")
+            for part in path:
+                owner = getattr(owner, part)
+            original = getattr(owner, leaf)
+            self.totals[name] = [0.0, 0.0, 0]
+            setattr(owner, leaf, self._timed(name, original))
+            self.wrapped.append((owner, leaf, original))
+
+    def _timed(self, name: str, function: Any) -> Any:
+        total = self.totals[name]
+
+        def timed(*args: Any, **kwargs: Any) -> Any:
+            started, cpu = time.perf_counter(), time.thread_time()
+            try:
+                return function(*args, **kwargs)
+            finally:
+                total[0] += time.perf_counter() - started
+                total[1] += time.thread_time() - cpu
+                total[2] += 1
+
+        return timed
+
+    def remove(self) -> None:
+        for owner, leaf, original in self.wrapped:
+            setattr(owner, leaf, original)
+
+    def report(self, requests: int) -> None:
+        for name, (wall, cpu, calls) in self.totals.items():
+            print(
+                f"    {name}: {wall / requests * 1000:.2f} ms wall, {cpu / requests * 1000:.2f} ms CPU per request"
+                f" ({calls / requests:g} calls)"
+            )
 
 
 def _print_plans(connection: Any) -> None:

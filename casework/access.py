@@ -295,30 +295,36 @@ def named_cases_sql(user: User) -> tuple[str, list[Any]]:
 # --- Grants ----------------------------------------------------------------------------------------------------
 
 
-def grant_owner(case: Case, named_users: Iterable[User] = (), *, new: bool = False) -> None:
-    """(Re)grant the owner organisation: its group, or only the named users when the case is restricted. ``new``: a
-    case saved in this transaction, which has no grant to replace yet."""
+def grant_owner(case: Case, named_users: Iterable[User] = ()) -> None:
+    """Regrant the owner organisation: its group, or only the named users when the case is restricted."""
     owner_perms = [_perm(FULL_VIEW), _perm(CHANGE)]
-    group_id = case.owner.group_id
-    if not new:
-        CaseGroupObjectPermission.objects.filter(
-            content_object=case, group_id=group_id, permission__in=owner_perms
-        ).delete()
-        CaseUserObjectPermission.objects.filter(content_object=case, permission__in=owner_perms).delete()
+    CaseGroupObjectPermission.objects.filter(
+        content_object=case, group_id=case.owner.group_id, permission__in=owner_perms
+    ).delete()
+    CaseUserObjectPermission.objects.filter(content_object=case, permission__in=owner_perms).delete()
+    grants = owner_grant_rows(case, named_users)
     if case.is_restricted:
-        rows = [
+        CaseUserObjectPermission.objects.bulk_create(grants)
+    else:
+        CaseGroupObjectPermission.objects.bulk_create(grants)
+
+
+def owner_grant_rows(case: Case, named_users: Iterable[User] = ()) -> list[Any]:
+    """The owner organisation's grants on a case (not saved): to its group, or to the named users only when the
+    case is restricted; for a case being opened, written with its other rows (casework.services.case_open)."""
+    owner_perms = [_perm(FULL_VIEW), _perm(CHANGE)]
+    if case.is_restricted:
+        return [
             CaseUserObjectPermission(content_object=case, user=user, permission=perm)
             for user in named_users
             for perm in owner_perms
         ]
-        CaseUserObjectPermission.objects.bulk_create(rows)
-    else:
-        CaseGroupObjectPermission.objects.bulk_create(
-            CaseGroupObjectPermission(
-                content_object=case, group_id=group_id, permission=perm, case_created_at=case.created_at
-            )
-            for perm in owner_perms
+    return [
+        CaseGroupObjectPermission(
+            content_object=case, group_id=case.owner.group_id, permission=perm, case_created_at=case.created_at
         )
+        for perm in owner_perms
+    ]
 
 
 def named_users(case: Case) -> list[User]:

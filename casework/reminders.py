@@ -44,26 +44,33 @@ def due_time(day: date) -> datetime:
     return timezone.make_aware(datetime.combine(day, time(settings.JEJARING_REMINDER_HOUR, 0)))
 
 
-def schedule_follow_up(case: Case, *, new: bool = False) -> None:
-    """Keep the follow-up reminder in step with the case: one pending reminder for its next follow-up date. ``new``:
-    a case saved in this transaction, which has no reminder yet to cancel or move."""
+def schedule_follow_up(case: Case) -> None:
+    """Keep the follow-up reminder in step with the case: one pending reminder for its next follow-up date."""
     day = case.next_follow_up if not case.is_closed else None
-    if not new:
-        pending = Reminder.objects.filter(object_id=case.pk, kind__in=FOLLOW_UP_KINDS, state=Reminder.State.PENDING)
-        if day is not None:
-            pending = pending.exclude(params__date=day.isoformat())
-        pending.update(state=Reminder.State.CANCELLED)
+    pending = Reminder.objects.filter(object_id=case.pk, kind__in=FOLLOW_UP_KINDS, state=Reminder.State.PENDING)
     if day is not None:
-        reminders.schedule(
-            new=new,
-            kind=FOLLOW_UP_DUE,
-            due_at=due_time(day),
-            dedupe_key=f"{case.pk}:{day.isoformat()}",
-            object_type="case",
-            object_id=case.pk,
-            object_ref=case.reference,
-            params={"date": day.isoformat()},
-        )
+        pending = pending.exclude(params__date=day.isoformat())
+    pending.update(state=Reminder.State.CANCELLED)
+    if day is not None:
+        reminders.schedule(**_follow_up(case, day))
+
+
+def follow_up_rows(case: Case) -> list[Reminder]:
+    """The first follow-up's reminder of a case being opened (not saved): it has none yet to cancel or move."""
+    day = case.next_follow_up if not case.is_closed else None
+    return [reminders.new_row(**_follow_up(case, day))] if day is not None else []
+
+
+def _follow_up(case: Case, day: date) -> dict[str, Any]:
+    return {
+        "kind": FOLLOW_UP_DUE,
+        "due_at": due_time(day),
+        "dedupe_key": f"{case.pk}:{day.isoformat()}",
+        "object_type": "case",
+        "object_id": case.pk,
+        "object_ref": case.reference,
+        "params": {"date": day.isoformat()},
+    }
 
 
 def follow_up_recorded(case: Case) -> None:

@@ -46,8 +46,12 @@ class Vault:
 
     def persist(self, case: Case) -> None:
         """Store the wrapped data key of a new case."""
+        self.key_row(case).save(force_insert=True)
+
+    def key_row(self, case: Case) -> CaseKey:
+        """The wrapped data key of a new case, as its row (not saved)."""
         assert self._wrapped
-        CaseKey.objects.create(case=case, wrapped=self._wrapped, master_key_id=crypto.master_key_id_of(self._wrapped))
+        return CaseKey(case=case, wrapped=self._wrapped, master_key_id=crypto.master_key_id_of(self._wrapped))
 
     def key(self) -> bytes:
         if self._key is None:

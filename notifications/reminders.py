@@ -107,13 +107,18 @@ def schedule(
 def schedule_new(items: Iterable[dict[str, Any]]) -> None:
     """Several reminders whose dedupe keys no reminder can have yet (``schedule``'s ``new``), in one statement:
     each a dict of ``schedule``'s arguments. Those due now are dispatched right after the transaction commits."""
-    rows = []
-    for item in items:
-        assert item["kind"] in _RULES, f"no rule registered for {item['kind']}"
-        rows.append(Reminder(**{**item, "params": item.get("params") or {}}))
+    rows = [new_row(**item) for item in items]
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
     if any(row.due_at <= timezone.now() for row in rows):
         kick()
+
+
+def new_row(**item: Any) -> Reminder:
+    """A reminder whose dedupe key no reminder can have yet, as its row (not saved): ``schedule``'s arguments, for
+    a caller that writes it with the other rows of its transaction (core.rows). Not dispatched on commit: for a
+    reminder due later, which the next beat tick finds when due."""
+    assert item["kind"] in _RULES, f"no rule registered for {item['kind']}"
+    return Reminder(**{**item, "params": item.get("params") or {}})
 
 
 def notify_now(**kwargs: Any) -> None:

@@ -21,6 +21,7 @@ from casework.models import BlindIndex, Case, CaseSequence
 from casework.services.base import CONTACT_KEYS, IDENTITY_KEYS, SUMMARY_FIELDS, CaseConflict, _require
 from casework.services.records import consents_of_new_case
 from casework.vault import CASE, Vault, destroy_case_key
+from core import rows
 from core.history import with_actor
 from core.validation import full_clean
 
@@ -40,20 +41,21 @@ def _next_reference(case: Case) -> str:
     return f"{case.owner.code}-{year}-{last:04d}"
 
 
-def _reindex(case: Case, identity: dict[str, Any], contact: dict[str, Any], *, new: bool = False) -> None:
-    """Rebuild a case's blind indexes from its (plaintext, in memory) identity and contact details (``new``: a case
-    saved in this transaction, which has none to delete)."""
+def _reindex(case: Case, identity: dict[str, Any], contact: dict[str, Any]) -> None:
+    """Rebuild a case's blind indexes from its (plaintext, in memory) identity and contact details."""
+    BlindIndex.objects.filter(case=case).delete()
+    BlindIndex.objects.bulk_create(_index_rows(case, identity, contact))
+
+
+def _index_rows(case: Case, identity: dict[str, Any], contact: dict[str, Any]) -> list[BlindIndex]:
+    """A case's blind indexes (not saved), from its identity and contact details, each with the case's owner."""
     digests = crypto.digests(
         nik=identity.get("nik") or "",
         passport=identity.get("passport") or "",
         phones=contact.get("phones") or [],
         names=" ".join([identity.get("full_name") or "", *(identity.get("aliases") or [])]),
     )
-    if not new:
-        BlindIndex.objects.filter(case=case).delete()
-    BlindIndex.objects.bulk_create(
-        BlindIndex(case=case, owner_id=case.owner_id, kind=kind, digest=digest) for kind, digest in digests
-    )
+    return [BlindIndex(case=case, owner_id=case.owner_id, kind=kind, digest=digest) for kind, digest in digests]
 
 
 def _check_assignee(case: Case, assignee: User | None, named: Iterable[User]) -> None:
@@ -127,16 +129,23 @@ def _case_open_write(
     consents: Iterable[dict[str, Any]],
     named: list[User],
 ) -> Case:
+    """The case's rows, in one statement (core.rows): the case, its data key, its blind indexes, the owner's grants,
+    the consents given and the first follow-up's reminder, with the case's and the consents' history. A new case has
+    no blind index, grant, consent or reminder yet: nothing to replace."""
     vault = Vault.new(case.pk)
     _seal_sensitive(vault, case, identity=identity, contact=contact, narrative=narrative, needs=needs)
     with_actor(case, actor)
-    case.save(force_insert=True)
-    vault.persist(case)
-    # A case written in this transaction has no blind index, grant, consent or reminder yet: nothing to replace.
-    _reindex(case, identity, contact, new=True)
-    access.grant_owner(case, named, new=True)
-    consents_of_new_case(actor=actor, case=case, consents=consents)
-    case_reminders.schedule_follow_up(case, new=True)
+    given = consents_of_new_case(actor=actor, case=case, consents=consents)
+    rows.insert(
+        [
+            case,
+            vault.key_row(case),
+            *_index_rows(case, identity, contact),
+            *access.owner_grant_rows(case, named),
+            *given,
+            *case_reminders.follow_up_rows(case),
+        ]
+    )
     return case
 
 

@@ -94,9 +94,17 @@ def consent_give(*, actor: User, case: Case, kind: str, given_on: date, given_by
     return _consent_write(actor, case, kind=kind, given_on=given_on, given_by=given_by)
 
 
-def _consent_write(
+def _consent_write(actor: User, case: Case, *, kind: str, given_on: date, given_by: str) -> Consent:
+    consent = _consent_checked(actor, case, kind=kind, given_on=given_on, given_by=given_by)
+    consent.save(force_insert=True)
+    return consent
+
+
+def _consent_checked(
     actor: User, case: Case, *, kind: str, given_on: date, given_by: str, new_case: bool = False
 ) -> Consent:
+    """The consent given, checked (a child's by a guardian, no date in the future, the model's own checks), with
+    its actor named; not saved."""
     if case.is_child and given_by != ConsentGivenBy.GUARDIAN:
         raise ValidationError({"given_by": _("A child's consent must be given by a parent or guardian.")})
     if given_on > timezone.localdate():
@@ -106,19 +114,20 @@ def _consent_write(
     # cannot fail, and the database still enforces it.
     full_clean(consent, exclude=["case"] if new_case else [])
     with_actor(consent, actor)
-    consent.save(force_insert=True)
     return consent
 
 
 def consents_of_new_case(*, actor: User, case: Case, consents: Iterable[dict[str, Any]]) -> list[Consent]:
-    """The consents recorded with the intake of a case the actor is opening (casework.services.case_open), with
-    ``consent_give``'s checks of what was given (a child's by a guardian, no date in the future), without those that
-    cannot fail for a case that exists since this transaction: the actor's access to it (the owner's caseworker who
-    opens it is granted it) and an earlier live consent of the kind (one of each kind at most, as the intake gives)."""
+    """The consents recorded with the intake of a case the actor is opening (casework.services.case_open), checked
+    as ``consent_give`` checks what was given (a child's by a guardian, no date in the future), and not saved: the
+    case's opening writes them with its other rows. Without the checks that cannot fail for a case that exists
+    since this transaction: the actor's access to it (the owner's caseworker who opens it is granted it) and an
+    earlier live consent of the kind. Two of one kind are refused as ``consent_give`` refuses the second."""
     consents = list(consents)
-    if len({consent["kind"] for consent in consents}) != len(consents):
-        return [consent_give(actor=actor, case=case, **consent) for consent in consents]  # the usual checks say why
-    return [_consent_write(actor, case, new_case=True, **consent) for consent in consents]
+    kinds = [consent["kind"] for consent in consents]
+    if len(set(kinds)) != len(kinds):
+        raise ValidationError({"kind": _("This consent is already recorded. Withdraw it first to record it again.")})
+    return [_consent_checked(actor, case, new_case=True, **consent) for consent in consents]
 
 
 @transaction.atomic

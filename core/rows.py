@@ -1,13 +1,13 @@
 """New rows written together: the instances one service creates in its transaction, with the historical row that
-simple-history adds for each, in one statement on PostgreSQL (each table's INSERT a data-modifying ``WITH`` of the
-last) and one INSERT per table elsewhere.
+simple-history adds for each (and for an instance the service has just updated), in one statement on PostgreSQL
+(each table's INSERT a data-modifying ``WITH`` of the last) and one INSERT per table elsewhere.
 
 Opening a case wrote eight rows in eight statements through the ORM's save, each with its round trip and the
 ORM's building of the statement and the model's signals: 3.6 ms of the intake's 9.6 ms of Python. Here each row's
 values are the ones the ORM's insert takes (each field's ``pre_save`` for an insert, then ``get_db_prep_save``),
-and each historical row the one simple-history's ``create_historical_record`` builds ("+", the actor named with
-``core.history.with_actor``, the change reason if one is set, its pre- and post-create signals sent); a test
-compares both with the ORM's rows of the same instances (tests/core/test_rows.py).
+and each historical row the one simple-history's ``create_historical_record`` builds ("+", or "~" for one changed;
+the actor named with ``core.history.with_actor``, the change reason if one is set, its pre- and post-create signals
+sent); a test compares both with the ORM's rows of the same instances (tests/core/test_rows.py).
 
 What this does not do: it sends no ``pre_save`` or ``post_save`` (the models written here have no receiver but
 simple-history's, and a test says so), and it does not read back an id the database makes (an auto-incremented
@@ -30,15 +30,20 @@ from simple_history import signals as history_signals
 from simple_history.utils import get_change_reason_from_object
 
 
-def insert(instances: Iterable[Model]) -> None:
+def insert(instances: Iterable[Model], *, changed: Iterable[Model] = ()) -> None:
     """Insert these new instances and their historical rows, in one statement on PostgreSQL. Instances with a
     primary key of their own (a UUID made in Python) are marked saved; the historical rows' ids are the
-    database's."""
-    instances = list(instances)
-    if not instances:
+    database's. ``changed``: saved instances the caller has just updated (with an UPDATE of its own), whose
+    historical row of the change ("~") is written with the others."""
+    instances, changed = list(instances), list(changed)
+    if not instances and not changed:
         return
     now = timezone.now()
+    for instance in changed:
+        if instance._state.adding:
+            raise ValueError(f"{type(instance).__name__}: not saved, so not changed")
     histories = [(instance, _historical(instance, now)) for instance in instances]
+    histories += [(instance, _historical(instance, now, "~")) for instance in changed]
     rows: dict[Any, list[Model]] = {}
     for instance in instances:
         rows.setdefault(type(instance), []).append(instance)
@@ -56,9 +61,10 @@ def insert(instances: Iterable[Model]) -> None:
         else:
             for sql, params in statements:
                 cursor.execute(sql, params)
-    for instance, history in histories:
+    for instance in instances:
         if instance.pk is not None:
             instance._state.adding, instance._state.db = False, connection.alias
+    for instance, history in histories:
         if history is not None:
             _send(history_signals.post_create_historical_record, instance, history)
 
@@ -86,9 +92,9 @@ def _history_model(model: Any) -> Any:
     return history_model
 
 
-def _historical(instance: Model, now: Any) -> Any:
-    """The historical row simple-history's post_save would save for a created instance (``create_historical_record``),
-    not saved: None for a model without history, or when history is off for it."""
+def _historical(instance: Model, now: Any, kind: str = "+") -> Any:
+    """The historical row simple-history's post_save would save for a created ("+") or changed ("~") instance
+    (``create_historical_record``), not saved: None for a model without history, or when history is off for it."""
     history_model = _history_model(type(instance))
     if history_model is None or hasattr(instance, "skip_history_when_saving"):
         return None
@@ -101,7 +107,7 @@ def _historical(instance: Model, now: Any) -> Any:
     attrs = {field.attname: getattr(instance, field.attname) for field in history_model.tracked_fields}
     return history_model(
         history_date=getattr(instance, "_history_date", now),
-        history_type="+",
+        history_type=kind,
         history_user=user,
         history_change_reason=get_change_reason_from_object(instance),
         **attrs,

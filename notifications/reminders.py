@@ -18,6 +18,7 @@ sent again: email delivery is at least once, in-app delivery exactly once.
 
 from __future__ import annotations
 
+import functools
 import logging
 import uuid
 from collections import defaultdict
@@ -35,6 +36,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from accounts.models import User
+from core import sql
 from notifications import inbox
 from notifications.models import Delivery, Notification, Reminder
 
@@ -115,8 +117,8 @@ def schedule_new(items: Iterable[dict[str, Any]]) -> None:
 
 def new_row(**item: Any) -> Reminder:
     """A reminder whose dedupe key no reminder can have yet, as its row (not saved): ``schedule``'s arguments, for
-    a caller that writes it with the other rows of its transaction (core.rows). Not dispatched on commit: for a
-    reminder due later, which the next beat tick finds when due."""
+    a caller that writes it with the other rows of its transaction (core.rows). One due now is the caller's to
+    dispatch (``kick``); else the beat tick finds it when due."""
     assert item["kind"] in _RULES, f"no rule registered for {item['kind']}"
     return Reminder(**{**item, "params": item.get("params") or {}})
 
@@ -134,10 +136,27 @@ def cancel(*, object_id: uuid.UUID, kinds: Iterable[str]) -> int:
 
 
 def clear(*, object_id: uuid.UUID, kinds: Iterable[str]) -> None:
-    """The reason for these reminders went away: cancel pending ones and mark their notifications read."""
+    """The reason for these reminders went away: cancel pending ones and mark their notifications read. On
+    PostgreSQL one statement (both updates, and who had one unread, whose count is forgotten); elsewhere three."""
     kinds = list(kinds)
-    cancel(object_id=object_id, kinds=kinds)
-    inbox.mark_read_about(object_id=object_id, kinds=kinds)
+    if connection.vendor != "postgresql":
+        cancel(object_id=object_id, kinds=kinds)
+        inbox.mark_read_about(object_id=object_id, kinds=kinds)
+        return
+    readers = sql.rows(_clear_statement(), [object_id, kinds, timezone.now(), object_id, kinds])
+    inbox.forget_unread({recipient for (recipient,) in readers})
+
+
+@functools.cache
+def _clear_statement() -> str:
+    """Names are the models' own; every value a parameter but the states, codes of the model."""
+    return (
+        f"WITH cancelled AS (UPDATE {sql.table(Reminder)} SET state = {sql.literal(Reminder.State.CANCELLED)}"  # noqa: S608
+        f" WHERE object_id = %s AND kind = ANY(%s) AND state = {sql.literal(Reminder.State.PENDING)}),"
+        f" marked AS (UPDATE {sql.table(Notification)} SET read_at = %s"
+        " WHERE object_id = %s AND kind = ANY(%s) AND read_at IS NULL RETURNING recipient_id)"
+        " SELECT DISTINCT recipient_id FROM marked"
+    )
 
 
 def kick() -> None:

@@ -107,17 +107,19 @@ def _schedule_stale(referral: Referral) -> None:
     _chase(STALE, referral, due, f"stale:{referral.last_update_at.isoformat()}")
 
 
-def sent(referral: Referral) -> None:
-    """A referral was just sent (created in this transaction: none of its reminders exists yet), in one statement."""
+def sent_rows(referral: Referral) -> list[Reminder]:
+    """A referral being sent (created in this transaction: none of its reminders exists yet): its notice and
+    chasers, not saved (referrals.services writes them with the referral)."""
     escalate_at = referral.sent_at + 2 * (referral.deadline - referral.sent_at)
-    reminders.schedule_new(
-        [
+    return [
+        reminders.new_row(**item)
+        for item in (
             _notice(SENT, referral),
             _chaser(UNANSWERED, referral, referral.deadline, "unanswered"),
             _chaser(ESCALATED, referral, escalate_at, "escalated"),
             *([_notice(OVERRIDE, referral)] if referral.consent_override else []),
-        ]
-    )
+        )
+    ]
 
 
 def answered(referral: Referral) -> None:
@@ -141,9 +143,14 @@ def updated(referral: Referral, *, by_receiver: bool) -> None:
         _schedule_stale(referral)
 
 
-def reassigned(old: Referral, new: Referral, *, previous_status: str) -> None:
+def reassigned(old: Referral) -> None:
+    """The old referral of a reassignment: its chasers and notice are done (``reassigned_rows`` tells of the move)."""
     reminders.clear(object_id=old.pk, kinds=[*CHASERS, SENT])
-    _tell(REASSIGNED, old, new_to=new.to_org.code, new_reference=new.reference)
+
+
+def reassigned_rows(old: Referral, new: Referral) -> list[Reminder]:
+    """The notice of a reassignment (due now), not saved."""
+    return [reminders.new_row(**_notice(REASSIGNED, old, new_to=new.to_org.code, new_reference=new.reference))]
 
 
 # --- Recipients ------------------------------------------------------------------------------------------------

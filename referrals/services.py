@@ -22,9 +22,11 @@ from casework import access as case_access
 from casework.choices import ConsentKind
 from casework.models import Case, Consent
 from casework.selectors import active_consent
-from core import sql
+from core import rows, sql
 from core.history import with_actor
 from core.validation import full_clean
+from notifications import reminders
+from notifications.models import Reminder
 from referrals import reminders as referral_reminders
 from referrals import selectors
 from referrals.choices import EventKind, ReferralStatus
@@ -37,12 +39,27 @@ def _deadline(urgency: str, start: Any) -> Any:
 
 
 def _event(referral: Referral, actor: User, kind: str, note: str = "") -> ReferralEvent:
+    event = _event_row(referral, actor, kind, note)
+    event.save(force_insert=True)
+    return event
+
+
+def _event_row(referral: Referral, actor: User, kind: str, note: str = "") -> ReferralEvent:
+    """A timeline event, its note sealed and its actor named: not saved."""
     event = ReferralEvent(referral=referral, kind=kind, actor=actor, organisation=actor.organisation)
     if note:
         event.note_enc = selectors.vault_of(referral.case).seal(EVENT_LABEL, "note_enc", event.pk, note)
     with_actor(event, actor)
-    event.save(force_insert=True)
     return event
+
+
+def _write(instances: list[Any], *, changed: Iterable[Any] = ()) -> None:
+    """New rows of one transaction in one statement (core.rows), with the history of those ``changed``; a reminder
+    due now is dispatched once it commits."""
+    rows.insert(instances, changed=changed)
+    now = timezone.now()
+    if any(isinstance(row, Reminder) and row.due_at <= now for row in instances):
+        reminders.kick()
 
 
 # The relations of a referral that its services read, and those a caller's referral may already hold.
@@ -85,13 +102,13 @@ def _require_status(referral: Referral, *statuses: str) -> None:
 def grants_sync(case: Case, organisation: Organisation) -> None:
     """An organisation's grants on a referred case are the union of the sections of its accepted referrals."""
     case_access.revoke_sections(case, organisation.group_id)
-    accepted = list(
-        Referral.objects.filter(case=case, to_org=organisation, status=ReferralStatus.ACCEPTED).values_list(
-            "sections", flat=True
-        )
+    accepted = sql.rows(
+        f"SELECT sections FROM {sql.table(Referral)} WHERE case_id = %s AND to_org_id = %s"  # noqa: S608 (names only)
+        f" AND status = {sql.literal(ReferralStatus.ACCEPTED)}",
+        [Case._meta.pk.get_db_prep_value(case.pk, connection), organisation.pk],
     )
     sections: set[str] = set()
-    for shared in accepted:
+    for (shared,) in accepted:
         sections.update(Referral._meta.get_field("sections").to_python(shared))
     if accepted:
         case_access.grant_sections(case, organisation.group_id, sections)
@@ -138,7 +155,7 @@ def referral_send(
         if not (actor.active_membership and actor.active_membership.may_override_consent):
             raise ValidationError({"override_reason": _("Your role does not allow a referral without consent.")})
         override = True
-    return _send(
+    referral = _new_referral(
         actor=actor,
         case=case,
         to_org=to_org,
@@ -150,9 +167,11 @@ def referral_send(
         override_reason=override_reason if override else None,
         sent_by=actor,
     )
+    _write(_sent_rows(referral, actor))
+    return referral
 
 
-def _send(
+def _new_referral(
     *,
     actor: User,
     case: Case,
@@ -166,9 +185,10 @@ def _send(
     sent_by: User,
     reassigned_from: Referral | None = None,
 ) -> Referral:
-    """The one way a referral is sent, fresh or reassigned. ``override_reason`` is None when the person's consent
-    stands behind it, else the recorded reason for going without it. The permission check always runs: the owner's
-    caseworkers send, a coordinator reassigns."""
+    """The one way a referral is made, fresh or reassigned, checked, numbered and sealed, not saved: its rows are
+    ``_sent_rows``. ``override_reason`` is None when the person's consent stands behind it, else the recorded reason
+    for going without it. The permission check always runs: the owner's caseworkers send, a coordinator
+    reassigns."""
     reassigning = reassigned_from is not None and actor.role == Role.COORDINATOR
     if not (reassigning or case_access.access_for(actor, case).allows("change")):
         raise PermissionDenied
@@ -202,10 +222,13 @@ def _send(
     referral.reason_enc = vault.seal(LABEL, "reason_enc", referral.pk, reason)
     referral.override_reason_enc = vault.seal(LABEL, "override_reason_enc", referral.pk, override_reason or "")
     with_actor(referral, actor)
-    referral.save(force_insert=True)
-    _event(referral, actor, EventKind.SENT)
-    referral_reminders.sent(referral)
     return referral
+
+
+def _sent_rows(referral: Referral, actor: User) -> list[Any]:
+    """A referral just made (``_new_referral``) as the rows that send it: itself, its "sent" event, its notice and
+    chasers (none of which exists yet)."""
+    return [referral, _event_row(referral, actor, EventKind.SENT), *referral_reminders.sent_rows(referral)]
 
 
 @transaction.atomic
@@ -302,13 +325,12 @@ def referral_reassign(*, actor: User, referral: Referral, to_org: Organisation, 
         raise ValidationError({"to_org": _("Choose an organisation other than the sender and the current receiver.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you reassign the referral.")})
-    previous_status = referral.status
     referral.status, referral.closed_at = ReferralStatus.REASSIGNED, timezone.now()
     with_actor(referral, actor)
-    referral.save(update_fields=["status", "closed_at"])
+    # Closed first (the grants follow the accepted referrals); its historical row is written with the new rows.
+    Referral.objects.filter(pk=referral.pk).update(status=referral.status, closed_at=referral.closed_at)
     grants_sync(referral.case, referral.to_org)
-    _event(referral, actor, EventKind.REASSIGNED, reason)
-    new = _send(
+    new = _new_referral(
         actor=actor,
         case=referral.case,
         to_org=to_org,
@@ -321,7 +343,16 @@ def referral_reassign(*, actor: User, referral: Referral, to_org: Organisation, 
         sent_by=referral.sent_by,
         reassigned_from=referral,
     )
-    referral_reminders.reassigned(referral, new, previous_status=previous_status)
+    referral_reminders.reassigned(referral)
+    # The old referral's "reassigned" event, the new one with its own rows and the notice of the move: one statement.
+    _write(
+        [
+            _event_row(referral, actor, EventKind.REASSIGNED, reason),
+            *_sent_rows(new, actor),
+            *referral_reminders.reassigned_rows(referral, new),
+        ],
+        changed=[referral],
+    )
     return new
 
 

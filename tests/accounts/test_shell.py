@@ -255,6 +255,35 @@ def test_marking_read_about_an_object_forgets_every_readers_count(client_for, al
     assert [badge_of(c, "notifications:list") for c in clients] == [0, 0]
 
 
+def test_clearing_an_objects_reminders_cancels_and_marks_read_only_those_kinds_of_it(
+    client_for, alice, anna, ping_rule
+):
+    """notifications.reminders.clear (one statement on PostgreSQL): pending reminders of the kinds about the object
+    are cancelled and their unread notifications read, with every reader's count forgotten; nothing else changes."""
+    import uuid
+
+    from notifications.models import Reminder
+
+    thing, other = uuid.uuid4(), uuid.uuid4()
+    due = timezone.now() + timedelta(days=1)
+    for key, object_id in (("a", thing), ("b", other)):
+        reminders.schedule(kind=PING, due_at=due, dedupe_key=f"clear-{key}", object_id=object_id)
+    sent = Reminder.objects.create(kind=PING, due_at=due, dedupe_key="clear-sent", object_id=thing, state="sent")
+    for user in (alice, anna):
+        Notification.objects.create(recipient=user, kind=PING, object_id=thing, object_ref="T-1")
+    Notification.objects.create(recipient=alice, kind=PING, object_id=other, object_ref="T-2")
+    Notification.objects.create(recipient=anna, kind="test.other_kind", object_id=thing, object_ref="T-1")
+    clients = [client_for(alice), client_for(anna)]
+    assert [badge_of(c, "notifications:list") for c in clients] == [2, 2]
+    reminders.clear(object_id=thing, kinds=[PING])
+    assert Reminder.objects.get(dedupe_key="clear-a").state == "cancelled"
+    assert Reminder.objects.get(dedupe_key="clear-b").state == "pending"
+    assert Reminder.objects.get(pk=sent.pk).state == "sent"
+    unread = Notification.objects.filter(read_at__isnull=True)
+    assert sorted(unread.values_list("object_ref", "kind")) == [("T-1", "test.other_kind"), ("T-2", PING)]
+    assert [badge_of(c, "notifications:list") for c in clients] == [1, 1]
+
+
 def test_the_open_flags_badge_follows_raising_and_reviewing(client_for, dave, alice):
     client = client_for(dave)
     before = AuditFlag.objects.filter(reviewed_at__isnull=True).count()

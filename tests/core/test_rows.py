@@ -142,3 +142,17 @@ def test_no_save_receiver_but_simple_historys_is_passed_by(model):
     assert not pre_save.has_listeners(model)
     for receiver in post_save._live_receivers(model)[0]:
         assert getattr(receiver, "__self__", None).__class__ is HistoricalRecords, receiver
+
+
+def test_a_changed_instance_gets_its_history_of_the_change(case_a, alice):
+    consent = _consent(case_a, alice, ConsentKind.STATISTICS)
+    consent.save(force_insert=True)
+    Consent.objects.filter(pk=consent.pk).update(withdrawn_on=datetime.date(2026, 2, 1))
+    consent.withdrawn_on = datetime.date(2026, 2, 1)
+    index = BlindIndex(case=case_a, owner_id=case_a.owner_id, kind="name", digest="0a")
+    rows.insert([index], changed=[consent])
+    latest = consent.history.order_by("-history_id").first()
+    assert latest.history_type == "~" and latest.withdrawn_on == datetime.date(2026, 2, 1)
+    assert latest.history_user_id == alice.pk and consent.history.count() == 2
+    with pytest.raises(ValueError, match="not saved"):
+        rows.insert([], changed=[_consent(case_a, alice, ConsentKind.LEARNING)])

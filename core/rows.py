@@ -18,7 +18,8 @@ models' own names go into the text.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+import itertools
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from django.conf import settings
@@ -51,8 +52,12 @@ def insert(instances: Iterable[Model], *, changed: Iterable[Model] = ()) -> None
         if history is not None:
             _send(history_signals.pre_create_historical_record, instance, history)
             rows.setdefault(type(history), []).append(history)
-    statements = [_statement(model, group) for model, group in rows.items()]
-    with transaction.atomic(savepoint=False), connection.cursor() as cursor:
+    # On PostgreSQL (core.postgresql) with its own placeholders, which psycopg need not convert on every run.
+    raw = getattr(connection, "raw_cursor", None) if connection.vendor == "postgresql" else None
+    numbers = itertools.count(1)
+    place = (lambda: f"${next(numbers)}") if raw is not None else (lambda: "%s")
+    statements = [_statement(model, group, place) for model, group in rows.items()]
+    with transaction.atomic(savepoint=False), raw() if raw is not None else connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(statements) > 1:
             *before, (last, last_params) = statements
             text = "WITH " + ", ".join(f"w{number} AS ({sql})" for number, (sql, _p) in enumerate(before))
@@ -126,7 +131,7 @@ def _shape(model: Any, vendor: str) -> tuple[str, list[Any]]:
     return f"INSERT INTO {quote(model._meta.db_table)} ({columns}) VALUES ", fields  # noqa: S608 (names only)
 
 
-def _statement(model: Any, instances: list[Model]) -> tuple[str, list[Any]]:
+def _statement(model: Any, instances: list[Model], place: Callable[[], str]) -> tuple[str, list[Any]]:
     head, fields = _shape(model, connection.vendor)
     rows, params = [], []
     for instance in instances:
@@ -137,7 +142,8 @@ def _statement(model: Any, instances: list[Model]) -> tuple[str, list[Any]]:
             value = field.get_db_prep_save(field.pre_save(instance, True), connection)
             if hasattr(value, "resolve_expression"):
                 raise TypeError(f"{model.__name__}.{field.name}: an expression is not written here")
-            places.append(field.get_placeholder(value, None, connection) if hasattr(field, "get_placeholder") else "%s")
+            placeholder = field.get_placeholder(value, None, connection) if hasattr(field, "get_placeholder") else "%s"
+            places.append(placeholder.replace("%s", place()))
             params.append(value)
         rows.append(f"({', '.join(places)})")
     return head + ", ".join(rows), params

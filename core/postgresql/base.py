@@ -15,7 +15,8 @@ from __future__ import annotations
 import datetime
 from typing import Any
 
-from django.db.backends.postgresql import base
+import psycopg
+from django.db.backends.postgresql import base, operations
 from django.utils.functional import cached_property
 from psycopg import adapters, pq
 from psycopg.pq import Format
@@ -24,7 +25,30 @@ TIMESTAMPTZ = adapters.types["timestamptz"].oid
 _LOADER = adapters.get_loader(TIMESTAMPTZ, Format.TEXT)
 
 
+class DatabaseOperations(operations.DatabaseOperations):
+    def last_executed_query(self, cursor: Any, sql: str, params: Any) -> str:
+        if isinstance(cursor, psycopg.RawCursor):  # $1, $2, ...: the statement as written, without its values
+            return sql
+        return super().last_executed_query(cursor, sql, params)
+
+
 class DatabaseWrapper(base.DatabaseWrapper):
+    ops_class = DatabaseOperations
+
+    def raw_cursor(self) -> Any:
+        """A cursor for statements written with PostgreSQL's own placeholders ($1, $2, ...), which psycopg sends as
+        they are. psycopg converts a statement's %s placeholders on every run unless the statement is under 4,096
+        bytes with at most 50 parameters (its cache of conversions): a case's rows in one statement (core.rows) has
+        about 120, and its conversion cost 0.5 ms an intake. Wrapped as Django wraps its own cursors (the debug
+        log, which shows such a statement without its values, and any execute wrapper)."""
+        self.close_if_health_check_failed()
+        self.ensure_connection()
+        with self.wrap_database_errors:
+            cursor = psycopg.RawCursor(self.connection)
+            self.validate_thread_sharing()
+            wrap = self.make_debug_cursor if self.queries_logged else self.make_cursor
+            return wrap(cursor)  # type: ignore[arg-type]  # (django-stubs: a psycopg cursor is what is wrapped)
+
     def create_cursor(self, name: Any = None) -> Any:
         cursor = super().create_cursor(name)
         if self._psycopg_reads_timestamps:

@@ -99,3 +99,26 @@ def test_a_querysets_values_run_generic_are_the_orms(alice):
     ours = sql.generic_values(found.order_by("case__reference", "kind"))
     assert ours == list(found.order_by("case__reference", "kind")) and len(ours) >= 6
     assert sql.generic_values(found.filter(kind="none")) == []
+
+
+def test_a_raw_cursor_sends_postgresqls_own_placeholders_and_is_wrapped_as_djangos():
+    """core.postgresql's raw_cursor: $1-style statements (core.rows), logged and wrapped as Django's own cursors are,
+    the log showing the statement without its values."""
+    from django.test.utils import CaptureQueriesContext
+
+    seen = []
+
+    def wrapper(execute, sql, params, many, context):
+        seen.append(sql)
+        return execute(sql, params, many, context)
+
+    with (
+        CaptureQueriesContext(connection) as captured,
+        connection.execute_wrapper(wrapper),
+        connection.raw_cursor() as cursor,
+    ):
+        cursor.execute("SELECT $1::int + $2::int, $3::text", [40, 2, "Nilai-Rekaan-Rahasia"])
+        assert cursor.fetchone() == (42, "Nilai-Rekaan-Rahasia")
+    assert seen == ["SELECT $1::int + $2::int, $3::text"]
+    assert captured.captured_queries[-1]["sql"] == "SELECT $1::int + $2::int, $3::text"
+    assert "Rahasia" not in str(captured.captured_queries)

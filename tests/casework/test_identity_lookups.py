@@ -12,6 +12,7 @@ from django.utils import timezone
 from audit import flags
 from audit.models import AccessLog, AuditFlag
 from casework import services
+from casework.models import Case
 from casework.reminders import DUPLICATE_ASKED
 from notifications import inbox, reminders
 from notifications.models import Notification
@@ -106,6 +107,9 @@ def test_opening_a_duplicate_names_ones_own_case_with_a_link(client_for, anna, c
     response = client_for(anna).post(reverse("casework:case_create"), data, follow=True)
     html = response.content.decode()
     assert f'<a href="{reverse("casework:case_detail", args=[case_a.pk])}">{case_a.reference}</a>' in html
+    opened = Case.objects.exclude(pk=case_a.pk).get(owner=case_a.owner_id, created_by=anna)
+    own_link = f'<a href="{reverse("casework:case_detail", args=[opened.pk])}">{opened.reference}</a>'
+    assert own_link not in html, "the case just opened is not its own duplicate"
 
 
 def test_lookups_past_the_limit_raise_a_flag(client_for, bob, case_a, settings):

@@ -27,7 +27,9 @@ _LOADER = adapters.get_loader(TIMESTAMPTZ, Format.TEXT)
 
 class DatabaseOperations(operations.DatabaseOperations):
     def last_executed_query(self, cursor: Any, sql: str, params: Any) -> str:
-        if isinstance(cursor, psycopg.RawCursor):  # $1, $2, ...: the statement as written, without its values
+        # $1, $2, ...: the statement as written, without its values (the cursor, or Django's wrapper of it, as an
+        # execute wrapper is given it)
+        if isinstance(getattr(cursor, "cursor", cursor), psycopg.RawCursor):
             return sql
         return super().last_executed_query(cursor, sql, params)
 

@@ -109,7 +109,7 @@ def test_a_raw_cursor_sends_postgresqls_own_placeholders_and_is_wrapped_as_djang
     seen = []
 
     def wrapper(execute, sql, params, many, context):
-        seen.append(sql)
+        seen.append(connection.ops.last_executed_query(context["cursor"], sql, params))
         return execute(sql, params, many, context)
 
     with (

@@ -131,3 +131,26 @@ def test_without_the_script_all_countries_are_shown_again_with_what_was_typed(cl
     assert response.status_code == 200 and 'value="Nama Rekaan Diubah"' in response.content.decode()
     case_a.refresh_from_db()
     assert case_a.version == 1, "nothing saved"
+
+
+def test_the_caseworkers_offered_are_read_anew_for_each_form(alice, org_a, org_b):
+    """The colleagues' query is built once per organisation (casework.forms.intake._colleagues) but run by each form:
+    a caseworker who joins, or one deactivated, shows at once; another organisation's never."""
+    from accounts.choices import Role
+    from casework.forms import CaseForm
+    from casework.forms.intake import _colleagues
+    from tests.factories import UserFactory
+
+    def offered():
+        form = CaseForm(organisation=org_a)
+        return sorted(user.username for user in form.fields["assigned_to"].queryset), sorted(
+            user.username for user in form.fields["named_users"].queryset
+        )
+
+    assert offered() == (["alice"], ["alice"])
+    newcomer = UserFactory(username="pendatang", organisation=org_a, role=Role.CASEWORKER)
+    UserFactory(username="lain", organisation=org_b, role=Role.CASEWORKER)
+    assert offered() == (["alice", "pendatang"], ["alice", "pendatang"])
+    type(newcomer).objects.filter(pk=newcomer.pk).update(is_active=False)  # the account deactivated
+    assert offered() == (["alice"], ["alice"])
+    assert _colleagues(org_a.pk)._result_cache is None  # the shared query is never run itself

@@ -7,7 +7,8 @@ ORM's building of the statement and the model's signals: 3.6 ms of the intake's 
 values are the ones the ORM's insert takes (each field's ``pre_save`` for an insert, then ``get_db_prep_save``),
 and each historical row the one simple-history's ``create_historical_record`` builds ("+", or "~" for one changed;
 the actor named with ``core.history.with_actor``, the change reason if one is set, its pre- and post-create signals
-sent); a test compares both with the ORM's rows of the same instances (tests/core/test_rows.py).
+sent, though the historical row a receiver is given has no id: the database's is not read back); a test compares
+both with the ORM's rows of the same instances (tests/core/test_rows.py).
 
 What this does not do: it sends no ``pre_save`` or ``post_save`` (the models written here have no receiver but
 simple-history's, and a test says so), and it does not read back an id the database makes (an auto-incremented
@@ -43,20 +44,24 @@ def insert(instances: Iterable[Model], *, changed: Iterable[Model] = ()) -> None
     for instance in changed:
         if instance._state.adding:
             raise ValueError(f"{type(instance).__name__}: not saved, so not changed")
-    histories = [(instance, _historical(instance, now)) for instance in instances]
-    histories += [(instance, _historical(instance, now, "~")) for instance in changed]
-    rows: dict[Any, list[Model]] = {}
-    for instance in instances:
-        rows.setdefault(type(instance), []).append(instance)
-    for instance, history in histories:
-        if history is not None:
-            _send(history_signals.pre_create_historical_record, instance, history)
-            rows.setdefault(type(history), []).append(history)
     # On PostgreSQL (core.postgresql) with its own placeholders, which psycopg need not convert on every run.
     raw = getattr(connection, "raw_cursor", None) if connection.vendor == "postgresql" else None
     numbers = itertools.count(1)
     place = (lambda: f"${next(numbers)}") if raw is not None else (lambda: "%s")
-    statements = [_statement(model, group, place) for model, group in rows.items()]
+    grouped: dict[Any, list[Model]] = {}
+    for instance in instances:
+        grouped.setdefault(type(instance), []).append(instance)
+    # The instances' values first (each field's pre_save: an auto_now time, say), then their history, which copies
+    # them, as simple-history's post_save copies the saved instance.
+    statements = [_statement(model, group, place) for model, group in grouped.items()]
+    histories = [(instance, _historical(instance, now)) for instance in instances]
+    histories += [(instance, _historical(instance, now, "~")) for instance in changed]
+    grouped = {}
+    for instance, history in histories:
+        if history is not None:
+            _send(history_signals.pre_create_historical_record, instance, history)
+            grouped.setdefault(type(history), []).append(history)
+    statements += [_statement(model, group, place) for model, group in grouped.items()]
     with transaction.atomic(savepoint=False), raw() if raw is not None else connection.cursor() as cursor:
         if connection.vendor == "postgresql" and len(statements) > 1:
             *before, (last, last_params) = statements
@@ -92,8 +97,9 @@ def _history_model(model: Any) -> Any:
     if name is None:
         return None
     history_model = getattr(model, name).model
-    if getattr(history_model, "history_relation", None) is not None:
-        raise NotImplementedError(f"{model.__name__}: a history_relation is not written here")
+    m2m: Any = getattr(history_model, "_history_m2m_fields", None)
+    if getattr(history_model, "history_relation", None) is not None or m2m:
+        raise NotImplementedError(f"{model.__name__}: a history_relation or many-to-many history is not written here")
     return history_model
 
 

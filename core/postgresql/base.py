@@ -17,6 +17,7 @@ from typing import Any
 
 import psycopg
 from django.db.backends.postgresql import base, operations
+from django.utils.asyncio import async_unsafe
 from django.utils.functional import cached_property
 from psycopg import adapters, pq
 from psycopg.pq import Format
@@ -37,12 +38,15 @@ class DatabaseOperations(operations.DatabaseOperations):
 class DatabaseWrapper(base.DatabaseWrapper):
     ops_class = DatabaseOperations
 
+    @async_unsafe
     def raw_cursor(self) -> Any:
         """A cursor for statements written with PostgreSQL's own placeholders ($1, $2, ...), which psycopg sends as
         they are. psycopg converts a statement's %s placeholders on every run unless the statement is under 4,096
         bytes with at most 50 parameters (its cache of conversions): a case's rows in one statement (core.rows) has
         about 120, and its conversion cost 0.5 ms an intake. Wrapped as Django wraps its own cursors (the debug
-        log, which shows such a statement without its values, and any execute wrapper)."""
+        log and any execute wrapper). ``connection.queries`` shows such a statement as written, without its values;
+        Django's DEBUG-level log of ``django.db.backends`` logs every statement's parameters, this one's as any
+        other's (it is off in every configuration here)."""
         self.close_if_health_check_failed()
         self.ensure_connection()
         with self.wrap_database_errors:

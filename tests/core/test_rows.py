@@ -15,13 +15,24 @@ from simple_history.models import HistoricalRecords
 from simple_history.utils import update_change_reason
 
 from casework.choices import ConsentGivenBy, ConsentKind
-from casework.models import BlindIndex, Case, CaseGroupObjectPermission, CaseKey, Consent
+from casework.models import BlindIndex, Case, CaseGroupObjectPermission, CaseKey, CaseUserObjectPermission, Consent
 from core import rows
 from core.history import with_actor
 from notifications.models import Reminder
+from referrals.models import Referral, ReferralEvent
 
 # What the intake writes through core.rows (casework.services.cases._case_open_write).
-WRITTEN = [Case, CaseKey, BlindIndex, CaseGroupObjectPermission, Consent, Reminder]
+WRITTEN = [
+    Case,
+    CaseKey,
+    BlindIndex,
+    CaseGroupObjectPermission,
+    CaseUserObjectPermission,
+    Consent,
+    Reminder,
+    Referral,
+    ReferralEvent,
+]
 
 
 def _columns(instance, *, skip=()):
@@ -68,8 +79,10 @@ def test_a_case_written_by_rows_reads_back_as_saved_by_the_orm(alice, org_a):
     assert _columns(Case.objects.get(pk=by_rows.pk), skip=skip) == _columns(Case.objects.get(pk=by_orm.pk), skip=skip)
     assert by_rows.updated_at is not None  # auto_now, as the ORM's insert sets it
     assert BlindIndex.objects.get(case=by_rows).owner_id == org_a.pk
-    history = Case.history.get(id=by_rows.pk)
-    assert history.reference == by_rows.reference and history.history_user_id == alice.pk
+    history_skip = skip | {"history_id", "history_date"}
+    by_rows_history, by_orm_history = Case.history.get(id=by_rows.pk), Case.history.get(id=by_orm.pk)
+    assert _columns(by_rows_history, skip=history_skip) == _columns(by_orm_history, skip=history_skip)
+    assert by_rows_history.reference == by_rows.reference and by_rows_history.history_user_id == alice.pk
 
 
 def test_one_statement_on_postgresql_one_per_table_elsewhere(case_a, alice):

@@ -17,7 +17,6 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.contrib.auth.models import Permission
-from django.db import connection
 from django.db.models import Exists, F, OuterRef, QuerySet
 from django.db.models.expressions import RawSQL
 from django.db.models.signals import post_migrate
@@ -27,7 +26,6 @@ from accounts.choices import Role
 from accounts.models import Membership, Organisation, User
 from casework import grant_sql
 from casework.models import Case, CaseGroupObjectPermission, CaseUserObjectPermission, Section
-from core import sql
 
 FULL_VIEW = "view_case"
 CHANGE = "change_case"
@@ -304,11 +302,8 @@ def grant_owner(case: Case, named_users: Iterable[User] = ()) -> None:
         content_object=case, group_id=case.owner.group_id, permission__in=owner_perms
     ).delete()
     CaseUserObjectPermission.objects.filter(content_object=case, permission__in=owner_perms).delete()
-    grants = owner_grant_rows(case, named_users)
-    if case.is_restricted:
-        CaseUserObjectPermission.objects.bulk_create(grants)
-    else:
-        CaseGroupObjectPermission.objects.bulk_create(grants)
+    model = CaseUserObjectPermission if case.is_restricted else CaseGroupObjectPermission
+    model.objects.bulk_create(owner_grant_rows(case, named_users))
 
 
 def owner_grant_rows(case: Case, named_users: Iterable[User] = ()) -> list[Any]:
@@ -357,16 +352,8 @@ def grant_sections(case: Case, group_id: int, sections: Iterable[str]) -> None:
 
 
 def revoke_sections(case: Case, group_id: int) -> None:
-    """Take back every section granted to an organisation (its group's id) on a case: one statement written out
-    (the ORM's delete built it for longer than it ran; guardian's grant rows have no signal or cascade)."""
-    sections = permission_ids(*SECTION_PERMISSIONS.values())
-    statement = (
-        f"DELETE FROM {sql.table(CaseGroupObjectPermission)} WHERE content_object_id = %s AND group_id = %s"  # noqa: S608
-        f" AND permission_id IN ({', '.join(['%s'] * len(sections))})"
-    )
-    case_id = Case._meta.pk.get_db_prep_value(case.pk, connection)
-    with connection.cursor() as cursor:
-        cursor.execute(statement, [case_id, group_id, *sections])
+    """Take back every section granted to an organisation (its group's id) on a case."""
+    grant_sql.revoke(case.pk, group_id, permission_ids(*SECTION_PERMISSIONS.values()))
 
 
 def on_membership_changed(*, user: User, actor: User | None, **_kwargs: Any) -> None:

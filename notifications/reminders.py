@@ -111,16 +111,22 @@ def schedule_new(items: Iterable[dict[str, Any]]) -> None:
     each a dict of ``schedule``'s arguments. Those due now are dispatched right after the transaction commits."""
     rows = [new_row(**item) for item in items]
     Reminder.objects.bulk_create(rows, ignore_conflicts=True)
-    if any(row.due_at <= timezone.now() for row in rows):
-        kick()
+    kick_if_due(rows)
 
 
 def new_row(**item: Any) -> Reminder:
     """A reminder whose dedupe key no reminder can have yet, as its row (not saved): ``schedule``'s arguments, for
     a caller that writes it with the other rows of its transaction (core.rows). One due now is the caller's to
-    dispatch (``kick``); else the beat tick finds it when due."""
+    dispatch (``kick_if_due``); else the beat tick finds it when due."""
     assert item["kind"] in _RULES, f"no rule registered for {item['kind']}"
     return Reminder(**{**item, "params": item.get("params") or {}})
+
+
+def kick_if_due(rows: Iterable[Any]) -> None:
+    """``kick`` if any of these new reminders (among other rows written) is due now."""
+    now = timezone.now()
+    if any(isinstance(row, Reminder) and row.due_at <= now for row in rows):
+        kick()
 
 
 def notify_now(**kwargs: Any) -> None:

@@ -26,7 +26,6 @@ from core import rows, sql
 from core.history import with_actor
 from core.validation import full_clean
 from notifications import reminders
-from notifications.models import Reminder
 from referrals import reminders as referral_reminders
 from referrals import selectors
 from referrals.choices import EventKind, ReferralStatus
@@ -57,9 +56,7 @@ def _write(instances: list[Any], *, changed: Iterable[Any] = ()) -> None:
     """New rows of one transaction in one statement (core.rows), with the history of those ``changed``; a reminder
     due now is dispatched once it commits."""
     rows.insert(instances, changed=changed)
-    now = timezone.now()
-    if any(isinstance(row, Reminder) and row.due_at <= now for row in instances):
-        reminders.kick()
+    reminders.kick_if_due(instances)
 
 
 # The relations of a referral that its services read, and those a caller's referral may already hold.

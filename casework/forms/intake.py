@@ -15,9 +15,8 @@ from django.utils import timezone
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
-from accounts.choices import Role
 from accounts.models import Organisation, User
-from casework import validation
+from casework import access, validation
 from casework.choices import (
     CHILD_BANDS,
     AgeBand,
@@ -78,14 +77,9 @@ def _case_fields() -> dict[str, forms.Field]:
 
 @functools.lru_cache(maxsize=1024)
 def _colleagues(organisation_id: int) -> Any:
-    """The active caseworkers of an organisation, as a query built once per process (never run itself: each form's
-    field runs a copy, so that who they are is read anew each time). Building it cost a tenth of an intake's form."""
-    return User.objects.filter(
-        is_active=True,
-        membership__organisation_id=organisation_id,
-        membership__role=Role.CASEWORKER,
-        membership__is_active=True,
-    ).order_by("first_name", "username")
+    """Who may reach cases at the organisation: built once, never run itself (each form's field runs a copy)."""
+    caseworkers = access.active_caseworkers().filter(membership__organisation_id=organisation_id)
+    return caseworkers.order_by("first_name", "username")
 
 
 class CaseForm(StyledFormMixin, forms.Form):

@@ -29,6 +29,7 @@ from casework.vault import Vault
 from core import provinces
 from core.fields import choice_label
 from core.registry import Hooks
+from referrals import fetch
 from referrals.choices import ReferralStatus
 from referrals.models import Referral, ReferralEvent
 
@@ -57,11 +58,11 @@ def side_of(user: User, referral: Referral) -> Side:
 def get_referral_for(user: User, referral_id: Any, *, request: HttpRequest | None = None) -> Referral:
     """The referral, with ``referral.side`` set, if the user may see it; else Http404 (logged)."""
     try:
-        referral = Referral.objects.select_related("case", "from_org", "to_org", "sent_by").get(
-            pk=uuid.UUID(str(referral_id))
-        )
-    except (ValueError, Referral.DoesNotExist):
-        raise Http404 from None
+        referral = fetch.referral_with_parties(uuid.UUID(str(referral_id)))
+    except ValueError:
+        referral = None
+    if referral is None:
+        raise Http404
     side = side_of(user, referral)
     if side is Side.NONE:
         access_log.record_refusal("referral", actor=user, obj=referral, request=request)
@@ -123,10 +124,15 @@ def register_capacity_lookup(lookup: Callable[[list[int], set[str]], dict[int, s
     capacity_lookups.register(lookup)
 
 
-def reassign_candidates(referral: Referral) -> list[Organisation]:
+def reassign_candidates(referral: Referral, *, only: str | None = None) -> list[Organisation]:
     """The organisations a referral may be reassigned to: active, neither its sender nor its receiver, offering a
-    service (the network's secretariat, the coordinators' own, takes no referral)."""
+    service (the network's secretariat, the coordinators' own, takes no referral). ``only``: the one a coordinator
+    chose (a posted id), if it is one of them (a reassignment sent is checked against it alone)."""
     others = Organisation.objects.filter(is_active=True).exclude(pk__in=[referral.from_org_id, referral.to_org_id])
+    if only is not None:
+        if not (only.isascii() and only.isdigit() and len(only) <= 9):  # an id, not anything posted
+            return []
+        others = others.filter(pk=int(only))
     return [organisation for organisation in others if organisation.services]
 
 

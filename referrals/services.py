@@ -26,8 +26,8 @@ from core import rows, sql
 from core.history import with_actor
 from core.validation import full_clean
 from notifications import reminders
+from referrals import fetch, selectors
 from referrals import reminders as referral_reminders
-from referrals import selectors
 from referrals.choices import EventKind, ReferralStatus
 from referrals.models import Referral, ReferralEvent
 from referrals.selectors import EVENT_LABEL, LABEL, Side, side_of
@@ -70,11 +70,11 @@ def _locked(referral: Referral, *related: str) -> Referral:
     its case and both organisations) is kept rather than read again: only the referral's row is locked, and a
     referral never changes its case, organisations, sender or consent."""
     known = referral._state.fields_cache
-    fresh = (
-        Referral.objects.select_for_update(of=("self",))
-        .select_related(*[name for name in (*_RELATED, *related) if name.split("__")[0] not in known])
-        .get(pk=referral.pk)
-    )
+    missing = [name for name in (*_RELATED, *related) if name.split("__")[0] not in known]
+    if set(missing) <= {"consent"}:  # a referral's page read the rest: its row alone, written out (referrals.fetch)
+        fresh = fetch.locked_row(referral.pk, with_consent=bool(missing))
+    else:
+        fresh = Referral.objects.select_for_update(of=("self",)).select_related(*missing).get(pk=referral.pk)
     for name in _REUSABLE:
         held = known.get(name)
         if held is not None and getattr(fresh, f"{name}_id") == held.pk:
@@ -109,6 +109,13 @@ def grants_sync(case: Case, organisation: Organisation) -> None:
         sections.update(Referral._meta.get_field("sections").to_python(shared))
     if accepted:
         case_access.grant_sections(case, organisation.group_id, sections)
+
+
+def _grants_follow(referral: Referral, was: str) -> None:
+    """After a referral's status changed from ``was``: its receiver's grants follow its accepted referrals, so they
+    change only when this one was accepted (a referral closed unanswered or declined never granted anything)."""
+    if was == ReferralStatus.ACCEPTED:
+        grants_sync(referral.case, referral.to_org)
 
 
 def _next_reference(case: Case) -> str:
@@ -258,7 +265,7 @@ def referral_decline(*, actor: User, referral: Referral, reason: str, note: str 
     full_clean(referral, exclude=["reason_enc"])
     with_actor(referral, actor)
     referral.save()
-    grants_sync(referral.case, referral.to_org)
+    _grants_follow(referral, ReferralStatus.SENT)
     _event(referral, actor, EventKind.DECLINED, note)
     referral_reminders.answered(referral)
     return referral
@@ -274,10 +281,10 @@ def referral_cancel(*, actor: User, referral: Referral, note: str = "") -> Refer
 
 
 def _close(referral: Referral, actor: User, status: str, event: str, note: str = "") -> None:
-    referral.status, referral.closed_at = status, timezone.now()
+    was, referral.status, referral.closed_at = referral.status, status, timezone.now()
     with_actor(referral, actor)
     referral.save()
-    grants_sync(referral.case, referral.to_org)
+    _grants_follow(referral, was)
     _event(referral, actor, event, note)
     referral_reminders.closed(referral)
 
@@ -322,11 +329,11 @@ def referral_reassign(*, actor: User, referral: Referral, to_org: Organisation, 
         raise ValidationError({"to_org": _("Choose an organisation other than the sender and the current receiver.")})
     if not reason.strip():
         raise ValidationError({"reason": _("Say why you reassign the referral.")})
-    referral.status, referral.closed_at = ReferralStatus.REASSIGNED, timezone.now()
+    was, referral.status, referral.closed_at = referral.status, ReferralStatus.REASSIGNED, timezone.now()
     with_actor(referral, actor)
     # Closed first (the grants follow the accepted referrals); its historical row is written with the new rows.
     Referral.objects.filter(pk=referral.pk).update(status=referral.status, closed_at=referral.closed_at)
-    grants_sync(referral.case, referral.to_org)
+    _grants_follow(referral, was)
     new = _new_referral(
         actor=actor,
         case=referral.case,

@@ -246,9 +246,10 @@ def referral_reassign(request: AuthedRequest, referral_id: str) -> HttpResponse:
             % {"reference": referral.reference, "status": referral.status_label.lower()},
         )
         return redirect("referrals:referral_detail", referral_id=referral.pk)
-    # A reassignment sent is checked against the candidates alone; the suggestions' order (capacity, distance) is
-    # for the page, read only when it is shown.
-    candidates = selectors.reassign_candidates(referral)
+    # A reassignment sent is checked against the organisation it names, if that is a candidate; every candidate
+    # and the suggestions' order (capacity, distance) are for the page, read only when it is shown.
+    chosen = request.POST.get("to_org", "") if request.method == "POST" else None
+    candidates = selectors.reassign_candidates(referral, only=chosen)
     form = ReassignForm(posted(request), choices=candidates)
     if request.method == "POST" and form.is_valid():
         try:
@@ -262,7 +263,7 @@ def referral_reassign(request: AuthedRequest, referral_id: str) -> HttpResponse:
                 % {"reference": new.reference, "org": new.to_org.name},
             )
             return redirect("referrals:referral_detail", referral_id=new.pk)
-    suggestions = selectors.suggested_organisations(referral, candidates)
+    suggestions = selectors.suggested_organisations(referral, None if chosen is not None else candidates)
     form.suggest(
         [org for org, _km, _offers in suggestions],
         {

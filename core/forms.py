@@ -130,6 +130,14 @@ _PLAIN_FIELDS = {forms.Field.__deepcopy__, forms.ChoiceField.__deepcopy__}
 _PLAIN_WIDGETS = {forms.Widget.__deepcopy__, forms.widgets.ChoiceWidget.__deepcopy__}
 
 
+def _shallow(obj: Any) -> Any:
+    """``copy.copy`` of a plain object (a field or widget whose copy is Django's plain one: no ``__copy__``, no
+    slots), without the pickling protocol's round (``__reduce_ex__``), which cost as much as the rest of the copy."""
+    copied = object.__new__(type(obj))
+    copied.__dict__.update(obj.__dict__)
+    return copied
+
+
 def _copied(field: forms.Field, memo: dict[int, Any]) -> forms.Field:
     """What ``copy.deepcopy(field)`` gives, the choices shared rather than copied and normalised again: they are
     replaced (``field.choices = ...``), never changed in place. Any other kind of field or widget (a queryset's, a
@@ -137,9 +145,9 @@ def _copied(field: forms.Field, memo: dict[int, Any]) -> forms.Field:
     widget = field.widget
     if type(field).__deepcopy__ not in _PLAIN_FIELDS or type(widget).__deepcopy__ not in _PLAIN_WIDGETS:
         return copy.deepcopy(field, memo)
-    result = copy.copy(field)
+    result = _shallow(field)
     memo[id(field)] = result
-    result.widget = copy.copy(widget)
+    result.widget = _shallow(widget)
     result.widget.attrs = widget.attrs.copy()
     memo[id(widget)] = result.widget
     result.error_messages = field.error_messages.copy()
@@ -163,24 +171,11 @@ class StyledFormMixin:
         if not isinstance(cls.__dict__.get("base_fields"), _BaseFields):  # once per form class
             for field in cls.base_fields.values():
                 _dash_placeholder(field)
+                _styled(field)  # each form's copy keeps it (a widget replaced on each form cost its choices again)
             cls.base_fields = _BaseFields(cls.base_fields)
         super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if type(widget) in (forms.CheckboxSelectMultiple, forms.RadioSelect):
-                kind = StyledChoices if isinstance(widget, forms.CheckboxSelectMultiple) else StyledRadios
-                styled = kind(attrs=widget.attrs)
-                styled.choices = widget.choices
-                field.widget = styled
-            elif isinstance(widget, forms.CheckboxInput):
-                widget.attrs.setdefault("class", "form-check-input")
-            elif isinstance(widget, forms.Select | forms.SelectMultiple):
-                widget.attrs.setdefault("class", "form-select")
-            elif not isinstance(widget, forms.HiddenInput):
-                widget.attrs.setdefault("class", "form-control")
-            # No ``maxlength``: the browser would cut pasted text silently. The limit is shown with a counter
-            # (templates/django/forms/field.html) and refused by the form with a message, the text kept.
-            widget.attrs.pop("maxlength", None)
+        for field in self.fields.values():  # the class's own are styled already: what a form changed since
+            _styled(field)
 
     def add_error(self, field: str | None, error: Any) -> None:
         """Every field with an error is marked (Bootstrap's red border), besides ``aria-invalid`` and the message."""
@@ -189,6 +184,26 @@ class StyledFormMixin:
             widget = self.fields[name].widget if name in self.fields else None
             if widget is not None and "is-invalid" not in widget.attrs.get("class", ""):
                 widget.attrs["class"] = (widget.attrs.get("class", "") + " is-invalid").strip()
+
+
+def _styled(field: forms.Field) -> None:
+    widget = field.widget
+    if isinstance(widget, StyledChoices | StyledRadios):
+        return  # styled already (its options carry the class)
+    if type(widget) in (forms.CheckboxSelectMultiple, forms.RadioSelect):
+        kind = StyledChoices if isinstance(widget, forms.CheckboxSelectMultiple) else StyledRadios
+        styled = kind(attrs=widget.attrs)
+        styled.choices = widget.choices
+        field.widget = styled
+    elif isinstance(widget, forms.CheckboxInput):
+        widget.attrs.setdefault("class", "form-check-input")
+    elif isinstance(widget, forms.Select | forms.SelectMultiple):
+        widget.attrs.setdefault("class", "form-select")
+    elif not isinstance(widget, forms.HiddenInput):
+        widget.attrs.setdefault("class", "form-control")
+    # No ``maxlength``: the browser would cut pasted text silently. The limit is shown with a counter
+    # (templates/django/forms/field.html) and refused by the form with a message, the text kept.
+    field.widget.attrs.pop("maxlength", None)
 
 
 DASH = "—"

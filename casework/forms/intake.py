@@ -12,6 +12,7 @@ from django import forms
 from django.core.exceptions import ValidationError
 from django.forms.models import fields_for_model
 from django.utils import timezone
+from django.utils.choices import normalize_choices
 from django.utils.text import capfirst
 from django.utils.translation import gettext_lazy as _
 
@@ -29,8 +30,6 @@ from core.forms import DateInput, StyledFormMixin
 from core.geography import CountryChoices, regencies
 
 BLANK = [("", "—")]
-
-
 TEXT_LIMIT = 20_000
 
 
@@ -82,6 +81,10 @@ def _colleagues(organisation_id: int) -> Any:
     return caseworkers.order_by("first_name", "username")
 
 
+CONSENT_FIELDS = ("consent_date", "consent_services", "consent_sharing", "consent_statistics", "consent_given_by")
+INTAKE_ONLY = (*CONSENT_FIELDS, "is_restricted", "named_users")  # not on the edit of a case
+
+
 class CaseForm(StyledFormMixin, forms.Form):
     """Intake and edit of a case, in sections. Identity and contact fields are encrypted by the service."""
 
@@ -128,10 +131,7 @@ class CaseForm(StyledFormMixin, forms.Form):
                 "destination_province",
             ],
         ),
-        (
-            _("Consent"),
-            ["consent_date", "consent_services", "consent_sharing", "consent_statistics", "consent_given_by"],
-        ),
+        (_("Consent"), list(CONSENT_FIELDS)),
         (_("Risk and follow-up"), ["risk_level", "next_follow_up", "assigned_to", "is_restricted", "named_users"]),
     ]
 
@@ -233,18 +233,11 @@ class CaseForm(StyledFormMixin, forms.Form):
         self.fields["intake_date"].initial = timezone.localdate()
         self.fields["birth_year"].max_value = timezone.localdate().year
         province = self.data.get("origin_province") or self.initial.get("origin_province")
-        self.fields["origin_regency"].choices = BLANK + regency_choices(province)
+        regency = self.fields["origin_regency"]
+        regency._choices = regency.widget._choices = _regency_field_choices(province)
         self.intake = intake
         if not intake:
-            for name in [
-                "consent_date",
-                "consent_services",
-                "consent_sharing",
-                "consent_statistics",
-                "consent_given_by",
-                "is_restricted",
-                "named_users",
-            ]:
+            for name in INTAKE_ONLY:
                 del self.fields[name]
 
     def sections(self) -> list[tuple[str, list[forms.BoundField]]]:
@@ -396,3 +389,11 @@ CaseForm.base_fields.update(_case_fields())
 
 def regency_choices(province: str | None) -> list[tuple[str, str]]:
     return [(code, name) for code, (prov, name) in regencies().items() if prov == province] if province else []
+
+
+@functools.lru_cache(maxsize=64)
+def _regency_field_choices(province: str | None) -> list[Any]:
+    """A province's regencies after the placeholder, normalised as a choice field keeps them, as every intake form of
+    that province offers them: read once (their names are proper names, the same in every language) and shared
+    (choices are replaced whole, never changed in place, core/forms.py)."""
+    return normalize_choices(BLANK + regency_choices(province))

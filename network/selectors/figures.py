@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections import defaultdict
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -69,20 +70,24 @@ class RefreshState:
         return f"{self.last.pk}@{self.last.finished_at}" if self.last is not None else ""
 
 
+@functools.cache
+def _refresh_statement(vendor: str) -> str:
+    table, State = sql.table(RefreshRun), RefreshRun.State
+    return (
+        f"SELECT {', '.join(sql.columns(RefreshRun, 'r'))} FROM {table} r WHERE r.id = (SELECT id FROM {table}"  # noqa: S608 (names ours)
+        f" WHERE state = {sql.literal(State.DONE)} ORDER BY finished_at DESC, id DESC LIMIT 1)"
+        f" OR (r.state IN ({sql.literal(State.QUEUED)}, {sql.literal(State.RUNNING)}) AND r.requested_at >= %s)"
+        " ORDER BY r.requested_at DESC, r.id DESC"
+    )
+
+
 def refresh_state() -> RefreshState:
     """One read for the whole state. A queued or running refresh older than an hour is taken as lost. Every network
     page asks this: written in SQL, since building the same statement with the ORM cost more than running it."""
-    table = connection.ops.quote_name(RefreshRun._meta.db_table)
     State = RefreshRun.State
     since = connection.ops.adapt_datetimefield_value(timezone.now() - timedelta(hours=1))
-    runs = list(
-        RefreshRun.objects.raw(
-            f"SELECT * FROM {table} WHERE id = (SELECT id FROM {table} WHERE state = %s"  # noqa: S608 (names ours)
-            " ORDER BY finished_at DESC, id DESC LIMIT 1) OR (state IN (%s, %s) AND requested_at >= %s)"
-            " ORDER BY requested_at DESC, id DESC",
-            [State.DONE.value, State.QUEUED.value, State.RUNNING.value, since],
-        )
-    )
+    found = sql.rows(_refresh_statement(connection.vendor), [since])
+    runs = [sql.instance(RefreshRun, row) for row in found]
     return RefreshState(
         last=next((run for run in runs if run.state == State.DONE), None),
         running=next((run for run in runs if run.state in (State.QUEUED, State.RUNNING)), None),

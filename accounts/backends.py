@@ -103,14 +103,10 @@ def signed_in_user(user_id: Any, persistent_id: str | None = None) -> User | Non
     found = sql.rows(statement, params)
     if not found:
         return None
-    row, start, built = found[0], 0, []
-    for model in (User, Membership, Organisation):
-        size = len(model._meta.concrete_fields)
-        built.append(sql.instance(model, row[start : start + size]))
-        start += size
+    row, models = found[0], (User, Membership, Organisation)
     user: Any
-    user, membership, organisation = built
-    for name, flag in zip(names, row[start:], strict=True):
+    user, membership, organisation = sql.instances(row, models)
+    for name, flag in zip(names, row[sql.width(models) :], strict=True):
         setattr(user, name, bool(flag))
     if membership is not None:
         Membership.organisation.field.set_cached_value(membership, organisation)

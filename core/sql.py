@@ -123,3 +123,19 @@ def instance(model: type[Model] | Any, values: Sequence[Any]) -> Any:
             value = convert(value, None, connection)
         converted.append(value)
     return model.from_db(connection.alias, [attname for attname, _chain in converters], converted)
+
+
+def instances(row: Sequence[Any], models: Sequence[Any]) -> list[Any]:
+    """One row of several models' columns (``columns`` of each, in this order) as their instances (``instance``);
+    what follows the last model's columns is left to the caller (``row[width(models):]``)."""
+    built, start = [], 0
+    for model in models:
+        size = len(model._meta.concrete_fields)
+        built.append(instance(model, row[start : start + size]))
+        start += size
+    return built
+
+
+def width(models: Sequence[Any]) -> int:
+    """How many columns ``instances`` reads for ``models``."""
+    return sum(len(model._meta.concrete_fields) for model in models)

@@ -7,7 +7,6 @@ from __future__ import annotations
 
 import functools
 import uuid
-from typing import Any
 
 from django.db import connection
 
@@ -32,22 +31,13 @@ def _statement(vendor: str) -> str:
     )
 
 
-def _split(row: tuple[Any, ...], models: list[type[Any]]) -> list[Any]:
-    parts, start = [], 0
-    for model in models:
-        size = len(model._meta.concrete_fields)
-        parts.append(sql.instance(model, row[start : start + size]))
-        start += size
-    return parts
-
-
 def referral_with_parties(referral_id: uuid.UUID) -> Referral | None:
     """The referral with its ``case``, ``from_org``, ``to_org`` and ``sent_by`` already read, and the case's wrapped
     data key for its vault (vault.Vault.for_case); None when there is no such referral."""
     found = sql.rows(_statement(connection.vendor), [Referral._meta.pk.get_db_prep_value(referral_id, connection)])
     if not found:
         return None
-    referral, case, sender, receiver, sent_by = _split(found[0], [model for model, _alias in _PARTS])
+    referral, case, sender, receiver, sent_by = sql.instances(found[0], [model for model, _alias in _PARTS])
     case.wrapped_key = found[0][-1]  # None: no key row (Vault.key says so)
     for relation, value in ((Referral.case, case), (Referral.from_org, sender), (Referral.to_org, receiver)):
         relation.field.set_cached_value(referral, value)
@@ -73,6 +63,6 @@ def locked_row(referral_id: uuid.UUID, *, with_consent: bool = False) -> Referra
         raise Referral.DoesNotExist
     if not with_consent:
         return sql.instance(Referral, found[0])
-    referral, consent = _split(found[0], [Referral, Consent])
+    referral, consent = sql.instances(found[0], [Referral, Consent])
     Referral.consent.field.set_cached_value(referral, consent)
     return referral

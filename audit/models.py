@@ -49,8 +49,8 @@ class AccessLog(models.Model):
 
     at = models.DateTimeField(_("time"), default=timezone.now, db_index=True)
     event = models.CharField(_("event"), max_length=32, choices=Event.choices)
-    actor = models.ForeignKey(
-        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user")
+    actor = models.ForeignKey(  # no index of its own: the (actor, at) and (actor, event, at) indexes begin with it
+        User, on_delete=models.PROTECT, null=True, blank=True, related_name="+", verbose_name=_("user"), db_index=False
     )
     organisation = models.ForeignKey(
         Organisation,

@@ -34,6 +34,7 @@ def main(argv: list[str]) -> None:
         help="after each page, how PostgreSQL planned its prepared statements on this connection (a statement"
         " planned anew on every run, custom_plans growing, pays its planning time each request)",
     )
+    parser.add_argument("--dump", default="", metavar="FILE", help="also write the profile's statistics to FILE")
     parser.add_argument("--only", default="", metavar="REGEX", help="show only the functions whose path matches")
     parser.add_argument(
         "--callers", action="append", default=[], metavar="PATTERN", help="also print who calls the functions matching"
@@ -88,15 +89,18 @@ def main(argv: list[str]) -> None:
             print(f"{number:3}. {query['time']:>6}s  {sql}")
         # Without the profiler: wall time, and this process's CPU time (the rest is waiting on PostgreSQL and Redis).
         timers = _Timers(args.time)
+        backend = _backend_cpu(connection)
         started, cpu = time.perf_counter(), time.process_time()
         for iteration in range(args.requests):
             queries._send(client, page.build(fixture, worker, 4 + iteration))
         wall = (time.perf_counter() - started) / args.requests * 1000
+        here = (time.process_time() - cpu) / args.requests * 1000
+        server = _backend_cpu(connection)
         timers.remove()
-        print(
-            f"--- {args.requests} requests: {wall:.2f} ms each, "
-            f"{(time.process_time() - cpu) / args.requests * 1000:.2f} ms of it CPU here (no profiler)"
-        )
+        served = (
+            "" if None in (backend, server) else f", {(server - backend) / args.requests * 1000:.2f} ms in PostgreSQL"
+        )  # type: ignore[operator]
+        print(f"--- {args.requests} requests: {wall:.2f} ms each, {here:.2f} ms of it CPU here{served} (no profiler)")
         timers.report(args.requests)
         if args.plans:
             _print_plans(connection)
@@ -110,6 +114,8 @@ def main(argv: list[str]) -> None:
         profiler.disable()
         seconds = time.perf_counter() - started
         print(f"--- {args.requests} requests, {seconds / args.requests * 1000:.2f} ms each (with the profiler on)")
+        if args.dump:
+            profiler.dump_stats(args.dump)
         for sort in ("cumulative", "tottime"):
             out = io.StringIO()
             stats = pstats.Stats(profiler, stream=out)
@@ -171,6 +177,20 @@ class _Timers:
                 f"    {name}: {wall / requests * 1000:.2f} ms wall, {cpu / requests * 1000:.2f} ms CPU per request"
                 f" ({calls / requests:g} calls)"
             )
+
+
+def _backend_cpu(connection: Any) -> float | None:
+    """The CPU seconds this connection's PostgreSQL backend has used (user and system), read from /proc when the
+    server runs on this machine, as the bench's does; None where it cannot be read (another host, not Linux)."""
+    if connection.vendor != "postgresql":
+        return None
+    connection.ensure_connection()
+    try:
+        with open(f"/proc/{connection.connection.info.backend_pid}/stat") as stat:
+            fields = stat.read().rsplit(")", 1)[1].split()
+    except OSError:
+        return None
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
 
 
 def _print_plans(connection: Any) -> None:

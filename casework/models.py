@@ -70,8 +70,12 @@ ENCRYPTED_SECTIONS = {
 class Case(ChoiceLabels, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(_("reference"), max_length=20, unique=True, editable=False)
-    owner = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="cases", verbose_name=_("owner organisation")
+    owner = models.ForeignKey(  # no index of its own: the composite indexes below begin with it
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="cases",
+        verbose_name=_("owner organisation"),
+        db_index=False,
     )
     assigned_to = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -144,7 +148,12 @@ class Case(ChoiceLabels, models.Model):
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", editable=False)
     updated_at = models.DateTimeField(_("updated"), auto_now=True)
 
-    history = HistoricalRecords(excluded_fields=["updated_at", "last_activity_at"])
+    # Historical rows are read by the record's id (and a case's or referral's), by date and by user, never by the
+    # other columns the record indexes: each index of those would only cost every write (core.rows).
+    history = HistoricalRecords(
+        excluded_fields=["updated_at", "last_activity_at"],
+        no_db_index=["reference", "next_follow_up", "owner", "assigned_to", "created_by"],
+    )
 
     if TYPE_CHECKING:
         # Set by the access gate (selectors.get_case_for) on the case it returns.
@@ -233,7 +242,8 @@ class BlindIndex(models.Model):
         PHONE = "phone", "phone"
         NAME = "name", "name"
 
-    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="blind_indexes")
+    # No index of its own: the unique (case, kind, digest) begins with it.
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="blind_indexes", db_index=False)
     # The case's owner, copied (a case never changes owner): a name's truncated digest is shared by thousands of
     # rows network-wide, of which a search by name wants the few of the searcher's own organisation
     # (casework/search_sql.py). Written with the case's by ``services.cases._reindex`` alone.
@@ -314,7 +324,7 @@ class Consent(ChoiceLabels, models.Model):
     withdrawn_on = models.DateField(_("withdrawn on"), null=True, blank=True)
     recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["recorded_by"])  # read by case, date and user (Case's history)
 
     class Meta:
         ordering = ["kind", "-given_on"]

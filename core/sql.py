@@ -53,6 +53,22 @@ def rows(sql: str, params: list[Any], *, generic: bool = False) -> list[tuple[An
         return cursor.fetchall()
 
 
+def rows_after(first: str, first_params: list[Any], sql: str, params: list[Any]) -> list[tuple[Any, ...]]:
+    """The rows of ``sql`` run after ``first`` (a lock, say), in one round trip on PostgreSQL: a pipeline sends
+    both, which the server runs one after the other, the second with a snapshot of its own taken once the first is
+    through (what was committed while the first waited is seen). Elsewhere, one after the other."""
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            connection.ensure_connection()
+            with connection.wrap_database_errors, connection.connection.pipeline():
+                cursor.execute(first, first_params)
+                cursor.execute(sql, params)
+        else:
+            cursor.execute(first, first_params)
+            cursor.execute(sql, params)
+        return cursor.fetchall()
+
+
 def generic_values(queryset: Any) -> list[tuple[Any, ...]]:
     """The rows of a ``values_list`` queryset run with its generic plan on PostgreSQL (``rows(generic=True)``), for
     an ORM query PostgreSQL planned anew on every run; its columns must be ones psycopg gives as the ORM would (ids,

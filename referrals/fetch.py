@@ -66,3 +66,20 @@ def locked_row(referral_id: uuid.UUID, *, with_consent: bool = False) -> Referra
     referral, consent = sql.instances(found[0], [Referral, Consent])
     Referral.consent.field.set_cached_value(referral, consent)
     return referral
+
+
+@functools.cache
+def _others(vendor: str, one: bool) -> str:
+    chosen = " AND o.id = %s" if one else ""
+    return (
+        f"SELECT {', '.join(sql.columns(Organisation, 'o'))} FROM {sql.table(Organisation)} o"  # noqa: S608 (names)
+        f" WHERE o.is_active AND o.id <> %s AND o.id <> %s{chosen} ORDER BY o.name"
+    )
+
+
+def active_organisations_but(first: int, second: int, *, only: int | None = None) -> list[Organisation]:
+    """The active organisations other than these two, by name (Organisation's order), or only the one ``only``
+    names if it is one of them: what the ORM's filter gave, without its building of the statement."""
+    params = [first, second] if only is None else [first, second, only]
+    found = sql.rows(_others(connection.vendor, only is not None), params)
+    return [sql.instance(Organisation, row) for row in found]

@@ -105,8 +105,7 @@ class ReassignForm(StyledFormMixin, forms.Form):
     ) -> None:
         super().__init__(*args, **kwargs)
         field = self.fields["to_org"]
-        field.queryset = Organisation.objects.filter(pk__in=[o.pk for o in choices])
-        field.suggested = {str(o.pk): o for o in choices}
+        field.suggested = {str(o.pk): o for o in choices}  # what it accepts (to_python), with no queryset to read
         self.suggest(choices, notes)
 
     def suggest(self, choices: list[Organisation], notes: dict[int, str] | None = None) -> None:

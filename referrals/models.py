@@ -82,11 +82,16 @@ class Referral(ChoiceLabels, ReferralReadings, models.Model):
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(_("reference"), max_length=32, unique=True, editable=False)
     case = models.ForeignKey(Case, on_delete=models.PROTECT, related_name="referrals")
+    # No index of their own: the composite indexes below begin with them.
     from_org = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="referrals_sent", verbose_name=_("from")
+        Organisation, on_delete=models.PROTECT, related_name="referrals_sent", verbose_name=_("from"), db_index=False
     )
     to_org = models.ForeignKey(
-        Organisation, on_delete=models.PROTECT, related_name="referrals_received", verbose_name=_("to")
+        Organisation,
+        on_delete=models.PROTECT,
+        related_name="referrals_received",
+        verbose_name=_("to"),
+        db_index=False,
     )
     services = MultiChoiceField(_("services requested"), options=ServiceType.choices, blank=False)
     urgency = models.CharField(_("urgency"), max_length=16, choices=Urgency.choices)
@@ -112,7 +117,11 @@ class Referral(ChoiceLabels, ReferralReadings, models.Model):
     closed_at = models.DateTimeField(_("closed"), null=True, blank=True)
     last_update_at = models.DateTimeField(_("last update"), default=timezone.now)
 
-    history = HistoricalRecords()
+    # Historical rows are read by the record's id (and a case's or referral's), by date and by user, never by the
+    # other columns the record indexes: each index of those would only cost every write (core.rows).
+    history = HistoricalRecords(
+        no_db_index=["reference", "case", "from_org", "to_org", "consent", "sent_by", "reassigned_from"]
+    )
 
     class Meta:
         ordering = ["-sent_at", "-id"]
@@ -168,7 +177,7 @@ class ReferralEvent(ChoiceLabels, models.Model):
     at = models.DateTimeField(default=timezone.now)
     note_enc = models.TextField(blank=True, editable=False)
 
-    history = HistoricalRecords()
+    history = HistoricalRecords(no_db_index=["actor", "organisation"])  # read by referral, date and user
 
     class Meta:
         ordering = ["at", "id"]

@@ -128,11 +128,12 @@ def reassign_candidates(referral: Referral, *, only: str | None = None) -> list[
     """The organisations a referral may be reassigned to: active, neither its sender nor its receiver, offering a
     service (the network's secretariat, the coordinators' own, takes no referral). ``only``: the one a coordinator
     chose (a posted id), if it is one of them (a reassignment sent is checked against it alone)."""
-    others = Organisation.objects.filter(is_active=True).exclude(pk__in=[referral.from_org_id, referral.to_org_id])
+    chosen = None
     if only is not None:
         if not (only.isascii() and only.isdigit() and len(only) <= 9):  # an id, not anything posted
             return []
-        others = others.filter(pk=int(only))
+        chosen = int(only)
+    others = fetch.active_organisations_but(referral.from_org_id, referral.to_org_id, only=chosen)
     return [organisation for organisation in others if organisation.services]
 
 

@@ -124,10 +124,12 @@ def _next_reference(case: Case) -> str:
     statement that takes the lock, the count would be of the rows that statement began with, before the other
     sender's commit it waited for (PostgreSQL's read committed; tests/referrals/test_numbering.py)."""
     case_id = Case._meta.pk.get_db_prep_value(case.pk, connection)
-    if connection.features.has_select_for_update:  # SQLite: one writer at a time
-        sql.rows(f"SELECT id FROM {sql.table(Case)} WHERE id = %s FOR UPDATE", [case_id])  # noqa: S608 (names only)
     counted = f"SELECT COUNT(*) FROM {sql.table(Referral)} WHERE case_id = %s"  # noqa: S608 (names only)
-    ((count,),) = sql.rows(counted, [case_id])
+    if connection.features.has_select_for_update:  # the lock, then the count: one round trip (sql.rows_after)
+        lock = f"SELECT id FROM {sql.table(Case)} WHERE id = %s FOR UPDATE"  # noqa: S608 (names only)
+        ((count,),) = sql.rows_after(lock, [case_id], counted, [case_id])
+    else:  # SQLite: one writer at a time
+        ((count,),) = sql.rows(counted, [case_id])
     return f"{case.reference}/R{count + 1}"
 
 

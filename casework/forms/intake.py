@@ -334,8 +334,8 @@ class CaseForm(StyledFormMixin, forms.Form):
             child = data.get("age_band") in CHILD_BANDS
             if any_consent and child and data.get("consent_given_by") != ConsentGivenBy.GUARDIAN:
                 self.add_error("consent_given_by", _("A child's consent must be given by a parent or guardian."))
-            if data.get("is_restricted") and not data.get("named_users"):
-                data["named_users"] = []
+            if not data.get("is_restricted") or not data.get("named_users"):
+                data["named_users"] = []  # names count on a restricted case alone (unread elsewhere: no query built)
         return data
 
     # What the services take ---------------------------------------------------------------------------------

@@ -169,3 +169,28 @@ def test_a_changed_instance_gets_its_history_of_the_change(case_a, alice):
     assert latest.history_user_id == alice.pk and consent.history.count() == 2
     with pytest.raises(ValueError, match="not saved"):
         rows.insert([], changed=[_consent(case_a, alice, ConsentKind.LEARNING)])
+
+
+def test_values_the_orm_converts_are_converted_as_it_does(case_a, alice):
+    """The values handed on as they are (texts, numbers, UUIDs, dates, aware times) are only those of exactly the
+    type the field gives back; any other goes the ORM's way: a time for a date column, a number for a text column,
+    a naive time (with Django's warning)."""
+    from django.utils import timezone
+
+    given = datetime.datetime(2026, 3, 4, 20, 0, tzinfo=datetime.UTC)  # a time for a date column
+    by_orm, by_rows = _consent(case_a, alice), _consent(case_a, alice, ConsentKind.STATISTICS)
+    by_orm.given_on = by_rows.given_on = given
+    by_orm.save(force_insert=True)
+    rows.insert([by_rows])
+    assert Consent.objects.get(pk=by_rows.pk).given_on == Consent.objects.get(pk=by_orm.pk).given_on
+    reminder = Reminder(kind="case_follow_up", due_at=timezone.now(), object_type="case", object_id=case_a.pk)
+    reminder.object_ref, reminder.dedupe_key = 12345, "rows-conversion"  # a number for a text column
+    rows.insert([reminder])
+    assert Reminder.objects.get(dedupe_key="rows-conversion").object_ref == "12345"
+    event = ReferralEvent(referral=None, kind="update", actor=alice, organisation=case_a.owner)
+    event.at = datetime.datetime(2026, 3, 4, 10, 30)  # naive
+    with pytest.warns(RuntimeWarning, match="naive datetime"):
+        _head, params = rows._statement(ReferralEvent, [event], lambda: "%s")
+    names = [field.name for field, *_rest in rows._shape(ReferralEvent, connection.vendor)[1]]
+    at = params[names.index("at")]
+    assert timezone.is_aware(at) if connection.vendor == "postgresql" else isinstance(at, str), at

@@ -121,3 +121,18 @@ def test_a_reassignment_to_no_candidate_is_refused_and_the_page_offers_every_can
     assert [str(c[0]) for c in response.context["form"].fields["to_org"].choices] == [str(org_c.pk)]
     assert Referral.objects.get(pk=referral.pk).status == "sent"
     assert client_for(carol).post(url, {"to_org": str(org_c.pk), "reason": "rekaan"}).status_code == 302
+
+
+def test_the_other_active_organisations_are_the_orms(org_a, org_b, org_c, network_org):
+    """active_organisations_but: every active organisation but the two, by name, as the ORM's filter read them;
+    or only the one named, when it is one of them."""
+    from accounts.models import Organisation
+
+    org_c.is_active = False
+    org_c.save(update_fields=["is_active"])
+    orm = list(Organisation.objects.filter(is_active=True).exclude(pk__in=[org_a.pk, org_b.pk]))
+    read = fetch.active_organisations_but(org_a.pk, org_b.pk)
+    assert [_fields(o) for o in read] == [_fields(o) for o in orm] and network_org in read and org_c not in read
+    assert fetch.active_organisations_but(org_a.pk, org_b.pk, only=network_org.pk) == [network_org]
+    assert fetch.active_organisations_but(org_a.pk, org_b.pk, only=org_a.pk) == []
+    assert fetch.active_organisations_but(org_a.pk, org_b.pk, only=org_c.pk) == []  # not active

@@ -432,6 +432,37 @@ def test_an_entry_written_on_its_own_is_rolled_back_whole_when_it_fails(alice, m
     assert again.seq == first.seq + 4 and access_log.verify_chain().ok
 
 
+@pytest.mark.postgres
+@pytest.mark.django_db(transaction=True)
+def test_an_entry_on_its_own_keeps_any_text_as_it_is_and_a_refused_insert_ends_its_transaction(alice, monkeypatch):
+    """The insert and COMMIT go as one text with the values quoted by psycopg (a ClientCursor): quotes, a
+    semicolon, a backslash and a percent sign in a detail are stored as they were, nothing of them run; an insert
+    the database refuses (a place already taken in the chain) raises, and leaves no transaction open."""
+    from django.db import IntegrityError
+    from psycopg.pq import TransactionStatus
+
+    odd = 'x\'); DELETE FROM audit_accesslog; -- \\ 100% "quoted"'
+    entry = access_log.record(AccessLog.Event.SEARCHED, actor=alice, detail=odd)
+    stored = AccessLog.objects.get(pk=entry.pk)
+    assert stored.detail == odd and stored.hash == entry.hash and AccessLog.objects.count() >= 1
+    taken = access_log._placed
+
+    def reused(entry, last, statements):  # the previous entry's place again: the unique (chain, seq) refuses it
+        values = taken(entry, last, statements)
+        entry.seq = last[0]
+        return [
+            entry.seq if field.name == "seq" else value for field, value in zip(statements.fields, values, strict=True)
+        ]
+
+    monkeypatch.setattr(access_log, "_placed", reused)
+    with pytest.raises(IntegrityError):
+        access_log.record(AccessLog.Event.SEARCHED, actor=alice)
+    assert connection.connection.info.transaction_status == TransactionStatus.IDLE
+    monkeypatch.undo()
+    assert access_log.record(AccessLog.Event.SEARCHED, actor=alice).seq == entry.seq + 1
+    assert access_log.verify_chain().ok
+
+
 def test_a_chain_id_holds_its_organisation_and_shard_within_their_bounds():
     assert keyed.chain_of(7, 3) == 7 + (3 << 32) and keyed.organisation_of_chain(7 + (3 << 32)) == 7
     assert keyed.chain_of(None) == 0

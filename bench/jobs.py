@@ -133,8 +133,8 @@ def _clear(case_ids: list[uuid.UUID]) -> int:
     return _sql("DELETE FROM notifications_reminder WHERE kind = ANY(%s) AND object_id = ANY(%s::uuid[])", [kinds, ids])
 
 
-def _park(now: datetime) -> tuple[int, int]:
-    """Move the app's due rows (and emails due) out of the pass's way; ``_unpark`` moves them back."""
+def park(now: datetime) -> tuple[int, int]:
+    """Move the app's due rows (and emails due) out of the pass's way; ``unpark`` moves them back."""
     reminders_parked = _sql(
         f"UPDATE notifications_reminder SET due_at = due_at + interval '{PARKED}' "
         "WHERE state = 'pending' AND due_at <= %s",
@@ -148,7 +148,7 @@ def _park(now: datetime) -> tuple[int, int]:
     return reminders_parked, emails_parked
 
 
-def _unpark() -> None:
+def unpark() -> None:
     _sql(f"UPDATE notifications_reminder SET due_at = due_at - interval '{PARKED}' WHERE due_at >= %s", [PARKED_FROM])
     _sql(
         f"UPDATE notifications_delivery SET email_next_attempt_at = email_next_attempt_at - interval '{PARKED}' "
@@ -255,10 +255,10 @@ def reminders_job(seeded_before: datetime | None, log: Callable[[str], None] = p
     day = today - timedelta(days=1)  # the follow-ups fell due yesterday morning
     created = timezone.now() - timedelta(days=30)
     before = (Notification.objects.count(), Delivery.objects.count())
-    _unpark()  # rows a run that was interrupted left parked
+    unpark()  # rows a run that was interrupted left parked
     _clear([pk for pk, _ref in due_cases] + [pk for pk, _ref, _open in other_cases])
     flags = _catch_up_flags(timezone.now())
-    parked = _park(timezone.now())
+    parked = park(timezone.now())
     try:
         Case.objects.filter(pk__in=[pk for pk, _ref in due_cases]).update(next_follow_up=day)
         ours = [r.pk for r in Reminder.objects.bulk_create(_follow_up(pk, ref, day, created) for pk, ref in due_cases)]
@@ -277,7 +277,7 @@ def reminders_job(seeded_before: datetime | None, log: Callable[[str], None] = p
         log(f"  {len(rows):,} more pending follow-ups, not due; pass 2")
         second = _one_pass(ours, len(rows))
     finally:
-        _unpark()
+        unpark()
     after = (Notification.objects.count(), Delivery.objects.count())
     follow_ups = len(due_cases)
     met = second.seconds <= TARGET_SECONDS and second.result["reminders_sent"] >= follow_ups

@@ -176,9 +176,7 @@ def _as_is(field: Field) -> Any:
     if type(field) in (models.ForeignKey, models.OneToOneField):
         target = field.target_field  # type: ignore[attr-defined]
         return _AS_IS_TYPES.get(type(target)) if type(target).get_db_prep_save is Field.get_db_prep_save else None
-    if type(field).get_db_prep_save is not Field.get_db_prep_save and not isinstance(field, models.ForeignKey):
-        return None
-    return _AS_IS_TYPES.get(type(field))
+    return _AS_IS_TYPES.get(type(field)) if type(field).get_db_prep_save is Field.get_db_prep_save else None
 
 
 def _prepared(field: Field, value: Any, as_is: Any) -> Any:

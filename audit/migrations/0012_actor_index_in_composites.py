@@ -1,17 +1,17 @@
-"""The actor's own index goes (the (actor, at) and (actor, event, at) indexes begin with it). SQLite alters a
-column by rebuilding its table, which drops the table's triggers: the guards are put back there (audit.guards);
-PostgreSQL alters it in place and keeps them."""
+"""The actor's own index goes (the (actor, at) and (actor, event, at) indexes begin with it): only the index, so that
+SQLite does not rebuild the table, which would drop the access log's guards (core.indexes)."""
 
 import django.db.models.deletion
 from django.conf import settings
 from django.db import migrations, models
 
+from core import indexes
 
-def guards_back(apps, schema_editor):
-    if schema_editor.connection.vendor != "postgresql":
-        from audit import guards
 
-        guards.install(schema_editor)
+# Each index the fields' changes remove, dropped alone (core.indexes).
+INDEXES = [
+    ("audit_accesslog_actor_id_0f94aef1", "audit_accesslog", "actor_id"),
+]
 
 
 class Migration(migrations.Migration):
@@ -21,18 +21,22 @@ class Migration(migrations.Migration):
     ]
 
     operations = [
-        migrations.AlterField(
-            model_name="accesslog",
-            name="actor",
-            field=models.ForeignKey(
-                blank=True,
-                db_index=False,
-                null=True,
-                on_delete=django.db.models.deletion.PROTECT,
-                related_name="+",
-                to=settings.AUTH_USER_MODEL,
-                verbose_name="user",
-            ),
-        ),
-        migrations.RunPython(guards_back, migrations.RunPython.noop),
+        indexes.dropped(
+            [
+                migrations.AlterField(
+                    model_name="accesslog",
+                    name="actor",
+                    field=models.ForeignKey(
+                        blank=True,
+                        db_index=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="user",
+                    ),
+                ),
+            ],
+            INDEXES,
+        )
     ]

@@ -44,3 +44,6 @@ def test_a_key_that_begins_a_composite_index_has_none_of_its_own(model, column):
     indexed = _indexed(model)
     assert [column] not in indexed
     assert any(len(columns) > 1 and columns[0] == column for columns in indexed), indexed
+    with connection.cursor() as cursor:  # the index alone went (core.indexes): the foreign key stays
+        found = connection.introspection.get_constraints(cursor, model._meta.db_table)
+    assert any(c["foreign_key"] and c["columns"] == [column] for c in found.values())

@@ -150,7 +150,8 @@ def _append_alone(entry: AccessLog) -> None:
     try:
         with wrap(raw.cursor()) as cursor:
             cursor.execute("BEGIN; " + _turn(entry, statements))
-            cursor.nextset(), cursor.nextset()  # past BEGIN's and the turn's results, to the read's
+            cursor.nextset()  # past BEGIN's result
+            cursor.nextset()  # past the turn's, to the read's
             values = _placed(entry, cursor.fetchone(), statements)
         with wrap(psycopg.ClientCursor(raw)) as writer:  # type: ignore[arg-type]
             writer.execute(statements.insert + "; COMMIT", values)

@@ -24,7 +24,7 @@ def _aged(case, days):
 def test_only_the_own_organisations_unserved_high_risk_cases_are_listed_oldest_first(
     alice, bob, client_for, monkeypatch
 ):
-    from network import views
+    from network.views import board as views
 
     monkeypatch.setattr(views, "UNSERVED_SHOWN", 2)
     oldest, older, old = (_aged(open_case(alice, risk_level="high"), days) for days in (9, 6, 3))

@@ -28,6 +28,13 @@ def _arguments(argv: list[str]) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__)
     parser.add_argument("--seconds", type=float, default=15, help="measured seconds per page (default 15)")
     parser.add_argument("--rounds", type=int, default=3, help="split each page's time into rounds, interleaved (3)")
+    parser.add_argument(
+        "--bracket",
+        type=int,
+        default=4,
+        help="measure the references again after every N pages, and compare each page with those around it (4; 0: "
+        "once a round)",
+    )
     parser.add_argument("--warmup", type=float, default=3, help="unmeasured seconds before each page's first round (3)")
     parser.add_argument("--concurrency", type=int, default=8, help="concurrent clients (default 8)")
     parser.add_argument("--cases", type=int, default=100_000, help="cases to seed (default 100,000)")
@@ -97,6 +104,7 @@ def main(argv: list[str]) -> None:
     wanted = set(args.only) if args.only else (set() if args.load or args.scale_out else set(known))
     if wanted & {p.name for p in pages.PAGES}:
         wanted.add(pages.FLOOR)  # every run of pages measures the floor too, in the same rounds
+        wanted |= {target.of for page in pages.PAGES if page.name in wanted for target in page.targets}
     selected = [p for p in pages.PAGES if p.name in wanted]
     chosen_jobs = [name for name in jobs.JOBS if name in wanted]
     if args.load:
@@ -120,11 +128,12 @@ def main(argv: list[str]) -> None:
         seed.settle()
     counts: dict[str, dict[str, Any]] = {}
     results: dict[str, Result] = {}
+    near: dict[str, dict[str, Result]] = {}
     load_average = os.getloadavg()[0]
     if selected:
         print("Counting SQL per request in-process…")
         counts = queries.count(selected, fixtures)
-        results, load_average = _measure(args, env, selected, fixtures)
+        results, near, load_average = _measure(args, env, selected, fixtures)
     job_results = _jobs(chosen_jobs, seeded_at)
     load_result = _load(args, env, fixtures) if args.load else None
     scale_result = None
@@ -135,7 +144,7 @@ def main(argv: list[str]) -> None:
 
     if selected:
         print()
-        print(report.table(selected, results, counts, fixtures))
+        print(report.table(selected, results, counts, fixtures, near))
         print(report.errors(results))
     if job_results:
         print()
@@ -153,7 +162,7 @@ def main(argv: list[str]) -> None:
     if args.explain:
         print()
         print(report.plans(counts))
-    data = _record(args, url, stamp, started, seeded, fixtures, selected, results, counts, load_average)
+    data = _record(args, url, stamp, started, seeded, fixtures, selected, results, counts, load_average, near)
     data["jobs"] = [job.as_dict() for job in job_results]
     data["load"] = load_result.as_dict() if load_result is not None else None
     data["scale_out"] = scale_result.as_dict() if scale_result is not None else None
@@ -225,12 +234,13 @@ def _seed(args: argparse.Namespace) -> dict[str, Any]:
 
 def _measure(
     args: argparse.Namespace, env: dict[str, str], selected: list[Page], fixtures: dict[str, Fixture]
-) -> tuple[dict[str, Result], float]:
-    """Serve the app with gunicorn and load each page in turn, sent by its fixture organisation's caseworkers."""
+) -> tuple[dict[str, Result], dict[str, dict[str, Result]], float]:
+    """Serve the app with gunicorn and load each page in turn, sent by its fixture organisation's caseworkers. Also
+    returns, for each page that is not a reference, the references' figures of the stretches around its own."""
     from django.db import connections
 
     from accounts.models import User
-    from bench import load, server
+    from bench import load, rounds, server
     from casework.models import Case
 
     if "bench" in fixtures:
@@ -255,10 +265,13 @@ def _measure(
         print(f"Note: the machine is busy before the run (load average {load_average:.1f}); the figures will be noisy.")
     print(f"Serving with gunicorn: {args.workers} workers × {args.threads} threads (gthread)")
     samples: dict[str, list[load.Sample]] = {page.name: [] for page in selected}
+    measured: list[tuple[str, load.Sample]] = []
+    round_order = rounds.order(selected, args.bracket)
     with server.gunicorn(env, workers=args.workers, threads=args.threads) as port:
-        # Rounds interleave the pages, so that a change in what else the machine is doing affects them all alike.
+        # Rounds interleave the pages, so that a change in what else the machine is doing affects them all alike,
+        # and the references come back every few pages (bench/rounds.py).
         for number in range(args.rounds):
-            for page in selected:
+            for page in round_order:
                 sample = load.run(
                     page,
                     fixtures[page.fixture],
@@ -266,14 +279,19 @@ def _measure(
                     port,
                     seconds=args.seconds / args.rounds,
                     concurrency=args.concurrency,
-                    warmup=args.warmup if number == 0 else 0,
+                    warmup=args.warmup if not samples[page.name] else 0,
                     first=number * 250,
                 )
                 samples[page.name].append(sample)
+                measured.append((page.name, sample))
                 rps = len(sample.latencies) / sample.seconds
                 print(f"  round {number + 1}: {page.name:<16} {rps:7.1f} rps  errors {sum(sample.errors.values())}")
     results = {name: load.summarise(name, page_samples) for name, page_samples in samples.items()}
-    return results, load_average
+    near = {
+        name: {reference: load.summarise(reference, found) for reference, found in references.items()}
+        for name, references in rounds.bracketing(measured).items()
+    }
+    return results, near, load_average
 
 
 def _record(
@@ -287,9 +305,10 @@ def _record(
     results: dict[str, Result],
     counts: dict[str, dict[str, Any]],
     load_average: float,
+    near: dict[str, dict[str, Result]],
 ) -> dict[str, Any]:
     """Everything about the run, for bench/results/<stamp>.json."""
-    from bench import server
+    from bench import report, server
     from casework.models import Case
 
     return {
@@ -322,6 +341,8 @@ def _record(
                 "target": asdict(page.target) if page.target else None,
                 "targets": [asdict(target) for target in page.targets],
                 **asdict(results[page.name]),
+                "bracketing_rps": {reference: result.rps for reference, result in near.get(page.name, {}).items()},
+                "ratios": report.ratios(page, results, near),
                 "sql_per_request": {k: v for k, v in counts.get(page.name, {}).items() if k != "slowest"},
                 "slowest_select": counts.get(page.name, {}).get("slowest"),
             }

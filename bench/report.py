@@ -11,10 +11,22 @@ from bench.load import Result
 from bench.pages import CASE_LABELS, COORDINATOR_LABELS, FLOOR, NETWORK, RECEIVING_LABELS, Fixture, Page
 
 
-def _ratio(results: dict[str, Result], page: str, of: str) -> float | None:
-    if page not in results or of not in results or not results[of].rps:
+def _ratio(
+    results: dict[str, Result], page: str, of: str, near: dict[str, dict[str, Result]] | None = None
+) -> float | None:
+    """The page's throughput over ``of``'s: a reference's as measured around the page's own stretches when the run
+    measured it so (bench/rounds.py), else over the whole run."""
+    reference = (near or {}).get(page, {}).get(of) or results.get(of)
+    if page not in results or reference is None or not reference.rps:
         return None
-    return results[page].rps / results[of].rps
+    return results[page].rps / reference.rps
+
+
+def ratios(page: Page, results: dict[str, Result], near: dict[str, dict[str, Result]]) -> dict[str, float | None]:
+    """The page's ratios to the baseline, the floor and its targets' pages, as the table shows them."""
+    wanted = dict.fromkeys(["baseline", FLOOR, *(target.of for target in page.targets)])
+    found = {of: _ratio(results, page.name, of, near) for of in wanted if of != page.name}
+    return {of: None if ratio is None else round(ratio, 3) for of, ratio in found.items()}
 
 
 def flat(counts: dict[str, Any]) -> bool:
@@ -40,7 +52,11 @@ def legend(pages: list[Page], fixtures: dict[str, Fixture]) -> list[str]:
 
 
 def table(
-    pages: list[Page], results: dict[str, Result], counts: dict[str, dict[str, Any]], fixtures: dict[str, Fixture]
+    pages: list[Page],
+    results: dict[str, Result],
+    counts: dict[str, dict[str, Any]],
+    fixtures: dict[str, Fixture],
+    near: dict[str, dict[str, Result]] | None = None,
 ) -> str:
     lines = [
         f"{'page':<18}{'rps':>8}{'p95 ms':>9}{'× base':>8}{'× floor':>9}   {'SQL/request':<17}{'errors':>7}   target"
@@ -48,17 +64,19 @@ def table(
     lines += [f"{'':<55}({line})" for line in legend(pages, fixtures)]
     if FLOOR in results:
         lines.append(f"{'':<55}(floor: {FLOOR}, without a session, served by the same gunicorn in the same rounds)")
+    if near:
+        lines.append(f"{'':<55}(each page's ratios: to the floor and the baseline measured just before and after it)")
     for page in pages:
         result = results.get(page.name)
         if result is None:
             continue
-        ratio = _ratio(results, page.name, "baseline")
-        floor = _ratio(results, page.name, FLOOR)
+        ratio = _ratio(results, page.name, "baseline", near)
+        floor = _ratio(results, page.name, FLOOR, near)
         queries = counts.get(page.name, {})
         sql = " / ".join(str(queries.get(label, "?")) for label in page.counts)
         verdicts = []
         for target in page.targets:
-            actual = _ratio(results, page.name, target.of)
+            actual = _ratio(results, page.name, target.of, near)
             verdict = "?" if actual is None else ("met" if actual >= target.ratio else "NOT MET")
             shown = "—" if actual is None else f"{actual:.0%}"
             verdicts.append(f"≥ {target.ratio:.0%} of {target.of}: {shown} {verdict}")

@@ -28,6 +28,7 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
+from django.core.cache import cache
 from django.core.mail import EmailMultiAlternatives, get_connection
 from django.db import connection, transaction
 from django.db.models import F
@@ -165,19 +166,42 @@ def _clear_statement() -> str:
     )
 
 
+# Set (in the shared cache) while a dispatcher is queued and has not started; the dispatcher clears it first thing.
+KICK_KEY, KICK_SECONDS = "reminders:kick", 30
+
+
 def kick() -> None:
     """Ask a worker to dispatch soon, once the current transaction commits. If the broker is unreachable nothing is
-    lost: the rows wait in the outbox for the next beat tick."""
+    lost: the rows wait in the outbox for the next beat tick.
+
+    One dispatcher queued at a time, not one per event: a dispatcher already queued and not yet started (``KICK_KEY``
+    is still set) will claim this transaction's reminders, which are committed before it clears the key and takes
+    its time. So busy hours queue a dispatcher per run, not one per referral sent (half a millisecond of the
+    request each, and as many runs of the worker). A key whose dispatcher never ran (a lost message, a worker down)
+    lapses after ``KICK_SECONDS``; the beat tick delivers meanwhile."""
 
     def send() -> None:
         from notifications.tasks import dispatch_reminders
 
         try:
+            if not cache.add(KICK_KEY, 1, KICK_SECONDS):
+                return
+        except Exception as error:  # the cache unreachable: queue one anyway
+            logger.warning("could not read the dispatcher's flag (%s); queueing one", type(error).__name__)
+        try:
             dispatch_reminders.apply_async(retry=False)
         except Exception as error:  # kombu raises several kinds; none may break the request that queued this
+            _forget_kick()
             logger.warning("could not queue the dispatcher (%s); the next beat tick will deliver", type(error).__name__)
 
     transaction.on_commit(send)
+
+
+def _forget_kick() -> None:
+    try:
+        cache.delete(KICK_KEY)
+    except Exception as error:  # the flag lapses on its own
+        logger.warning("could not clear the dispatcher's flag (%s)", type(error).__name__)
 
 
 # --- Dispatching -----------------------------------------------------------------------------------------------
@@ -204,6 +228,7 @@ def _claim(queryset: Any, size: int) -> list[Any]:
 
 
 def dispatch(*, now: datetime | None = None, batch_size: int = 500, send_email: bool = True) -> DispatchResult:
+    _forget_kick()  # before the time is taken: what a kick left unqueued since is committed and due by then
     now = now or timezone.now()
     result = DispatchResult()
     for rule in _RULES.values():

@@ -14,6 +14,7 @@ from pathlib import Path
 import pytest
 import redis
 from django.conf import settings
+from django.core.cache import cache
 from django.db import connection
 from django.utils import timezone
 
@@ -151,6 +152,8 @@ def test_with_the_broker_down_reminders_wait_and_are_delivered_once_when_it_answ
         object_ref=case.reference,
         params={"date": timezone.localdate().isoformat()},
     )
+    # ...and leaves no flag that would keep the next event from queueing one...
+    assert cache.get(reminders.KICK_KEY) is None
     # ...while the beat tick itself cannot queue anything.
     with pytest.raises(Exception):  # noqa: B017 - kombu's OperationalError, whatever its exact class
         dispatch_reminders.apply_async(retry=False)
@@ -166,3 +169,32 @@ def test_with_the_broker_down_reminders_wait_and_are_delivered_once_when_it_answ
         time.sleep(1)  # let the second task run too
     per_reminder = Delivery.objects.filter(reminder__object_id=case.pk).values_list("reminder_id", "recipient_id")
     assert sorted(per_reminder) == sorted(set(per_reminder)) and len(per_reminder) == 2, "each of the two, once"
+
+
+def _notify(case, number):
+    reminders.notify_now(
+        kind=FOLLOW_UP_DUE,
+        dedupe_key=f"{case.pk}:event-{number}",
+        object_type="case",
+        object_id=case.pk,
+        object_ref=case.reference,
+        params={"date": timezone.localdate().isoformat()},
+    )
+
+
+def test_events_while_a_dispatcher_is_queued_queue_no_other_and_the_next_after_it_started_queues_one(broker, alice):
+    case = case_due_now(alice)
+    broker.flushdb()
+    cache.clear()
+    for number in range(3):
+        _notify(case, number)  # each commits on its own and asks for a dispatcher
+    assert len(queued_messages(broker)) == 1, "one dispatcher queued for the three events"
+    # The queued dispatcher runs (here, in this process, as the worker would): it delivers all three...
+    result = reminders.dispatch(send_email=False)
+    assert Reminder.objects.filter(object_id=case.pk, dedupe_key__contains="event-", state="sent").count() == 3
+    assert result.reminders_sent >= 3
+    # ...and an event after it started queues another, which delivers that one.
+    _notify(case, 3)
+    assert len(queued_messages(broker)) == 2
+    with worker_process():
+        assert wait_for(lambda: Reminder.objects.filter(dedupe_key=f"{case.pk}:event-3", state="sent").exists())

@@ -22,7 +22,7 @@ import datetime
 import functools
 import itertools
 import uuid
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from django.conf import settings
@@ -34,12 +34,20 @@ from simple_history import signals as history_signals
 from simple_history.utils import get_change_reason_from_object
 
 
-def insert(instances: Iterable[Model], *, changed: Iterable[Model] = ()) -> None:
+def insert(
+    instances: Iterable[Model],
+    *,
+    changed: Iterable[Model] = (),
+    updated: Iterable[tuple[Model, Sequence[str]]] = (),
+) -> None:
     """Insert these new instances and their historical rows, in one statement on PostgreSQL. Instances with a
     primary key of their own (a UUID made in Python) are marked saved; the historical rows' ids are the
     database's. ``changed``: saved instances the caller has just updated (with an UPDATE of its own), whose
-    historical row of the change ("~") is written with the others."""
-    instances, changed = list(instances), list(changed)
+    historical row of the change ("~") is written with the others. ``updated``: saved instances and the fields of
+    theirs to write, by an UPDATE in the same statement (their values as they are now, as ``QuerySet.update`` would
+    write them: no ``pre_save``), with their historical row of the change."""
+    instances, updates = list(instances), [(instance, tuple(names)) for instance, names in updated]
+    changed = [*changed, *(instance for instance, _names in updates)]
     if not instances and not changed:
         return
     now = timezone.now()
@@ -55,7 +63,8 @@ def insert(instances: Iterable[Model], *, changed: Iterable[Model] = ()) -> None
         grouped.setdefault(type(instance), []).append(instance)
     # The instances' values first (each field's pre_save: an auto_now time, say), then their history, which copies
     # them, as simple-history's post_save copies the saved instance.
-    statements = [_statement(model, group, place) for model, group in grouped.items()]
+    statements = [_update(instance, names, place) for instance, names in updates]
+    statements += [_statement(model, group, place) for model, group in grouped.items()]
     histories = [(instance, _historical(instance, now)) for instance in instances]
     histories += [(instance, _historical(instance, now, "~")) for instance in changed]
     grouped = {}
@@ -184,6 +193,25 @@ def _prepared(field: Field, value: Any, as_is: Any) -> Any:
     if as_is is not None and kind in as_is and (kind is not datetime.datetime or value.tzinfo is not None):
         return value  # a naive time takes Django's way below (its warning and conversion)
     return field.get_db_prep_save(value, connection)
+
+
+def _update(instance: Model, names: Sequence[str], place: Callable[[], str]) -> tuple[str, list[Any]]:
+    """``UPDATE`` of these fields of a saved instance, by its primary key."""
+    meta, quote = instance._meta, connection.ops.quote_name
+    fields = [meta.get_field(name) for name in names]
+    concrete = [field for field in fields if isinstance(field, Field) and field.concrete and not field.primary_key]
+    if not fields or len(concrete) != len(fields) or meta.pk is None:
+        raise ValueError(f"{type(instance).__name__}: name the concrete fields to update")
+    sets, params = [], []
+    for field in concrete:
+        value = _prepared(field, getattr(instance, field.attname), _as_is(field))
+        if hasattr(value, "resolve_expression"):
+            raise TypeError(f"{type(instance).__name__}.{field.name}: an expression is not written here")
+        sets.append(f"{quote(str(field.column))} = {place()}")
+        params.append(value)
+    params.append(meta.pk.get_db_prep_value(instance.pk, connection))
+    where = f"{quote(str(meta.pk.column))} = {place()}"
+    return f"UPDATE {quote(meta.db_table)} SET {', '.join(sets)} WHERE {where}", params  # noqa: S608 (names only)
 
 
 def _statement(model: Any, instances: list[Model], place: Callable[[], str]) -> tuple[str, list[Any]]:

@@ -6,7 +6,7 @@ Access to the referred case follows the referral: accepting grants the receiving
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from datetime import timedelta
 from typing import Any
 
@@ -52,10 +52,12 @@ def _event_row(referral: Referral, actor: User, kind: str, note: str = "") -> Re
     return event
 
 
-def _write(instances: list[Any], *, changed: Iterable[Any] = ()) -> None:
-    """New rows of one transaction in one statement (core.rows), with the history of those ``changed``; a reminder
-    due now is dispatched once it commits."""
-    rows.insert(instances, changed=changed)
+def _write(
+    instances: list[Any], *, changed: Iterable[Any] = (), updated: Iterable[tuple[Any, Sequence[str]]] = ()
+) -> None:
+    """New rows of one transaction in one statement (core.rows), with the history of those ``changed`` and the
+    UPDATE of those ``updated``; a reminder due now is dispatched once it commits."""
+    rows.insert(instances, changed=changed, updated=updated)
     reminders.kick_if_due(instances)
 
 
@@ -333,9 +335,12 @@ def referral_reassign(*, actor: User, referral: Referral, to_org: Organisation, 
         raise ValidationError({"reason": _("Say why you reassign the referral.")})
     was, referral.status, referral.closed_at = referral.status, ReferralStatus.REASSIGNED, timezone.now()
     with_actor(referral, actor)
-    # Closed first (the grants follow the accepted referrals); its historical row is written with the new rows.
-    Referral.objects.filter(pk=referral.pk).update(status=referral.status, closed_at=referral.closed_at)
-    _grants_follow(referral, was)
+    closing = ("status", "closed_at")
+    if was == ReferralStatus.ACCEPTED:
+        # Closed first: its receiver's grants follow its accepted referrals, read again now.
+        Referral.objects.filter(pk=referral.pk).update(status=referral.status, closed_at=referral.closed_at)
+        _grants_follow(referral, was)
+    # Else it granted nothing: closed by the statement that writes the new rows. Its history is written there.
     new = _new_referral(
         actor=actor,
         case=referral.case,
@@ -357,7 +362,8 @@ def referral_reassign(*, actor: User, referral: Referral, to_org: Organisation, 
             *_sent_rows(new, actor),
             *referral_reminders.reassigned_rows(referral, new),
         ],
-        changed=[referral],
+        changed=[referral] if was == ReferralStatus.ACCEPTED else [],
+        updated=[] if was == ReferralStatus.ACCEPTED else [(referral, closing)],
     )
     return new
 

@@ -7,6 +7,7 @@ import datetime
 import uuid
 
 import pytest
+from django.core.exceptions import FieldDoesNotExist
 from django.db import IntegrityError, connection, transaction
 from django.db.models.signals import post_save, pre_save
 from django.test.utils import CaptureQueriesContext
@@ -169,6 +170,32 @@ def test_a_changed_instance_gets_its_history_of_the_change(case_a, alice):
     assert latest.history_user_id == alice.pk and consent.history.count() == 2
     with pytest.raises(ValueError, match="not saved"):
         rows.insert([], changed=[_consent(case_a, alice, ConsentKind.LEARNING)])
+
+
+def test_an_updated_instance_is_written_with_the_new_rows_and_gets_its_history(case_a, alice):
+    consent = _consent(case_a, alice, ConsentKind.STATISTICS)
+    consent.save(force_insert=True)
+    other = _consent(case_a, alice, ConsentKind.LEARNING)
+    other.save(force_insert=True)
+    consent.withdrawn_on = datetime.date(2026, 2, 1)
+    index = BlindIndex(case=case_a, owner_id=case_a.owner_id, kind="name", digest="0b")
+    with CaptureQueriesContext(connection) as captured:
+        rows.insert([index], updated=[(consent, ["withdrawn_on"])])
+    if connection.vendor == "postgresql":
+        assert len(captured) == 1, "the UPDATE goes in the statement of the new rows"
+    stored = Consent.objects.get(pk=consent.pk)
+    assert stored.withdrawn_on == datetime.date(2026, 2, 1)
+    assert Consent.objects.get(pk=other.pk).withdrawn_on is None, "only that row"
+    assert BlindIndex.objects.filter(case=case_a, digest="0b").exists()
+    latest = consent.history.order_by("-history_id").first()
+    assert latest.history_type == "~" and latest.withdrawn_on == datetime.date(2026, 2, 1)
+    assert latest.history_user_id == alice.pk
+    consent.given_on = datetime.date(2026, 1, 9)  # changed, not named: not written
+    rows.insert([], updated=[(consent, ["withdrawn_on"])])
+    assert Consent.objects.get(pk=consent.pk).given_on == datetime.date(2026, 1, 5)
+    for names in (["id"], ["history"], []):
+        with pytest.raises((ValueError, FieldDoesNotExist)):
+            rows.insert([], updated=[(consent, names)])
 
 
 def test_values_the_orm_converts_are_converted_as_it_does(case_a, alice):

@@ -70,6 +70,10 @@ def test_reassignment_creates_a_linked_referral_and_tells_everyone(carol, bob, c
     assert referral.status == ReferralStatus.REASSIGNED and new.reassigned_from == referral
     assert new.to_org == org_c and new.status == ReferralStatus.SENT and new.sections == ["identity"]
     assert selectors.reason_of(new) == selectors.reason_of(referral)
+    assert referral.closed_at is not None
+    closed = referral.history.order_by("-history_id").first()
+    assert (closed.history_type, closed.status, closed.history_user) == ("~", ReferralStatus.REASSIGNED, carol)
+    assert closed.closed_at == referral.closed_at
     from notifications import reminders
 
     reminders.dispatch(send_email=False)

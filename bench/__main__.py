@@ -116,7 +116,9 @@ def main(argv: list[str]) -> None:
     seeded_at = datetime.fromisoformat(seeded["seeded_at"]) if seeded.get("seeded_at") else None
     referral_pages = any(p.name in pages.REFERRAL_PAGES for p in selected)
     case_pages = args.load or args.scale_out or any(p.name not in pages.REFERRAL_PAGES for p in selected)
-    fixtures = pages.fixtures(seeded_at, cases=case_pages, referrals=referral_pages)
+    # Each reassignment uses up a referral: enough for the page's whole time at 500 requests a second.
+    reassignments = max(3000, int((args.seconds + args.warmup) * 500))
+    fixtures = pages.fixtures(seeded_at, cases=case_pages, referrals=referral_pages, reassignments=reassignments)
     if args.load or any(p.name in pages.NETWORK_PAGES for p in selected):
         from bench import network
 

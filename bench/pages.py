@@ -327,7 +327,7 @@ def gather(label: str, organisation: Organisation, sample: int = 300) -> Fixture
 
 
 def fixtures(
-    seeded_before: datetime | None = None, *, cases: bool = True, referrals: bool = False
+    seeded_before: datetime | None = None, *, cases: bool = True, referrals: bool = False, reassignments: int = 3000
 ) -> dict[str, Fixture]:
     """The smallest and largest organisations, the one nearest the average size (the one under load), and the next
     larger one for intakes, so that the organisation under load keeps its size from run to run. With ``referrals``,
@@ -340,7 +340,7 @@ def fixtures(
         chosen = {"small": 0, "bench": middle, "large": len(by_size) - 1, "intake": middle + 1}
         found |= {label: gather(label, by_size[i][0]) for label, i in chosen.items()}
     if referrals:
-        found |= referral_fixtures()
+        found |= referral_fixtures(reassignments)
     return found
 
 

@@ -78,6 +78,8 @@ def table(
         for target in page.targets:
             actual = _ratio(results, page.name, target.of, near)
             verdict = "?" if actual is None else ("met" if actual >= target.ratio else "NOT MET")
+            if result.errors:
+                verdict = "NOT MET (errors)"  # a page that failed is not fast
             shown = "—" if actual is None else f"{actual:.0%}"
             verdicts.append(f"≥ {target.ratio:.0%} of {target.of}: {shown} {verdict}")
         lines.append(

@@ -52,12 +52,10 @@ def _event_row(referral: Referral, actor: User, kind: str, note: str = "") -> Re
     return event
 
 
-def _write(
-    instances: list[Any], *, changed: Iterable[Any] = (), updated: Iterable[tuple[Any, Sequence[str]]] = ()
-) -> None:
-    """New rows of one transaction in one statement (core.rows), with the history of those ``changed`` and the
-    UPDATE of those ``updated``; a reminder due now is dispatched once it commits."""
-    rows.insert(instances, changed=changed, updated=updated)
+def _write(instances: list[Any], *, updated: Iterable[tuple[Any, Sequence[str]]] = ()) -> None:
+    """New rows of one transaction in one statement (core.rows), with the UPDATE of those ``updated`` and their
+    history; a reminder due now is dispatched once it commits."""
+    rows.insert(instances, updated=updated)
     reminders.kick_if_due(instances)
 
 
@@ -335,12 +333,13 @@ def referral_reassign(*, actor: User, referral: Referral, to_org: Organisation, 
         raise ValidationError({"reason": _("Say why you reassign the referral.")})
     was, referral.status, referral.closed_at = referral.status, ReferralStatus.REASSIGNED, timezone.now()
     with_actor(referral, actor)
-    closing = ("status", "closed_at")
+    closing = [(referral, ("status", "closed_at"))]  # with its history of the change
     if was == ReferralStatus.ACCEPTED:
         # Closed first: its receiver's grants follow its accepted referrals, read again now.
-        Referral.objects.filter(pk=referral.pk).update(status=referral.status, closed_at=referral.closed_at)
+        rows.insert([], updated=closing)
         _grants_follow(referral, was)
-    # Else it granted nothing: closed by the statement that writes the new rows. Its history is written there.
+        closing = []
+    # Else it granted nothing: closed by the statement that writes the new rows.
     new = _new_referral(
         actor=actor,
         case=referral.case,
@@ -362,8 +361,7 @@ def referral_reassign(*, actor: User, referral: Referral, to_org: Organisation, 
             *_sent_rows(new, actor),
             *referral_reminders.reassigned_rows(referral, new),
         ],
-        changed=[referral] if was == ReferralStatus.ACCEPTED else [],
-        updated=[] if was == ReferralStatus.ACCEPTED else [(referral, closing)],
+        updated=closing,
     )
     return new
 

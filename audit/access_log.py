@@ -24,7 +24,7 @@ from django.utils import timezone
 from accounts.models import User
 from audit import chain as keyed
 from audit.chain import chain_of
-from audit.models import AccessLog, AccessLogAnchor, AccessLogVerification
+from audit.models import AccessLog, AccessLogAnchor
 from core.ip import client_ip as _client_ip
 
 # PostgreSQL advisory locks, two keys: this namespace and the chain id (-1 for the anchors). Writers of one
@@ -100,19 +100,7 @@ def record(
     first, needed two statements instead of five, but writers of one chain in step (a busy organisation) lost up to
     nine races running in the concurrent test, so that some would have failed. The lock guarantees each its turn.
     """
-    organisation = actor.organisation if actor is not None and actor.is_authenticated else None
-    chain = chain_of(organisation.pk if organisation is not None else None, _shard())
-    entry = AccessLog(
-        event=event,
-        actor=actor if actor is not None and actor.is_authenticated else None,
-        organisation=organisation,
-        object_type=object_type,
-        object_id=object_id,
-        object_ref=object_ref,
-        detail=detail[:200],
-        ip_address=client_ip(request),
-        chain=chain,
-    )
+    entry = _entry(event, actor, request, object_type, object_id, object_ref, detail)
     if connection.vendor == "postgresql" and connection.get_autocommit() and not connection.in_atomic_block:
         _append_alone(entry)
     else:
@@ -122,19 +110,72 @@ def record(
     return entry
 
 
+def placed(
+    event: str,
+    *,
+    actor: User | None,
+    request: HttpRequest | None = None,
+    object_type: str = "",
+    object_id: uuid.UUID | None = None,
+    object_ref: str = "",
+    detail: str = "",
+) -> AccessLog:
+    """An entry as ``record`` would append it, placed at the end of its chain (its turn taken until the transaction
+    ends, its seq, time and hashes set) but not inserted: for a service that writes it with its own rows, in one
+    statement (core.rows.insert), inside the transaction it was placed in. Only inside a transaction (the turn would
+    end at once otherwise); an entry placed and never inserted is simply not there (its place is taken by the next)."""
+    if not connection.in_atomic_block:
+        raise transaction.TransactionManagementError("an access-log entry is placed only inside a transaction")
+    entry = _entry(event, actor, request, object_type, object_id, object_ref, detail)
+    statements = _statements()
+    with connection.cursor() as cursor:
+        _take_turn(cursor, entry, statements)
+    return entry
+
+
+def _entry(
+    event: str,
+    actor: User | None,
+    request: HttpRequest | None,
+    object_type: str,
+    object_id: uuid.UUID | None,
+    object_ref: str,
+    detail: str,
+) -> AccessLog:
+    organisation = actor.organisation if actor is not None and actor.is_authenticated else None
+    return AccessLog(
+        event=event,
+        actor=actor if actor is not None and actor.is_authenticated else None,
+        organisation=organisation,
+        object_type=object_type,
+        object_id=object_id,
+        object_ref=object_ref,
+        detail=detail[:200],
+        ip_address=client_ip(request),
+        chain=chain_of(organisation.pk if organisation is not None else None, _shard()),
+    )
+
+
 def _append(entry: AccessLog) -> None:
     """Take the chain's turn, read its last entry and insert this one after it, inside the caller's transaction,
     without the ORM's query building and model saving (which cost as much again); the columns are the model's,
-    converted by its fields. On PostgreSQL the turn and the read go as one text of two statements (``_turn``)."""
+    converted by its fields."""
     statements = _statements()
     with connection.cursor() as cursor:
-        if connection.vendor == "postgresql":
-            cursor.execute(_turn(entry, statements))
-            cursor.nextset()  # past the turn's result, to the read's
-        else:
-            cursor.execute(statements.last_entry, [entry.chain])
-        cursor.execute(statements.insert, _placed(entry, cursor.fetchone(), statements))
+        values = _take_turn(cursor, entry, statements)
+        cursor.execute(statements.insert, values)
         entry.pk = cursor.fetchone()[0]
+
+
+def _take_turn(cursor: Any, entry: AccessLog, statements: _Statements) -> list[Any]:
+    """The chain's turn and the entry's place after its end (``_placed``); on PostgreSQL the turn and the read go as
+    one text of two statements (``_turn``)."""
+    if connection.vendor == "postgresql":
+        cursor.execute(_turn(entry, statements))
+        cursor.nextset()  # past the turn's result, to the read's
+    else:
+        cursor.execute(statements.last_entry, [entry.chain])
+    return _placed(entry, cursor.fetchone(), statements)
 
 
 def _append_alone(entry: AccessLog) -> None:
@@ -166,7 +207,11 @@ def _turn(entry: AccessLog, statements: _Statements) -> str:
     """The chain's turn (its advisory lock, until the transaction ends) and then the read of its end: two
     statements in one text, which PostgreSQL runs one after the other, the read with a snapshot of its own taken
     once the turn is ours (what the previous writer committed is seen). Its only values are integers, written as
-    such; sent without parameters (the simple protocol, which alone takes several statements)."""
+    such; sent without parameters (the simple protocol, which alone takes several statements).
+
+    The read is planned anew in each text (0.1 ms of the server's time). A statement prepared once per session and
+    run here by ``EXECUTE`` would save that, but psycopg deallocates every prepared statement of a session after any
+    rollback (its own cache's rule), so the next ``EXECUTE`` would fail: not done."""
     lock = f"SELECT pg_advisory_xact_lock({int(_CHAIN_LOCK)}, {int(keyed.lock_key(entry.chain))})"
     return f"{lock}; {statements.last_entry.replace('%s', str(int(entry.chain)))}"
 
@@ -310,87 +355,3 @@ def outside_anchors(lines: list[str] | None = None) -> list[dict[str, Any]]:
         found += [a for a in map(_anchor_from_line, Path(path).read_text(encoding="utf-8").splitlines()) if a]
     found += [a for a in map(_anchor_from_line, lines or []) if a]
     return found
-
-
-class _Broken(Exception):
-    def __init__(self, entry_id: int | None, problem: str) -> None:
-        super().__init__(problem)
-        self.entry_id, self.problem = entry_id, problem
-
-
-def _walk(chunk: int) -> tuple[int, dict[int, tuple[int, str]]]:
-    """Every chain from its first entry: seqs without gaps, ids rising with them, each hash keyed and linked.
-    Returns the entries verified and each chain's head."""
-    heads: dict[int, tuple[int, str]] = {}
-    count, current, prev_hash, expected, last_id = 0, None, GENESIS, 1, 0
-    for entry in AccessLog.objects.order_by("chain", "seq").iterator(chunk_size=chunk):
-        if entry.chain != current:
-            current, prev_hash, expected, last_id = entry.chain, GENESIS, 1, 0
-        if entry.seq != expected:
-            raise _Broken(entry.pk, f"chain {entry.chain}: entries {expected} to {entry.seq - 1} are missing")
-        if entry.pk <= last_id:
-            raise _Broken(entry.pk, f"chain {entry.chain}: entry {entry.pk} is out of order")
-        if not keyed.same(entry.prev_hash, prev_hash) or not keyed.same(entry_digest(entry, prev_hash), entry.hash):
-            raise _Broken(entry.pk, f"chain {entry.chain}: entry {entry.pk} was changed, inserted or forged")
-        prev_hash, expected, last_id = entry.hash, expected + 1, entry.pk
-        heads[entry.chain] = (entry.seq, entry.hash)
-        count += 1
-    return count, heads
-
-
-def _check_heads(anchor_id: Any, anchored: dict[str, list[Any]], heads: dict[int, tuple[int, str]]) -> None:
-    """Every chain head an anchor saw must still be there, unchanged: a truncated or rewritten tail fails here."""
-    for chain_text, (seq, digest) in sorted(anchored.items()):
-        chain = int(chain_text)
-        if chain not in heads or heads[chain][0] < seq:
-            raise _Broken(None, f"chain {chain}: entries up to {seq}, seen by anchor {anchor_id}, are gone")
-        held = AccessLog.objects.filter(chain=chain, seq=seq).values_list("pk", "hash").first()
-        if held is None or not keyed.same(held[1], digest):
-            raise _Broken(held[0] if held else None, f"chain {chain}: entry {seq} differs from anchor {anchor_id}")
-
-
-def _check_anchors(heads: dict[int, tuple[int, str]], outside: list[dict[str, Any]]) -> None:
-    anchors = list(AccessLogAnchor.objects.order_by("id"))
-    previous = ""
-    for anchor in anchors:
-        signature = keyed.anchor_signature(anchor.at.isoformat(), anchor.heads, anchor.prev_signature)
-        if not keyed.same(anchor.prev_signature, previous) or not keyed.same(signature, anchor.signature):
-            raise _Broken(None, f"anchor {anchor.pk} was changed, removed from the sequence or forged")
-        previous = anchor.signature
-    if anchors:
-        _check_heads(anchors[-1].pk, anchors[-1].heads, heads)
-    held = {anchor.pk: anchor.signature for anchor in anchors}
-    for kept in outside:
-        if not keyed.same(keyed.anchor_signature(kept["at"], kept["heads"], kept["prev"]), kept["sig"]):
-            raise _Broken(None, f"the anchor {kept['anchor']} kept outside the database is not signed by the log key")
-        if kept["anchor"] not in held or not keyed.same(held[kept["anchor"]], kept["sig"]):
-            raise _Broken(None, f"anchor {kept['anchor']}, kept outside the database, is missing from it")
-    if outside:
-        newest = max(outside, key=lambda kept: kept["anchor"])
-        _check_heads(newest["anchor"], newest["heads"], heads)
-
-
-def verify_chain(
-    *, actor: User | None = None, chunk: int = 5000, outside_lines: list[str] | None = None
-) -> AccessLogVerification:
-    """Walk every chain and check the anchors, in the database and kept outside it (the anchor file and any lines
-    from the shipped application log); record and return the result. An intact log gets a new anchor.
-
-    Found: a deleted, edited, reordered, inserted or forged entry (gaps, order and keyed hashes), a truncated or
-    rewritten tail (the newest anchors' heads), anchors changed or forged without the key (their signatures and
-    their own chain), and anchors deleted from the database (those kept outside)."""
-    try:
-        count, heads = _walk(chunk)
-        _check_anchors(heads, outside_anchors(outside_lines))
-    except _Broken as broken:
-        return AccessLogVerification.objects.create(
-            run_by=actor,
-            entries_verified=0,
-            first_broken_id=broken.entry_id if broken.entry_id is not None else 0,
-            problem=broken.problem[:200],
-        )
-    anchor = anchor_write()
-    last_id = AccessLog.objects.order_by("-id").values_list("id", flat=True).first()
-    return AccessLogVerification.objects.create(
-        run_by=actor, entries_verified=count, last_entry_id=last_id, last_hash=anchor.signature
-    )

@@ -4,7 +4,7 @@ over an existing entry (SQLite's ``INSERT OR REPLACE`` deletes the old row witho
 On PostgreSQL an upsert (``ON CONFLICT DO UPDATE``) fires the UPDATE trigger and is refused; a plain INSERT over an
 existing id or (chain, seq) fails on the keys; TRUNCATE, which row triggers do not see, has a statement trigger.
 The guards stop accidents and a single injected statement; someone who can drop them is found by the keyed chain
-and the signed anchors (audit.access_log.verify_chain).
+and the signed anchors (audit.verification.verify_chain).
 """
 
 from __future__ import annotations

@@ -19,7 +19,7 @@ from django.views.decorators.http import require_GET, require_POST
 from accounts.choices import Role
 from accounts.http import AuthedRequest
 from accounts.permissions import role_required
-from audit import access_log, describe, history_registry, selectors, services
+from audit import access_log, describe, history_registry, selectors, services, verification
 from audit.forms import ChangeFilterForm, LogFilterForm
 from audit.models import AccessLog
 from core.http import row_id
@@ -167,7 +167,7 @@ def audit_flag_review(request: AuthedRequest, flag_id: int) -> HttpResponse:
 @admin_only
 @require_POST
 def verify_log(request: AuthedRequest) -> HttpResponse:
-    result = access_log.verify_chain(actor=request.user)
+    result = verification.verify_chain(actor=request.user)
     if result.ok:
         messages.success(
             request,

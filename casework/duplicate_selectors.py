@@ -45,6 +45,35 @@ def duplicate_matches(
     wanted = crypto.digests(nik=nik, passport=passport, phones=phones or [])
     if not wanted:
         return []
+    matches = _matches(user, wanted, exclude)
+    access_log.record(AccessLog.Event.DUPLICATE_CHECKED, actor=user, request=request, detail=_outcome(matches))
+    return matches
+
+
+def duplicate_matches_placed(
+    user: User,
+    *,
+    nik: str = "",
+    passport: str = "",
+    phones: list[str] | None = None,
+    request: HttpRequest | None = None,
+) -> tuple[list[DuplicateMatch], AccessLog | None]:
+    """``duplicate_matches`` for a case about to be opened, inside its transaction and before its rows: the check's
+    access-log entry is placed (audit.access_log.placed), not inserted, for the case's own statement to write
+    (casework.services.case_open's ``then``). None when there was nothing to check, and so nothing to log."""
+    wanted = crypto.digests(nik=nik, passport=passport, phones=phones or [])
+    if not wanted:
+        return [], None
+    matches = _matches(user, wanted, None)
+    entry = access_log.placed(AccessLog.Event.DUPLICATE_CHECKED, actor=user, request=request, detail=_outcome(matches))
+    return matches, entry
+
+
+def _outcome(matches: list[DuplicateMatch]) -> str:
+    return f"matches={len(matches)}"
+
+
+def _matches(user: User, wanted: Collection[tuple[str, str]], exclude: Case | None) -> list[DuplicateMatch]:
     by_org: dict[int, DuplicateMatch] = {}
     for case_id, reference, owner_id, kind in _holders(wanted, exclude):
         case_id = sql.as_uuid(case_id)
@@ -64,7 +93,6 @@ def duplicate_matches(
             for case in candidates.filter(pk__in=[pk for pk, _ref in own.holder_cases]).order_by("reference")
             if access.access_for(user, case).allows("view")
         ]
-    access_log.record(AccessLog.Event.DUPLICATE_CHECKED, actor=user, request=request, detail=f"matches={len(by_org)}")
     return sorted(by_org.values(), key=lambda m: m.organisation.name)
 
 
@@ -72,12 +100,13 @@ def _holders(wanted: Collection[tuple[str, str]], exclude: Case | None) -> list[
     """The cases holding any of these (kind, digest) pairs, but ``exclude``: (case, reference, owner, kind), each
     once. One statement written out (the ORM's took longer to build than to run), along the (kind, digest) index,
     planned once per connection for any digests (``sql.rows(generic=True)``)."""
-    matching = " OR ".join(["(b.kind = %s AND b.digest = %s)"] * len(wanted))
+    wanted = sorted(wanted)  # one text (one prepared statement) for each set of kinds
+    matching = " OR ".join(f"(b.kind = {sql.literal(kind)} AND b.digest = %s)" for kind, _digest in wanted)
     statement = (
         f"SELECT DISTINCT b.case_id, c.reference, c.owner_id, b.kind FROM {sql.table(BlindIndex)} b"  # noqa: S608
         f" JOIN {sql.table(Case)} c ON c.id = b.case_id WHERE ({matching})"
     )
-    params: list[Any] = [value for pair in wanted for value in pair]
+    params: list[Any] = [digest for _kind, digest in wanted]
     if exclude is not None:
         statement += " AND b.case_id <> %s"
         params.append(Case._meta.pk.get_db_prep_value(exclude.pk, connection))

@@ -341,5 +341,5 @@ from casework.attachment_selectors import (  # noqa: E402, F401
     case_attachments,
 )
 from casework.draft_selectors import intake_draft_fields, intake_draft_of  # noqa: E402, F401
-from casework.duplicate_selectors import DuplicateMatch, duplicate_matches  # noqa: E402, F401
+from casework.duplicate_selectors import DuplicateMatch, duplicate_matches, duplicate_matches_placed  # noqa: E402, F401
 from casework.unserved_sql import high_risk_unserved  # noqa: E402, F401

@@ -8,6 +8,7 @@ from typing import Any
 
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from simple_history.utils import update_change_reason
@@ -28,12 +29,22 @@ from core.validation import full_clean
 
 def _next_reference(case: Case) -> str:
     """The organisation's next number this year, in one statement (an upsert that locks the sequence's row for the
-    moment it takes), committed on its own unless the caller's transaction holds it."""
+    moment it takes), committed on its own unless the caller's transaction holds it.
+
+    On its own on PostgreSQL, its commit does not wait for the disk (``synchronous_commit`` off for that transaction
+    alone): a case that takes the number commits after it and waits for the log up to its own commit, which carries
+    the number's with it. A crash in between loses only a number no case holds, handed out again."""
     year = timezone.localdate().year
     table = connection.ops.quote_name(CaseSequence._meta.db_table)
+    alone = connection.vendor == "postgresql" and not connection.in_atomic_block
+    values = (
+        "SELECT %s, %s, 1 FROM (SELECT set_config('synchronous_commit', 'off', true)) AS alone"
+        if alone
+        else "VALUES (%s, %s, 1)"
+    )
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (organisation_id, year, last) VALUES (%s, %s, 1) "  # noqa: S608  (no input in it)
+            f"INSERT INTO {table} (organisation_id, year, last) {values} "  # names and fixed text only
             f"ON CONFLICT (organisation_id, year) DO UPDATE SET last = {table}.last + 1 RETURNING last",
             [case.owner_id, year],
         )
@@ -88,11 +99,12 @@ def case_open(
     consents: Iterable[dict[str, Any]] = (),
     is_restricted: bool = False,
     named_users: Iterable[User] = (),
-    then: Callable[[Case], object] | None = None,
+    then: Callable[[Case], Iterable[Model]] | None = None,
 ) -> Case:
     """Open a case at the actor's organisation and grant it to that organisation (or to the named users).
-    ``then``: the caller's own work on the new case, run in the case's transaction (the intake's duplicate check, its
-    access-log entry and its notices: one commit with the case, not a second transaction after it)."""
+    ``then``: the caller's own work on the new case, run in the case's transaction before its rows are written (the
+    intake's duplicate check and its notices: one commit with the case, not a second transaction after it); the new
+    rows it returns are written with the case's, in the same statement (the check's access-log entry, placed)."""
     if actor.role != Role.CASEWORKER or actor.organisation is None:
         raise PermissionDenied
     case = Case(owner=actor.organisation, created_by=actor, is_restricted=is_restricted)
@@ -113,9 +125,8 @@ def case_open(
     # other's whole transaction (a failed intake leaves a gap in the numbers, which identify no one anyway).
     case.reference = _next_reference(case)
     with transaction.atomic():
-        _case_open_write(case, actor, identity, contact, narrative, needs, consents, named)
-        if then is not None:
-            then(case)
+        extra = list(then(case)) if then is not None else []
+        _case_open_write(case, actor, identity, contact, narrative, needs, consents, named, extra)
     return case
 
 
@@ -128,10 +139,11 @@ def _case_open_write(
     needs: str,
     consents: Iterable[dict[str, Any]],
     named: list[User],
+    extra: list[Model],
 ) -> Case:
     """The case's rows, in one statement (core.rows): the case, its data key, its blind indexes, the owner's grants,
-    the consents given and the first follow-up's reminder, with the case's and the consents' history. A new case has
-    no blind index, grant, consent or reminder yet: nothing to replace."""
+    the consents given and the first follow-up's reminder, with the case's and the consents' history, and the
+    caller's ``extra`` rows. A new case has no blind index, grant, consent or reminder yet: nothing to replace."""
     vault = Vault.new(case.pk)
     _seal_sensitive(vault, case, identity=identity, contact=contact, narrative=narrative, needs=needs)
     with_actor(case, actor)
@@ -144,6 +156,7 @@ def _case_open_write(
             *access.owner_grant_rows(case, named),
             *given,
             *case_reminders.follow_up_rows(case),
+            *extra,
         ]
     )
     return case

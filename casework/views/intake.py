@@ -72,22 +72,21 @@ def case_create(request: AuthedRequest) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         matches: list[selectors.DuplicateMatch] = []
 
-        def checked(case: Any) -> None:
-            """In the case's transaction: the draft it came from goes, the duplicate check (logged) and the notices
-            to the other holders."""
+        def checked(case: Any) -> list[Any]:
+            """In the case's transaction, before its rows: the draft it came from goes, the duplicate check and the
+            notices to the other holders; the check's access-log entry is written with the case's rows."""
             if _draft_id(request):
                 services.intake_draft_discard(actor=request.user, draft_id=_draft_id(request))
-            matches.extend(
-                selectors.duplicate_matches(
-                    request.user,
-                    nik=form.identity()["nik"],
-                    passport=form.identity()["passport"],
-                    phones=form.contact()["phones"],
-                    exclude=case,
-                    request=request,
-                )
+            found, entry = selectors.duplicate_matches_placed(
+                request.user,
+                nik=form.identity()["nik"],
+                passport=form.identity()["passport"],
+                phones=form.contact()["phones"],
+                request=request,
             )
+            matches.extend(found)
             services.duplicate_holders_notify(actor=request.user, matches=matches)
+            return [entry] if entry is not None else []
 
         try:
             case = services.case_open(

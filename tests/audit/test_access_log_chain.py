@@ -11,7 +11,7 @@ from django.conf import settings as django_settings
 from django.core.management import CommandError, call_command
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
-from audit import access_log, guards
+from audit import access_log, guards, verification
 from audit import chain as keyed
 from audit.models import AccessLog, AccessLogAnchor, AccessLogVerification
 from tests.threads import at_once
@@ -43,7 +43,7 @@ def unkeyed(entry, prev):
 
 
 def problem():
-    result = access_log.verify_chain()
+    result = verification.verify_chain()
     assert not result.ok
     return result
 
@@ -88,7 +88,7 @@ def test_an_insert_or_replace_over_an_entry_is_refused(alice):
         cursor.execute(f"INSERT INTO audit_accesslog ({COLUMNS}) VALUES ({marks})", values)
     entry.refresh_from_db()
     assert entry.detail == "results=1" and AccessLog.objects.count() == 3
-    assert access_log.verify_chain().ok
+    assert verification.verify_chain().ok
 
 
 @pytest.mark.django_db
@@ -154,7 +154,7 @@ def test_an_edited_entry_is_found(alice):
 @pytest.mark.django_db
 def test_an_edited_entry_with_the_chain_and_anchor_rewritten_without_the_key_is_found(alice):
     write(6, alice)
-    assert access_log.verify_chain().ok  # an anchor now holds the head
+    assert verification.verify_chain().ok  # an anchor now holds the head
     rows = list(AccessLog.objects.order_by("seq"))
     # The forger changes entry 3 and re-hashes it and every later entry the old, unkeyed way...
     prev = rows[1].hash
@@ -220,7 +220,7 @@ def test_an_inserted_entry_is_found(alice):
         f"INSERT INTO audit_accesslog ({COLUMNS}) VALUES (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
         [rows[-1].pk + 100, fake.at, "searched", "", "", "results=7", fake.chain, 3, rows[1].hash, fake.hash],
     )
-    assert not access_log.verify_chain().ok
+    assert not verification.verify_chain().ok
 
 
 @pytest.mark.django_db
@@ -238,7 +238,7 @@ def test_a_forged_entry_appended_with_a_correct_unkeyed_hash_is_found(alice):
 @pytest.mark.django_db
 def test_a_truncated_tail_is_found_at_the_anchor(alice):
     write(10, alice)
-    assert access_log.verify_chain().ok
+    assert verification.verify_chain().ok
     last = AccessLog.objects.order_by("-id").first()
     behind_the_apps_back("DELETE FROM audit_accesslog WHERE id = %s", [last.pk])
     assert "are gone" in problem().problem
@@ -250,7 +250,7 @@ def test_deleted_anchors_are_found_from_the_anchor_file(alice, settings, tmp_pat
     write(5, alice)
     with transaction.atomic():
         pass
-    assert access_log.verify_chain().ok
+    assert verification.verify_chain().ok
     # on_commit callbacks run at once outside a transaction; in a test transaction, run them by hand.
     lines = (tmp_path / "anchors.log").read_text().splitlines() if (tmp_path / "anchors.log").exists() else []
     if not lines:
@@ -299,9 +299,9 @@ def test_the_anchor_is_published_to_the_application_log(alice, caplog, django_ca
 @pytest.mark.django_db
 def test_the_chain_key_is_not_in_the_database(alice, settings):
     write(3, alice)
-    assert access_log.verify_chain().ok
+    assert verification.verify_chain().ok
     settings.JEJARING_LOG_KEY = "b3RoZXIta2V5LW9ubHktZm9yLXRoaXMtdGVzdC0wMTI="  # another key: nothing verifies
-    assert not access_log.verify_chain().ok
+    assert not verification.verify_chain().ok
 
 
 def chains_of(organisation):
@@ -331,7 +331,7 @@ def test_two_writers_at_once_leave_valid_chains(alice, bob, anna):
     assert AccessLog.objects.filter(event=AccessLog.Event.SEARCHED).count() == 120
     assert_whole(alice.organisation, 80)
     assert_whole(bob.organisation, 40)
-    assert access_log.verify_chain().ok
+    assert verification.verify_chain().ok
 
 
 @pytest.mark.postgres
@@ -351,7 +351,7 @@ def test_an_entry_joins_the_chain_of_its_organisation_and_database_session(alice
     assert entries[0].chain == alice.organisation.pk + (shard << 32)
     settings.JEJARING_LOG_CHAINS = 1
     assert access_log.record(AccessLog.Event.SEARCHED, actor=alice).chain == alice.organisation.pk
-    assert access_log.verify_chain().ok
+    assert verification.verify_chain().ok
 
 
 @pytest.mark.postgres
@@ -367,7 +367,7 @@ def test_concurrent_writers_on_postgresql_lose_nothing_and_do_not_wait_across_or
 
     assert at_once(run, (alice, bob, anna, cecep)) == []
     assert AccessLog.objects.count() == 200
-    assert access_log.verify_chain().ok
+    assert verification.verify_chain().ok
 
 
 @pytest.mark.postgres
@@ -382,7 +382,7 @@ def test_concurrent_writers_of_one_chain_outside_a_transaction_lose_nothing(alic
     rows = list(AccessLog.objects.filter(chain=alice.organisation.pk).order_by("seq").values_list("seq", "at"))
     assert [seq for seq, _at in rows] == list(range(1, 241)), "no lost entry, no fork"
     assert [at for _seq, at in rows] == sorted(at for _seq, at in rows), "times never go back along a chain"
-    assert access_log.verify_chain().ok
+    assert verification.verify_chain().ok
 
 
 @pytest.mark.postgres
@@ -403,7 +403,7 @@ def test_concurrent_writers_of_one_organisation_on_its_chains_lose_nothing(alice
     for chain in assert_whole(alice.organisation, 240):
         times = list(AccessLog.objects.filter(chain=chain).order_by("seq").values_list("at", flat=True))
         assert times == sorted(times), "times never go back along a chain"
-    assert access_log.verify_chain().ok
+    assert verification.verify_chain().ok
 
 
 @pytest.mark.postgres
@@ -429,7 +429,7 @@ def test_an_entry_written_on_its_own_is_rolled_back_whole_when_it_fails(alice, m
     assert at_once(lambda actor: write(3, actor), (alice,)) == []  # another connection takes the chain's turn
     again = access_log.record(AccessLog.Event.SEARCHED, actor=alice)
     assert AccessLog.objects.count() == before + 1 + 3 + 1
-    assert again.seq == first.seq + 4 and access_log.verify_chain().ok
+    assert again.seq == first.seq + 4 and verification.verify_chain().ok
 
 
 @pytest.mark.postgres
@@ -460,7 +460,7 @@ def test_an_entry_on_its_own_keeps_any_text_as_it_is_and_a_refused_insert_ends_i
     assert connection.connection.info.transaction_status == TransactionStatus.IDLE
     monkeypatch.undo()
     assert access_log.record(AccessLog.Event.SEARCHED, actor=alice).seq == entry.seq + 1
-    assert access_log.verify_chain().ok
+    assert verification.verify_chain().ok
 
 
 def test_a_chain_id_holds_its_organisation_and_shard_within_their_bounds():

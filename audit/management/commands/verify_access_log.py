@@ -7,7 +7,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from audit.access_log import verify_chain
+from audit.verification import verify_chain
 
 
 class Command(BaseCommand):

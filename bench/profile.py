@@ -34,6 +34,13 @@ def main(argv: list[str]) -> None:
         help="after each page, how PostgreSQL planned its prepared statements on this connection (a statement"
         " planned anew on every run, custom_plans growing, pays its planning time each request)",
     )
+    parser.add_argument(
+        "--per-statement",
+        action="store_true",
+        help="then as many requests again, timing each statement (by its place in the request) and each COMMIT:"
+        " PostgreSQL's CPU for it (its backend's /proc schedstat, when the server runs here), this thread's CPU and"
+        " the wall time",
+    )
     parser.add_argument("--dump", default="", metavar="FILE", help="also write the profile's statistics to FILE")
     parser.add_argument("--only", default="", metavar="REGEX", help="show only the functions whose path matches")
     parser.add_argument(
@@ -102,6 +109,12 @@ def main(argv: list[str]) -> None:
         )  # type: ignore[operator]
         print(f"--- {args.requests} requests: {wall:.2f} ms each, {here:.2f} ms of it CPU here{served} (no profiler)")
         timers.report(args.requests)
+        if args.per_statement:
+            with _PerStatement(connection) as each:
+                for iteration in range(args.requests):  # new iterations again
+                    each.next_request()
+                    queries._send(client, page.build(fixture, worker, 4 + 2 * args.requests + iteration))
+            each.report(args.requests)
         if args.plans:
             _print_plans(connection)
         if args.no_profile:
@@ -207,6 +220,67 @@ def _print_plans(connection: Any) -> None:
     print("  generic  custom  statement")
     for generic, custom, statement in found:
         print(f"  {generic:>7} {custom:>7}  {statement}")
+
+
+class _PerStatement:
+    """Each statement's cost, by its place in the request (its first 90 characters shown), and the COMMITs': the
+    server's CPU read from its backend's ``/proc/<pid>/schedstat`` (nanoseconds on the CPU) before and after, this
+    thread's CPU and the wall time. Only on PostgreSQL running on this machine. A pipeline's statements are timed as
+    they are queued: their round trip, at the pipeline's end, is not among them."""
+
+    def __init__(self, connection: Any) -> None:
+        from django.db import connections
+
+        self.connection, self.real = connection, connections["default"]
+        self.totals: dict[int, list[Any]] = {}
+        self.place = 0
+
+    def _server_ns(self) -> int:
+        try:
+            with open(f"/proc/{self.connection.connection.info.backend_pid}/schedstat") as stat:
+                return int(stat.read().split()[0])
+        except (OSError, AttributeError):
+            return 0
+
+    def _timed(self, place: int, label: str, run: Any) -> Any:
+        server, cpu, wall = self._server_ns(), time.thread_time_ns(), time.perf_counter_ns()
+        try:
+            return run()
+        finally:
+            total = self.totals.setdefault(place, [0, 0, 0, label])
+            total[0] += self._server_ns() - server
+            total[1] += time.thread_time_ns() - cpu
+            total[2] += time.perf_counter_ns() - wall
+
+    def _wrapper(self, execute: Any, sql: str, params: Any, many: bool, context: Any) -> Any:
+        self.place += 1
+        return self._timed(self.place, sql[:90], lambda: execute(sql, params, many, context))
+
+    def next_request(self) -> None:
+        self.place = 0
+
+    def __enter__(self) -> _PerStatement:
+        self.connection.ensure_connection()
+        commit = self.real._commit
+        self.real._commit = lambda: self._timed(10_000, "COMMIT", commit)
+        self.wrapping = self.connection.execute_wrapper(self._wrapper)
+        self.wrapping.__enter__()
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.wrapping.__exit__(*exc)
+        del self.real._commit
+
+    def report(self, requests: int) -> None:
+        if self.connection.vendor != "postgresql":
+            return
+        print(f"--- each statement, {requests} requests (server CPU; CPU here; wall; per request):")
+        for place, (server, cpu, wall, label) in sorted(self.totals.items()):
+            shown = "COMMIT" if place == 10_000 else f"{place:3}."
+            print(
+                f"    {shown:>6} {server / requests / 1000:7.0f} µs {cpu / requests / 1000:6.0f} µs"
+                f" {wall / requests / 1000:6.0f} µs  {label}"
+            )
 
 
 if __name__ == "__main__":

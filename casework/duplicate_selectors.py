@@ -8,7 +8,6 @@ from collections.abc import Collection
 from dataclasses import dataclass, field
 from typing import Any
 
-from django.db import connection
 from django.http import HttpRequest
 
 from accounts.models import Organisation, User
@@ -36,16 +35,14 @@ def duplicate_matches(
     nik: str = "",
     passport: str = "",
     phones: list[str] | None = None,
-    exclude: Case | None = None,
     request: HttpRequest | None = None,
 ) -> list[DuplicateMatch]:
     """Which organisations already hold a case with this NIK, passport or phone: the organisation and the kind of
     identifier only, and, for cases of the user's own organisation that the gate lets them open, the case. The check
     is logged with its outcome (matches=N), never the identifiers."""
-    wanted = crypto.digests(nik=nik, passport=passport, phones=phones or [])
-    if not wanted:
+    matches = _checked(user, nik, passport, phones)
+    if matches is None:
         return []
-    matches = _matches(user, wanted, exclude)
     access_log.record(AccessLog.Event.DUPLICATE_CHECKED, actor=user, request=request, detail=_outcome(matches))
     return matches
 
@@ -61,10 +58,9 @@ def duplicate_matches_placed(
     """``duplicate_matches`` for a case about to be opened, inside its transaction and before its rows: the check's
     access-log entry is placed (audit.access_log.placed), not inserted, for the case's own statement to write
     (casework.services.case_open's ``then``). None when there was nothing to check, and so nothing to log."""
-    wanted = crypto.digests(nik=nik, passport=passport, phones=phones or [])
-    if not wanted:
+    matches = _checked(user, nik, passport, phones)
+    if matches is None:
         return [], None
-    matches = _matches(user, wanted, None)
     entry = access_log.placed(AccessLog.Event.DUPLICATE_CHECKED, actor=user, request=request, detail=_outcome(matches))
     return matches, entry
 
@@ -73,9 +69,13 @@ def _outcome(matches: list[DuplicateMatch]) -> str:
     return f"matches={len(matches)}"
 
 
-def _matches(user: User, wanted: Collection[tuple[str, str]], exclude: Case | None) -> list[DuplicateMatch]:
+def _checked(user: User, nik: str, passport: str, phones: list[str] | None) -> list[DuplicateMatch] | None:
+    """The matches of these identifiers, by their blind indexes; None when none was given (nothing checked)."""
+    wanted = crypto.digests(nik=nik, passport=passport, phones=phones or [])
+    if not wanted:
+        return None
     by_org: dict[int, DuplicateMatch] = {}
-    for case_id, reference, owner_id, kind in _holders(wanted, exclude):
+    for case_id, reference, owner_id, kind in _holders(wanted):
         case_id = sql.as_uuid(case_id)
         match = by_org.setdefault(owner_id, DuplicateMatch(organisation=Organisation(pk=owner_id)))
         if kind not in match.kinds:
@@ -96,10 +96,10 @@ def _matches(user: User, wanted: Collection[tuple[str, str]], exclude: Case | No
     return sorted(by_org.values(), key=lambda m: m.organisation.name)
 
 
-def _holders(wanted: Collection[tuple[str, str]], exclude: Case | None) -> list[tuple[Any, ...]]:
-    """The cases holding any of these (kind, digest) pairs, but ``exclude``: (case, reference, owner, kind), each
-    once. One statement written out (the ORM's took longer to build than to run), along the (kind, digest) index,
-    planned once per connection for any digests (``sql.rows(generic=True)``)."""
+def _holders(wanted: Collection[tuple[str, str]]) -> list[tuple[Any, ...]]:
+    """The cases holding any of these (kind, digest) pairs: (case, reference, owner, kind), each once. One statement
+    written out (the ORM's took longer to build than to run), along the (kind, digest) index, planned once per
+    connection for any digests (``sql.rows(generic=True)``)."""
     wanted = sorted(wanted)  # one text (one prepared statement) for each set of kinds
     matching = " OR ".join(f"(b.kind = {sql.literal(kind)} AND b.digest = %s)" for kind, _digest in wanted)
     statement = (
@@ -107,7 +107,4 @@ def _holders(wanted: Collection[tuple[str, str]], exclude: Case | None) -> list[
         f" JOIN {sql.table(Case)} c ON c.id = b.case_id WHERE ({matching})"
     )
     params: list[Any] = [digest for _kind, digest in wanted]
-    if exclude is not None:
-        statement += " AND b.case_id <> %s"
-        params.append(Case._meta.pk.get_db_prep_value(exclude.pk, connection))
     return sql.rows(statement, params, generic=True)
